@@ -1,0 +1,155 @@
+import { z } from 'zod'
+import type {
+  CallerIdentity,
+  ConnectionState,
+  Identity,
+  ProfilesList,
+} from '../models/connection'
+import type { Page, Repository } from '../models/repository'
+import type { Settings } from '../models/settings'
+import type { Result } from './result'
+import {
+  connectionChoiceSchema,
+  maxResultsSchema,
+  nextTokenSchema,
+  registryIdSchema,
+  repositoryNameSchema,
+  repositorySortSchema,
+} from '../schemas'
+
+// The single source of truth for IPC. The preload, the main-process handlers and the web bridge
+// are all derived from these two objects, so they cannot drift apart.
+
+interface InvokeDef<M extends string, S extends z.ZodType, R> {
+  /** The method name on window.ecr. */
+  method: M
+  /** Validates the one request object before any service runs. */
+  request: S
+  /** Phantom: carries the response type only (boxed, so `null` survives NonNullable). */
+  readonly response?: { type: R }
+}
+
+interface EventDef<M extends string, P> {
+  /** The subscription method name on window.ecr. */
+  method: M
+  /** Phantom: carries the payload type only. */
+  readonly payload?: { type: P }
+}
+
+const returns =
+  <R>() =>
+  <const M extends string, S extends z.ZodType>(def: { method: M; request: S }) =>
+    def as InvokeDef<M, S, R>
+
+const emits =
+  <P>() =>
+  <const M extends string>(method: M): EventDef<M, P> => ({ method })
+
+const empty = z.strictObject({})
+
+/** Every request/response channel from the renderer to main. */
+export const invokeContract = {
+  /** Returns the connection in use (kind, profile, region, whether credentials exist). */
+  'connection:get': returns<ConnectionState>()({ method: 'getConnection', request: empty }),
+  /** Switches to an AWS profile and region, or to the demo registry, and remembers the choice. */
+  'connection:set': returns<ConnectionState>()({
+    method: 'setConnection',
+    request: connectionChoiceSchema,
+  }),
+  /** Lists the profiles of the shared config and credentials files. */
+  'connection:list-profiles': returns<ProfilesList>()({
+    method: 'listProfiles',
+    request: empty,
+  }),
+  /** Calls DescribeRegistry to show the account, region and profile in use. */
+  'connection:identity': returns<Identity>()({ method: 'getIdentity', request: empty }),
+  /** Calls STS GetCallerIdentity with a short timeout; the ARN is null if it does not answer. */
+  'connection:caller-identity': returns<CallerIdentity>()({
+    method: 'getCallerIdentity',
+    request: empty,
+  }),
+  /** Fetches one page of DescribeRepositories. */
+  'ecr:list-repositories': returns<Page<Repository>>()({
+    method: 'listRepositories',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      nextToken: nextTokenSchema.optional(),
+      maxResults: maxResultsSchema.optional(),
+    }),
+  }),
+  /** Describes one repository by name (DescribeRepositories with repositoryNames). */
+  'ecr:describe-repository': returns<Repository>()({
+    method: 'describeRepository',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+    }),
+  }),
+  /** Reads the remembered settings. */
+  'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
+  /** Changes the renderer's own preferences and saves them. */
+  'settings:update': returns<Settings>()({
+    method: 'updateSettings',
+    request: z.strictObject({ repositorySort: repositorySortSchema.optional() }),
+  }),
+  /** Opens an AWS documentation or console link in the browser; other URLs are refused. */
+  'app:open-external': returns<null>()({
+    method: 'openExternal',
+    request: z.strictObject({ url: z.url({ protocol: /^https$/ }).max(2048) }),
+  }),
+} as const
+
+/** Every event from main to the renderer. */
+export const eventContract = {
+  /** The connection changed (picked by the user, or the demo registry started). */
+  'connection:changed': emits<ConnectionState>()('onConnectionChanged'),
+} as const
+
+export type InvokeContract = typeof invokeContract
+export type InvokeChannel = keyof InvokeContract
+export type EventContract = typeof eventContract
+export type EventChannel = keyof EventContract
+
+/** What the renderer sends on a channel. */
+export type RequestOf<C extends InvokeChannel> = z.input<InvokeContract[C]['request']>
+/** What a handler receives once the request has been parsed. */
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<InvokeContract[C]['request']>
+/** What a handler resolves with. */
+export type ResponseOf<C extends InvokeChannel> = NonNullable<InvokeContract[C]['response']>['type']
+/** What an event carries. */
+export type PayloadOf<E extends EventChannel> = NonNullable<EventContract[E]['payload']>['type']
+
+/** The object the preload exposes as window.ecr: one method per channel, one `on…` per event. */
+export type EcrApi = {
+  [C in InvokeChannel as InvokeContract[C]['method']]: (
+    request: RequestOf<C>,
+  ) => Promise<Result<ResponseOf<C>>>
+} & {
+  [E in EventChannel as EventContract[E]['method']]: (
+    listener: (payload: PayloadOf<E>) => void,
+  ) => () => void
+}
+
+/** The channel names, in declaration order. */
+export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
+/** The event names, in declaration order. */
+export const eventChannels = Object.keys(eventContract) as EventChannel[]
+
+/**
+ * Builds the window.ecr object from two transports. The preload passes ipcRenderer-based ones, the
+ * web bridge passes HTTP/SSE-based ones; both expose exactly the contract's methods.
+ */
+export function buildApi(
+  invoke: (channel: InvokeChannel, request: unknown) => Promise<unknown>,
+  subscribe: (channel: EventChannel, listener: (payload: unknown) => void) => () => void,
+): EcrApi {
+  const api: Record<string, unknown> = {}
+  for (const channel of invokeChannels) {
+    api[invokeContract[channel].method] = (request: unknown) => invoke(channel, request ?? {})
+  }
+  for (const channel of eventChannels) {
+    api[eventContract[channel].method] = (listener: (payload: unknown) => void) =>
+      subscribe(channel, listener)
+  }
+  return Object.freeze(api) as EcrApi
+}

@@ -1,0 +1,31 @@
+import type { ErrorCode } from '../errors'
+
+/** An error as data: it crosses IPC intact, unlike a thrown Error, whose fields Electron drops. */
+export interface AppError {
+  code: ErrorCode
+  /** The underlying message, for the details section (AWS's own text where there is one). */
+  message: string
+  /** The request field that failed validation. */
+  field?: string
+  /** The IAM action that was denied, such as ecr:DescribeRepositories. */
+  action?: string
+  /** The resource named in an AccessDenied message. */
+  resource?: string
+  /** The profile in use when the error happened. */
+  profile?: string | null
+  /** The region in use when the error happened. */
+  region?: string
+  /** The AWS error name, when the error came from AWS. */
+  awsName?: string
+}
+
+/** What every invoke channel returns. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
+
+/** An AppError as a throwable: services throw it in main, the renderer's api layer throws it for React Query. */
+export class AppErrorException extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message)
+    this.name = 'AppErrorException'
+  }
+}

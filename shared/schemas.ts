@@ -1,0 +1,62 @@
+import { z } from 'zod'
+
+// Patterns are ECR's own, from the service model (botocore ecr/2015-09-21/service-2.json).
+
+/** A repository name: 2 to 256 characters, lower-case path segments. */
+export const repositoryNameSchema = z
+  .string()
+  .min(2)
+  .max(256)
+  .regex(
+    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    'must be a repository name such as "team/app" (lower case, digits, ".", "_", "-" and "/")',
+  )
+
+/** A registry (account) ID: exactly 12 digits. */
+export const registryIdSchema = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit account ID')
+
+/** A content digest such as sha256:<64 hex>. */
+export const layerDigestSchema = z
+  .string()
+  .max(1000)
+  .regex(/^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$/, 'must be a digest such as "sha256:<hex>"')
+
+/** An image tag, as ECR accepts it. */
+export const imageTagSchema = z.string().min(1).max(300)
+
+/** ECR's opaque pagination token. */
+export const nextTokenSchema = z.string().min(1).max(65_536)
+
+/** DescribeRepositories/DescribeImages page size. */
+export const maxResultsSchema = z.number().int().min(1).max(1000)
+
+/** An AWS region name such as eu-west-1 or us-gov-west-1. */
+export const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region such as "eu-west-1"')
+
+/** A profile name from the shared config or credentials file. */
+export const profileNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s[\]]+$/, 'must be a profile name without spaces or brackets')
+
+/** A connection the user can pick: an AWS profile (null for the default chain) and region, or the demo. */
+export const connectionChoiceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('aws'),
+    profile: profileNameSchema.nullable(),
+    region: regionSchema,
+  }),
+  z.strictObject({ kind: z.literal('demo') }),
+])
+
+/** How the repositories list is sorted. */
+export const repositorySortSchema = z.enum(['name', 'created'])
+
+/** The settings file. Unknown keys are dropped; a bad value falls back to its default. */
+export const settingsSchema = z.object({
+  connection: connectionChoiceSchema.nullable().catch(null),
+  repositorySort: repositorySortSchema.catch('name'),
+})
