@@ -1,0 +1,111 @@
+import { join } from 'node:path'
+import type { EventChannel, PayloadOf } from '../../shared/ipc/contract'
+import { AppErrorException } from '../../shared/ipc/result'
+import { DemoRegistry } from './demo-registry/server'
+import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch'
+import { isAllowedExternalUrl, type Platform } from './platform/platform'
+import { ConnectionService, type DemoEndpoint } from './services/connection-service'
+import { EcrService } from './services/ecr-service'
+import type { Logger } from './services/logger'
+import { ProfilesService } from './services/profiles-service'
+import { SettingsService } from './services/settings-service'
+
+/** Sends one contract event to the renderer. */
+export type Emit = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
+
+/** What the shell (Electron or the web bridge) provides. */
+export interface AppOptions {
+  dataDir: string
+  env: NodeJS.ProcessEnv
+  platform: Platform
+  emit: Emit
+  log: Logger
+}
+
+/** The app's main-process side, independent of how requests arrive. */
+export interface App {
+  dispatch: Dispatch
+  /** The channels that have a handler, for the contract test. */
+  channels: string[]
+  dispose(): Promise<void>
+}
+
+/** The composition root: builds every service by hand and maps each channel to one of them. */
+export function createApp({ dataDir, env, platform, emit, log }: AppOptions): App {
+  const settings = new SettingsService(join(dataDir, 'settings.json'))
+  const profiles = new ProfilesService(env)
+
+  let demo: DemoRegistry | null = null
+  let demoStarted: Promise<DemoEndpoint> | null = null
+  const startDemo = (): Promise<DemoEndpoint> => {
+    demoStarted ??= (async () => {
+      const region = 'us-east-1'
+      demo = new DemoRegistry({
+        region,
+        repositoryCount: Number(env.ECR_LAYER_BROWSER_DEMO_REPOSITORIES) || undefined,
+      })
+      const { endpoint } = await demo.start()
+      log.info('demo-registry', `listening on ${endpoint}`)
+      return { endpoint, region, credentials: demo.credentials }
+    })()
+    return demoStarted
+  }
+
+  const connection = new ConnectionService({
+    settings,
+    profiles,
+    env,
+    startDemo,
+    onChange: (state) => emit('connection:changed', state),
+  })
+  const ecr = new EcrService(() => connection.ecr())
+
+  const handlers: Handlers = {
+    'connection:get': () => connection.get(),
+    'connection:set': (choice) => connection.set(choice),
+    'connection:list-profiles': () => profiles.list(),
+    'connection:identity': async () => {
+      const [state, registry] = await Promise.all([connection.get(), ecr.describeRegistry()])
+      return {
+        account: registry.registryId,
+        region: state.region,
+        profile: state.profile,
+        kind: state.kind,
+      }
+    },
+    'connection:caller-identity': async () => ({ arn: await connection.callerArn() }),
+    'ecr:list-repositories': (request) => ecr.listRepositories(request),
+    'ecr:describe-repository': (request) => ecr.describeRepository(request),
+    'settings:get': () => settings.get(),
+    'settings:update': (patch) => settings.update(patch),
+    'app:open-external': async ({ url }) => {
+      if (!isAllowedExternalUrl(url)) {
+        throw new AppErrorException({
+          code: 'InvalidParameter',
+          field: 'url',
+          message: 'only AWS documentation and console links can be opened',
+        })
+      }
+      await platform.openExternal(url)
+      return null
+    },
+  }
+
+  const dispatch = createDispatch(handlers, () => connection.context())
+  return {
+    channels: Object.keys(handlers),
+    dispatch: async (channel, request) => {
+      const started = Date.now()
+      const result = await dispatch(channel, request)
+      log.info(
+        'ipc',
+        `${channel} ${result.ok ? 'ok' : result.error.code} ${Date.now() - started}ms`,
+      )
+      return result
+    },
+    async dispose() {
+      await connection.dispose()
+      await (demo as DemoRegistry | null)?.stop()
+    },
+  }
+}

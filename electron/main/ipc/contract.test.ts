@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { eventContract, invokeChannels, invokeContract } from '../../../shared/ipc/contract'
+import { createApp } from '../create-app'
+import { Logger } from '../services/logger'
+import { registerIpc } from './register'
+
+const exposed = vi.hoisted(() => ({ api: {} as Record<string, unknown> }))
+const ipcRenderer = vi.hoisted(() => ({
+  invoke: vi.fn((..._args: unknown[]) => Promise.resolve({ ok: true, value: null })),
+  on: vi.fn(),
+  removeListener: vi.fn(),
+}))
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: Record<string, unknown>) => {
+      if (key === 'ecr') exposed.api = api
+    },
+  },
+  ipcRenderer,
+}))
+
+const dirs: string[] = []
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+describe('the IPC surface', () => {
+  it('lists the same channels in the contract, the preload API and the registered handlers', async () => {
+    await import('../../preload/index')
+
+    const contractMethods = [
+      ...invokeChannels.map((c) => invokeContract[c].method),
+      ...Object.values(eventContract).map((e) => e.method),
+    ]
+    expect(Object.keys(exposed.api).sort()).toEqual([...contractMethods].sort())
+    expect(new Set(contractMethods).size).toBe(contractMethods.length)
+
+    const registered: string[] = []
+    registerIpc({ handle: (channel: string) => void registered.push(channel) }, vi.fn(), () => true)
+    expect(registered.sort()).toEqual([...invokeChannels].sort())
+
+    const dataDir = await mkdtemp(join(tmpdir(), 'elb-contract-'))
+    dirs.push(dataDir)
+    const app = createApp({
+      dataDir,
+      env: {},
+      platform: {
+        openExternal: vi.fn(),
+        showItemInFolder: vi.fn(),
+        notify: vi.fn(),
+        chooseFolder: vi.fn(),
+      },
+      emit: vi.fn(),
+      log: new Logger(null),
+    })
+    expect(app.channels.sort()).toEqual([...invokeChannels].sort())
+    await app.dispose()
+  })
+
+  it('sends each preload method on its own channel and drops the IPC event from events', async () => {
+    await import('../../preload/index')
+    const api = exposed.api as Record<string, (arg: unknown) => unknown>
+    for (const channel of invokeChannels) {
+      ipcRenderer.invoke.mockClear()
+      await api[invokeContract[channel].method]!({})
+      expect(ipcRenderer.invoke).toHaveBeenCalledWith(channel, {})
+    }
+
+    const listener = vi.fn()
+    const unsubscribe = api.onConnectionChanged!(listener) as () => void
+    const [channel, wrapped] = ipcRenderer.on.mock.calls.at(-1) as [
+      string,
+      (event: unknown, payload: unknown) => void,
+    ]
+    expect(channel).toBe('connection:changed')
+    wrapped({ sender: 'secret-sender' }, { kind: 'demo' })
+    expect(listener).toHaveBeenCalledWith({ kind: 'demo' })
+    unsubscribe()
+    expect(ipcRenderer.removeListener).toHaveBeenCalledWith('connection:changed', wrapped)
+  })
+
+  it('answers Forbidden to a sender that is not our window, without dispatching', async () => {
+    const handlers = new Map<string, (event: unknown, request: unknown) => unknown>()
+    const dispatch = vi.fn()
+    registerIpc(
+      { handle: (channel: string, fn: never) => void handlers.set(channel, fn) },
+      dispatch,
+      () => false,
+    )
+    const result = await handlers.get('ecr:list-repositories')!({}, {})
+    expect(result).toMatchObject({ ok: false, error: { code: 'Forbidden' } })
+    expect(dispatch).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,36 @@
+import { dialog, Notification, shell, type BrowserWindow } from 'electron'
+import { isAllowedExternalUrl, type Platform } from './platform'
+
+/** The desktop app's platform: native dialogs, shell and notifications. */
+export class ElectronPlatform implements Platform {
+  constructor(private readonly window: () => BrowserWindow | null) {}
+
+  /** Opens an allow-listed https URL in the default browser. */
+  async openExternal(url: string): Promise<void> {
+    if (isAllowedExternalUrl(url)) await shell.openExternal(url)
+  }
+
+  /** Reveals a file in Finder, Explorer or the Linux file manager. */
+  showItemInFolder(path: string): void {
+    shell.showItemInFolder(path)
+  }
+
+  /** Shows a native notification where the OS supports them. */
+  notify(title: string, body: string): void {
+    if (Notification.isSupported()) new Notification({ title, body }).show()
+  }
+
+  /** Asks for a folder with the native dialog. */
+  async chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null> {
+    const win = this.window()
+    const dialogOptions = {
+      title: options.title,
+      properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[],
+      ...(options.defaultPath ? { defaultPath: options.defaultPath } : {}),
+    }
+    const result = win
+      ? await dialog.showOpenDialog(win, dialogOptions)
+      : await dialog.showOpenDialog(dialogOptions)
+    return result.canceled ? null : (result.filePaths[0] ?? null)
+  }
+}

@@ -1,0 +1,24 @@
+/** What the services need from the desktop shell. Electron implements it; the web bridge has a Node one. */
+export interface Platform {
+  /** Opens an https URL in the user's browser. */
+  openExternal(url: string): Promise<void>
+  /** Reveals a file in the OS file manager. */
+  showItemInFolder(path: string): void
+  /** Shows an OS notification. */
+  notify(title: string, body: string): void
+  /** Asks the user for a folder; null when cancelled. */
+  chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null>
+}
+
+// Links the app may open: AWS documentation and console pages only. Anything else is refused, so
+// a crafted error message cannot send the user to an arbitrary site.
+const EXTERNAL_ALLOW_LIST = [
+  /^https:\/\/docs\.aws\.amazon\.com\//,
+  /^https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\//,
+  /^https:\/\/health\.aws\.amazon\.com\//,
+]
+
+/** Whether a URL may be opened outside the app. */
+export function isAllowedExternalUrl(url: string): boolean {
+  return EXTERNAL_ALLOW_LIST.some((pattern) => pattern.test(url))
+}

@@ -1,0 +1,46 @@
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+// Pre-signed URLs carry a signature in their query string; keys and tokens have known shapes.
+const REDACTIONS: [RegExp, string][] = [
+  [/(https?:\/\/[^\s"'?]+)\?[^\s"']*/g, '$1?[redacted]'],
+  [/\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '[access-key-id]'],
+  [/(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]'],
+]
+
+/** Removes anything that could be a credential or a pre-signed URL's signature. */
+export function redact(text: string): string {
+  return REDACTIONS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text)
+}
+
+/** Appends one redacted JSON line per entry to the app's log file. */
+export class Logger {
+  constructor(private readonly file: string | null) {
+    if (file) mkdirSync(dirname(file), { recursive: true })
+  }
+
+  /** Logs routine events. */
+  info(scope: string, message: string): void {
+    this.write('info', scope, message)
+  }
+
+  /** Logs recoverable problems. */
+  warn(scope: string, message: string): void {
+    this.write('warn', scope, message)
+  }
+
+  /** Logs failures. */
+  error(scope: string, message: string): void {
+    this.write('error', scope, message)
+  }
+
+  private write(level: string, scope: string, message: string): void {
+    if (!this.file) return
+    const line = JSON.stringify({ time: new Date().toISOString(), level, scope, message })
+    try {
+      appendFileSync(this.file, `${redact(line)}\n`)
+    } catch {
+      // Logging must never break the app.
+    }
+  }
+}
