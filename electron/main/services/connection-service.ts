@@ -138,6 +138,10 @@ export class ConnectionService {
     const { profile, region } = choice
     const chain = this.deps.credentialChain ?? defaultChain
     const credentials = chain(profile)
+    // The SDK reads endpoint_url only from AWS_PROFILE's section, not from the client's profile,
+    // so the endpoint is resolved here, as the AWS CLI does, and passed explicitly.
+    const endpoint = await this.deps.profiles.endpointOf(profile, 'ecr')
+    const stsEndpoint = await this.deps.profiles.endpointOf(profile, 'sts')
     const config = {
       region,
       ...(profile ? { profile } : {}),
@@ -152,10 +156,10 @@ export class ConnectionService {
         region,
         credentialsFound: await hasCredentials(credentials),
         showWelcome,
-        endpoint: await this.deps.profiles.endpointOf(profile),
+        endpoint,
       },
-      ecr: new ECRClient(config),
-      sts: new STSClient(config),
+      ecr: new ECRClient({ ...config, ...(endpoint ? { endpoint } : {}) }),
+      sts: new STSClient({ ...config, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) }),
     }
   }
 

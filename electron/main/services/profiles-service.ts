@@ -39,16 +39,16 @@ export class ProfilesService {
     return configFile[profile ?? this.env.AWS_PROFILE ?? 'default']?.region ?? null
   }
 
-  /** The ECR endpoint the SDK will use for a profile, as the AWS CLI resolves it, or null. */
-  async endpointOf(profile: string | null): Promise<string | null> {
+  /** The endpoint a service should use for a profile, resolved as the AWS CLI does, or null. */
+  async endpointOf(profile: string | null, service: 'ecr' | 'sts' = 'ecr'): Promise<string | null> {
     if (this.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return null
-    const fromEnv = this.env.AWS_ENDPOINT_URL_ECR || this.env.AWS_ENDPOINT_URL
+    const fromEnv = this.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || this.env.AWS_ENDPOINT_URL
     if (fromEnv) return fromEnv
     const { configFile } = await loadSharedConfigFiles()
     const section: Section | undefined = configFile[profile ?? this.env.AWS_PROFILE ?? 'default']
     if (!section) return null
     const services = section.services ? configFile[`services.${section.services}`] : undefined
-    return services?.['ecr.endpoint_url'] ?? section.endpoint_url ?? null
+    return services?.[`${service}.endpoint_url`] ?? section.endpoint_url ?? null
   }
 }
 

@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ErrorCode } from '../../shared/errors'
+import type { Result } from '../../shared/ipc/result'
+import type { ConnectionState } from '../../shared/models/connection'
+import type { Page, Repository } from '../../shared/models/repository'
+import { startHarness, stubProcessEnv, type Harness } from './testing/app-harness'
+
+let harness: Harness | null = null
+let restoreEnv: (() => void) | null = null
+
+afterEach(async () => {
+  restoreEnv?.()
+  restoreEnv = null
+  await harness?.close()
+  harness = null
+})
+
+const AWS = { connection: { kind: 'aws' as const, profile: null, region: 'us-east-1' } }
+
+async function start(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  harness = await startHarness(options)
+  restoreEnv = stubProcessEnv(harness.env)
+  return harness
+}
+
+function expectError(result: Result<unknown>, code: ErrorCode) {
+  expect(result.ok, JSON.stringify(result)).toBe(false)
+  if (result.ok) throw new Error('unreachable')
+  expect(result.error.code).toBe(code)
+  return result.error
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe('the AWS connection', () => {
+  it('uses environment keys and AWS_ENDPOINT_URL_ECR, and pages every repository', async () => {
+    const { app, registry } = await start({ repositoryCount: 2500, settings: AWS })
+    const names: string[] = []
+    let nextToken: string | undefined
+    do {
+      const result = (await app.dispatch('ecr:list-repositories', {
+        maxResults: 1000,
+        ...(nextToken ? { nextToken } : {}),
+      })) as Result<Page<Repository>>
+      if (!result.ok) throw new Error(result.error.message)
+      names.push(...result.value.items.map((r) => r.repositoryName))
+      nextToken = result.value.nextToken ?? undefined
+    } while (nextToken)
+    expect(names).toHaveLength(2500)
+    expect(new Set(names).size).toBe(2500)
+    expect(registry.requestCount('DescribeRepositories')).toBe(3)
+  })
+
+  it('shows who the user is: account from DescribeRegistry, caller ARN from STS', async () => {
+    const { app, registry } = await start({ settings: AWS })
+    expect(await app.dispatch('connection:identity', {})).toEqual({
+      ok: true,
+      value: { account: registry.accountId, region: 'us-east-1', profile: null, kind: 'aws' },
+    })
+    expect(await app.dispatch('connection:caller-identity', {})).toEqual({
+      ok: true,
+      value: { arn: `arn:aws:iam::${registry.accountId}:user/demo` },
+    })
+  })
+
+  it('gives a null caller ARN, not an error, when STS does not answer', async () => {
+    const port = await closedPort()
+    const { app } = await start({
+      settings: AWS,
+      env: (registry) => ({
+        AWS_ACCESS_KEY_ID: registry.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: registry.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL_ECR: registry.endpoint,
+        AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`,
+      }),
+    })
+    expect(await app.dispatch('connection:caller-identity', {})).toEqual({
+      ok: true,
+      value: { arn: null },
+    })
+  })
+
+  it("honours a profile's endpoint_url and keys from the shared files", async () => {
+    const { app, registry } = await start({
+      settings: { connection: { kind: 'aws', profile: 'local', region: 'us-east-1' } },
+      env: (registry, dir) => ({
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      }),
+    })
+    await writeFile(
+      join(harness!.dataDir, 'config'),
+      `[profile local]\nregion = us-east-1\nendpoint_url = ${registry.endpoint}\n`,
+    )
+    await writeFile(
+      join(harness!.dataDir, 'credentials'),
+      `[local]\naws_access_key_id = ${registry.credentials.accessKeyId}\naws_secret_access_key = ${registry.credentials.secretAccessKey}\n`,
+    )
+    const state = (await app.dispatch('connection:get', {})) as Result<ConnectionState>
+    expect(state).toMatchObject({
+      ok: true,
+      value: { kind: 'aws', profile: 'local', endpoint: registry.endpoint, credentialsFound: true },
+    })
+    const page = await app.dispatch('ecr:list-repositories', {})
+    expect(page.ok, JSON.stringify(page)).toBe(true)
+    expect(registry.requestLog().at(-1)?.accessKeyId).toBe(registry.credentials.accessKeyId)
+  })
+
+  it('opens on the demo registry behind the welcome screen when no credentials exist', async () => {
+    const { app, registry } = await start({ env: () => ({}) })
+    const state = (await app.dispatch('connection:get', {})) as Result<ConnectionState>
+    expect(state).toMatchObject({ ok: true, value: { kind: 'demo', showWelcome: true } })
+    const page = (await app.dispatch('ecr:list-repositories', {})) as Result<Page<Repository>>
+    expect(page.ok && page.value.items.length).toBeGreaterThan(0)
+    // The app's own in-process demo registry answered, not the test's.
+    expect(registry.requestCount()).toBe(0)
+  })
+
+  it('switches connection, remembers it in settings without secrets, and emits the change', async () => {
+    const { app, registry, dataDir, events } = await start({ settings: AWS })
+    const demo = (await app.dispatch('connection:set', { kind: 'demo' })) as Result<ConnectionState>
+    expect(demo).toMatchObject({ ok: true, value: { kind: 'demo', showWelcome: false } })
+    expect(events).toEqual([{ channel: 'connection:changed', payload: demo.ok && demo.value }])
+    const saved = await readFile(join(dataDir, 'settings.json'), 'utf8')
+    expect(JSON.parse(saved)).toMatchObject({ connection: { kind: 'demo' } })
+    expect(saved).not.toContain(registry.credentials.secretAccessKey)
+    expect(saved).not.toContain(registry.credentials.accessKeyId)
+
+    await app.dispatch('connection:set', { kind: 'aws', profile: null, region: 'us-east-1' })
+    expect((await app.dispatch('ecr:list-repositories', {})).ok).toBe(true)
+    expect(registry.requestCount('DescribeRepositories')).toBe(1)
+  })
+})
+
+describe('every catalog error, produced for real through the demo registry', () => {
+  it('NoCredentials: nothing in the environment or the shared files', async () => {
+    const { app } = await start({ env: () => ({}) })
+    await app.dispatch('connection:set', { kind: 'aws', profile: null, region: 'us-east-1' })
+    const error = expectError(await app.dispatch('ecr:list-repositories', {}), 'NoCredentials')
+    expect(error.region).toBe('us-east-1')
+  })
+
+  it('SsoTokenExpired: an SSO profile whose cached token has expired', async () => {
+    const { app, dataDir } = await start({
+      settings: { connection: { kind: 'aws', profile: 'sso-dev', region: 'us-east-1' } },
+      env: (_registry, dir) => ({ AWS_CONFIG_FILE: join(dir, 'config'), HOME: dir }),
+    })
+    process.env.HOME = dataDir
+    const startUrl = 'https://corp.awsapps.com/start'
+    await writeFile(
+      join(dataDir, 'config'),
+      `[profile sso-dev]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = Dev\n`,
+    )
+    const cache = join(dataDir, '.aws', 'sso', 'cache')
+    await mkdir(cache, { recursive: true })
+    await writeFile(
+      join(cache, `${createHash('sha1').update(startUrl).digest('hex')}.json`),
+      JSON.stringify({ accessToken: 'x', expiresAt: '2020-01-01T00:00:00Z', region: 'us-east-1', startUrl }),
+    )
+    const error = expectError(await app.dispatch('ecr:list-repositories', {}), 'SsoTokenExpired')
+    expect(error.profile).toBe('sso-dev')
+  })
+
+  it('ExpiredToken: a session whose token has expired', async () => {
+    const { app } = await start({
+      settings: AWS,
+      env: (registry) => {
+        registry.addCredentials({
+          accessKeyId: 'ASIAEXPIRED000000001',
+          secretAccessKey: 'expired-secret',
+          sessionToken: 'expired-token',
+          expired: true,
+        })
+        return {
+          AWS_ACCESS_KEY_ID: 'ASIAEXPIRED000000001',
+          AWS_SECRET_ACCESS_KEY: 'expired-secret',
+          AWS_SESSION_TOKEN: 'expired-token',
+          AWS_ENDPOINT_URL_ECR: registry.endpoint,
+        }
+      },
+    })
+    expectError(await app.dispatch('ecr:list-repositories', {}), 'ExpiredToken')
+  })
+
+  it('UnrecognizedClient: an access key the registry does not know', async () => {
+    const { app } = await start({
+      settings: AWS,
+      env: (registry) => ({
+        AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000',
+        AWS_SECRET_ACCESS_KEY: 'whatever',
+        AWS_ENDPOINT_URL_ECR: registry.endpoint,
+      }),
+    })
+    expectError(await app.dispatch('ecr:list-repositories', {}), 'UnrecognizedClient')
+  })
+
+  it('InvalidSignature: the right key ID with the wrong secret', async () => {
+    const { app } = await start({
+      settings: AWS,
+      env: (registry) => ({
+        AWS_ACCESS_KEY_ID: registry.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: 'not-the-secret',
+        AWS_ENDPOINT_URL_ECR: registry.endpoint,
+      }),
+    })
+    expectError(await app.dispatch('ecr:list-repositories', {}), 'InvalidSignature')
+  })
+
+  it('AccessDenied: names the missing IAM action', async () => {
+    const { app } = await start({
+      settings: AWS,
+      env: (registry) => {
+        registry.addCredentials({
+          accessKeyId: 'AKIADENIED0000000001',
+          secretAccessKey: 'denied-secret',
+          denyActions: ['ecr:DescribeRepositories'],
+        })
+        return {
+          AWS_ACCESS_KEY_ID: 'AKIADENIED0000000001',
+          AWS_SECRET_ACCESS_KEY: 'denied-secret',
+          AWS_ENDPOINT_URL_ECR: registry.endpoint,
+        }
+      },
+    })
+    const error = expectError(await app.dispatch('ecr:list-repositories', {}), 'AccessDenied')
+    expect(error.action).toBe('ecr:DescribeRepositories')
+    expect(error.resource).toMatch(/^arn:aws:ecr:/)
+  })
+
+  it('Throttling: shown once the SDK has retried', async () => {
+    const { app, registry } = await start({ settings: AWS })
+    registry.injectFault({ operation: 'DescribeRepositories', error: 'ThrottlingException', times: 10 })
+    expectError(await app.dispatch('ecr:list-repositories', {}), 'Throttling')
+    expect(registry.requestCount('DescribeRepositories')).toBeGreaterThan(1)
+  })
+
+  it('ServerException: shown once the SDK has retried', async () => {
+    const { app, registry } = await start({ settings: AWS })
+    registry.injectFault({ operation: 'DescribeRepositories', error: 'ServerException', times: 10 })
+    expectError(await app.dispatch('ecr:list-repositories', {}), 'ServerException')
+    expect(registry.requestCount('DescribeRepositories')).toBeGreaterThan(1)
+  })
+
+  it('a transient ServerException is retried away', async () => {
+    const { app, registry } = await start({ settings: AWS })
+    registry.injectFault({ operation: 'DescribeRepositories', error: 'ServerException', times: 1 })
+    expect((await app.dispatch('ecr:list-repositories', {})).ok).toBe(true)
+    expect(registry.requestCount('DescribeRepositories')).toBe(2)
+  })
+
+  it('NetworkUnreachable: an endpoint nothing listens on', async () => {
+    const port = await closedPort()
+    const { app } = await start({
+      settings: AWS,
+      env: (registry) => ({
+        AWS_ACCESS_KEY_ID: registry.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: registry.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}`,
+      }),
+    })
+    expectError(await app.dispatch('ecr:list-repositories', {}), 'NetworkUnreachable')
+  })
+
+  it('RepositoryNotFound: a name the registry does not have', async () => {
+    const { app } = await start({ settings: AWS })
+    const error = expectError(
+      await app.dispatch('ecr:describe-repository', { repositoryName: 'missing/repo' }),
+      'RepositoryNotFound',
+    )
+    expect(error.message).toContain("'missing/repo'")
+  })
+
+  it('InvalidParameter: a page token the registry rejects', async () => {
+    const { app } = await start({ settings: AWS })
+    expectError(
+      await app.dispatch('ecr:list-repositories', { nextToken: 'not-a-real-token' }),
+      'InvalidParameter',
+    )
+  })
+})

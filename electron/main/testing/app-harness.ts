@@ -1,0 +1,107 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Settings } from '../../../shared/models/settings'
+import { createApp, type App } from '../create-app'
+import { DemoRegistry } from '../demo-registry/server'
+import { Logger } from '../services/logger'
+
+/** A real app wired to a demo registry the test owns, through the standard AWS environment. */
+export interface Harness {
+  app: App
+  registry: DemoRegistry
+  dataDir: string
+  env: NodeJS.ProcessEnv
+  events: { channel: string; payload: unknown }[]
+  close(): Promise<void>
+}
+
+/**
+ * Starts a registry and an app whose environment points at it the way a user would: keys in
+ * AWS_ACCESS_KEY_ID/SECRET and AWS_ENDPOINT_URL_ECR. The shared config files are moved to an
+ * empty folder so a developer's ~/.aws never leaks in. The SDK's env provider reads process.env,
+ * so the caller stubs these values there too (see stubProcessEnv).
+ */
+export async function startHarness(
+  options: {
+    repositoryCount?: number
+    settings?: Partial<Settings>
+    env?: (registry: DemoRegistry, dir: string) => NodeJS.ProcessEnv
+  } = {},
+): Promise<Harness> {
+  const registry = new DemoRegistry({ repositoryCount: options.repositoryCount ?? 40 })
+  const { endpoint } = await registry.start()
+  const dataDir = await mkdtemp(join(tmpdir(), 'elb-app-'))
+  const env: NodeJS.ProcessEnv = options.env?.(registry, dataDir) ?? {
+    AWS_ACCESS_KEY_ID: registry.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: registry.credentials.secretAccessKey,
+    AWS_REGION: registry.region,
+    AWS_ENDPOINT_URL_ECR: endpoint,
+    AWS_ENDPOINT_URL_STS: endpoint,
+  }
+  env.AWS_CONFIG_FILE ??= join(dataDir, 'no-config')
+  env.AWS_SHARED_CREDENTIALS_FILE ??= join(dataDir, 'no-credentials')
+  if (options.settings) {
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify(options.settings))
+  }
+  const events: Harness['events'] = []
+  const app = createApp({
+    dataDir,
+    env,
+    platform: {
+      openExternal: () => Promise.resolve(),
+      showItemInFolder: () => undefined,
+      notify: () => undefined,
+      chooseFolder: () => Promise.resolve(null),
+    },
+    emit: (channel, payload) => void events.push({ channel, payload }),
+    log: new Logger(join(dataDir, 'logs', 'main.log')),
+  })
+  return {
+    app,
+    registry,
+    dataDir,
+    env,
+    events,
+    async close() {
+      await app.dispose()
+      await registry.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Names of the AWS variables the SDK reads from process.env. */
+export const AWS_ENV_KEYS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+] as const
+
+/** Makes process.env hold exactly these AWS values (the SDK reads it directly); returns a restore. */
+export function stubProcessEnv(env: NodeJS.ProcessEnv): () => void {
+  const saved = Object.fromEntries(AWS_ENV_KEYS.map((key) => [key, process.env[key]]))
+  for (const key of AWS_ENV_KEYS) delete process.env[key]
+  // No instance metadata service here: without this the chain waits on 169.254.169.254.
+  process.env.AWS_EC2_METADATA_DISABLED = 'true'
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value
+  return () => {
+    for (const key of AWS_ENV_KEYS) {
+      const value = saved[key]
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  }
+}
