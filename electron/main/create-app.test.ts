@@ -165,7 +165,12 @@ describe('every catalog error, produced for real through the demo registry', () 
     await mkdir(cache, { recursive: true })
     await writeFile(
       join(cache, `${createHash('sha1').update(startUrl).digest('hex')}.json`),
-      JSON.stringify({ accessToken: 'x', expiresAt: '2020-01-01T00:00:00Z', region: 'us-east-1', startUrl }),
+      JSON.stringify({
+        accessToken: 'x',
+        expiresAt: '2020-01-01T00:00:00Z',
+        region: 'us-east-1',
+        startUrl,
+      }),
     )
     const error = expectError(await app.dispatch('ecr:list-repositories', {}), 'SsoTokenExpired')
     expect(error.profile).toBe('sso-dev')
@@ -239,7 +244,11 @@ describe('every catalog error, produced for real through the demo registry', () 
 
   it('Throttling: shown once the SDK has retried', async () => {
     const { app, registry } = await start({ settings: AWS })
-    registry.injectFault({ operation: 'DescribeRepositories', error: 'ThrottlingException', times: 10 })
+    registry.injectFault({
+      operation: 'DescribeRepositories',
+      error: 'ThrottlingException',
+      times: 10,
+    })
     expectError(await app.dispatch('ecr:list-repositories', {}), 'Throttling')
     expect(registry.requestCount('DescribeRepositories')).toBeGreaterThan(1)
   })

@@ -105,7 +105,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     },
     async dispose() {
       await connection.dispose()
-      await (demo as DemoRegistry | null)?.stop()
+      await demo?.stop()
     },
   }
 }

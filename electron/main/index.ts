@@ -1,6 +1,6 @@
 import { join, normalize, relative, isAbsolute } from 'node:path'
 import { pathToFileURL, fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron'
+import { app, type BrowserWindow, ipcMain, net, protocol, session } from 'electron'
 import { createApp, type App, type Emit } from './create-app'
 import { registerIpc } from './ipc/register'
 import { ElectronPlatform } from './platform/electron-platform'
@@ -32,10 +32,15 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     const dataDir = process.env.ECR_LAYER_BROWSER_DATA_DIR || app.getPath('userData')
     const log = new Logger(join(dataDir, 'logs', 'main.log'))
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+      callback(false),
+    )
 
     protocol.handle('app', (request) => {
-      const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(/^[/\\]+/, '')
+      const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(
+        /^[/\\]+/,
+        '',
+      )
       const file = join(rendererDir, path || 'index.html')
       const inside = relative(rendererDir, file)
       if (inside.startsWith('..') || isAbsolute(inside)) return new Response(null, { status: 404 })

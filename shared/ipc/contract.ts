@@ -1,10 +1,5 @@
 import { z } from 'zod'
-import type {
-  CallerIdentity,
-  ConnectionState,
-  Identity,
-  ProfilesList,
-} from '../models/connection'
+import type { CallerIdentity, ConnectionState, Identity, ProfilesList } from '../models/connection'
 import type { Page, Repository } from '../models/repository'
 import type { Settings } from '../models/settings'
 import type { Result } from './result'

@@ -7,7 +7,7 @@ import { createApp } from '../create-app'
 import { Logger } from '../services/logger'
 import { registerIpc } from './register'
 
-const exposed = vi.hoisted(() => ({ api: {} as Record<string, unknown> }))
+const exposed = vi.hoisted(() => ({ api: {} }))
 const ipcRenderer = vi.hoisted(() => ({
   invoke: vi.fn((..._args: unknown[]) => Promise.resolve({ ok: true, value: null })),
   on: vi.fn(),

@@ -22,7 +22,7 @@ const isInvokeChannel = (channel: string): channel is InvokeChannel =>
 /** Names the first failing field of a schema error, as a dotted path. */
 function invalidParameter(error: ZodError): AppError {
   const issue = error.issues[0]
-  const keys = issue && 'keys' in issue ? (issue.keys as string[]) : []
+  const keys = issue && 'keys' in issue ? issue.keys : []
   const path = [...(issue?.path ?? []), ...keys.slice(0, 1)].map(String)
   const field = path.length > 0 ? path.join('.') : 'request'
   const message =
@@ -40,7 +40,11 @@ export function createDispatch(handlers: Handlers, context: () => ErrorContext):
     if (!isInvokeChannel(channel)) {
       return {
         ok: false,
-        error: { code: 'InvalidParameter', field: 'channel', message: `unknown channel "${channel}"` },
+        error: {
+          code: 'InvalidParameter',
+          field: 'channel',
+          message: `unknown channel "${channel}"`,
+        },
       }
     }
     const parsed = invokeContract[channel].request.safeParse(request)

@@ -31,7 +31,12 @@ const notAnObject = fc.oneof(
   fc.boolean(),
   fc.array(fc.integer(), { maxLength: 3 }),
 )
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }))
+const notAString = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.object({ maxDepth: 1 }),
+)
 
 const badRegistryId = fc.oneof(
   fc.stringMatching(/^[0-9]{0,11}$/),
@@ -124,8 +129,16 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
   field('ecr:describe-repository', 'registryId', badRegistryId, { repositoryName: 'demo/api' }),
   field('connection:set', 'region', badRegion, { kind: 'aws', profile: null }),
   field('connection:set', 'profile', badProfile, { kind: 'aws', region: 'eu-west-1' }),
-  field('connection:set', 'kind', fc.stringMatching(/^[a-z]{1,8}$/).filter((k) => k !== 'aws' && k !== 'demo')),
-  field('settings:update', 'repositorySort', fc.string().filter((s) => s !== 'name' && s !== 'created')),
+  field(
+    'connection:set',
+    'kind',
+    fc.stringMatching(/^[a-z]{1,8}$/).filter((k) => k !== 'aws' && k !== 'demo'),
+  ),
+  field(
+    'settings:update',
+    'repositorySort',
+    fc.string().filter((s) => s !== 'name' && s !== 'created'),
+  ),
   field('app:open-external', 'url', badUrl),
 )
 
@@ -157,7 +170,11 @@ describe('schema validation at the IPC boundary', () => {
     const result = await harness.app.dispatch('shell:exec', { command: 'rm -rf /' })
     expect(result).toEqual({
       ok: false,
-      error: { code: 'InvalidParameter', field: 'channel', message: 'unknown channel "shell:exec"' },
+      error: {
+        code: 'InvalidParameter',
+        field: 'channel',
+        message: 'unknown channel "shell:exec"',
+      },
     })
   })
 })

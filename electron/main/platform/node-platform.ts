@@ -10,12 +10,17 @@ export class NodePlatform implements Platform {
   ) {}
 
   /** Opens the URL with xdg-open/open/start, detached. */
-  async openExternal(url: string): Promise<void> {
+  openExternal(url: string): Promise<void> {
     const command =
-      process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
+      process.platform === 'darwin'
+        ? 'open'
+        : process.platform === 'win32'
+          ? 'explorer'
+          : 'xdg-open'
     const child = spawn(command, [url], { detached: true, stdio: 'ignore' })
     child.on('error', () => this.log.warn('platform', `could not open ${url}`))
     child.unref()
+    return Promise.resolve()
   }
 
   /** Logs the path; a browser page cannot reveal files. */
@@ -29,7 +34,7 @@ export class NodePlatform implements Platform {
   }
 
   /** Returns the configured folder: the bridge has no dialog to ask with. */
-  async chooseFolder(): Promise<string | null> {
-    return this.defaultFolder
+  chooseFolder(): Promise<string | null> {
+    return Promise.resolve(this.defaultFolder)
   }
 }

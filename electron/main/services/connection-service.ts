@@ -38,9 +38,11 @@ interface Active {
 }
 
 // A dead endpoint should fail in seconds, not hang the UI for the SDK's default of forever.
-const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 60_000 })
+const requestHandler = () =>
+  new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 60_000 })
 
-const CREDENTIALS_MISSING = /could not load credentials from any providers|unable to find|not found/i
+const CREDENTIALS_MISSING =
+  /could not load credentials from any providers|unable to find|not found/i
 
 /** Holds the chosen connection and the SDK clients built for it. Credentials never leave it. */
 export class ConnectionService {
@@ -180,7 +182,9 @@ async function hasCredentials(provider: AwsCredentialIdentityProvider): Promise<
     return true
   } catch (error) {
     const name = (error as Error).name
-    return !(name === 'CredentialsProviderError' && CREDENTIALS_MISSING.test((error as Error).message))
+    return !(
+      name === 'CredentialsProviderError' && CREDENTIALS_MISSING.test((error as Error).message)
+    )
   }
 }
 

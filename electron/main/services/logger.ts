@@ -5,7 +5,10 @@ import { dirname } from 'node:path'
 const REDACTIONS: [RegExp, string][] = [
   [/(https?:\/\/[^\s"'?]+)\?[^\s"']*/g, '$1?[redacted]'],
   [/\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '[access-key-id]'],
-  [/(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]'],
+  [
+    /(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+    '$1$2[redacted]',
+  ],
 ]
 
 /** Removes anything that could be a credential or a pre-signed URL's signature. */

@@ -39,7 +39,10 @@ beforeEach(async () => {
     join(dir, 'credentials'),
     '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n[ci]\naws_access_key_id = A\naws_secret_access_key = B\n',
   )
-  env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') }
+  env = {
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+  }
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value)
 })
 afterEach(async () => {
@@ -62,7 +65,10 @@ describe('ProfilesService', () => {
     )
     expect(byName.default).toMatchObject({ source: 'both', region: 'eu-west-1', sso: false })
     expect(byName.dev).toMatchObject({ source: 'config', sso: true, region: 'us-west-2' })
-    expect(byName.tool).toMatchObject({ credentialProcess: true, endpointUrl: 'http://127.0.0.1:9' })
+    expect(byName.tool).toMatchObject({
+      credentialProcess: true,
+      endpointUrl: 'http://127.0.0.1:9',
+    })
     expect(byName.deploy).toMatchObject({ assumeRole: true })
     expect(byName.ci).toMatchObject({ source: 'credentials' })
   })
@@ -72,7 +78,11 @@ describe('ProfilesService', () => {
     expect(await service.endpointOf('tool')).toBe('http://127.0.0.1:9')
     expect(await service.endpointOf('deploy')).toBe('http://127.0.0.1:7')
     expect(await service.endpointOf('dev')).toBeNull()
-    const withEnv = new ProfilesService({ ...env, AWS_ENDPOINT_URL: 'http://global', AWS_ENDPOINT_URL_ECR: 'http://ecr' })
+    const withEnv = new ProfilesService({
+      ...env,
+      AWS_ENDPOINT_URL: 'http://global',
+      AWS_ENDPOINT_URL_ECR: 'http://ecr',
+    })
     expect(await withEnv.endpointOf('tool')).toBe('http://ecr')
     const ignoring = new ProfilesService({ ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })
     expect(await ignoring.endpointOf('tool')).toBeNull()

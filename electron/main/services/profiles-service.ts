@@ -25,10 +25,9 @@ export class ProfilesService {
     return {
       profiles,
       configFile: this.env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'),
-      credentialsFile: this.env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials'),
-      environmentCredentials: Boolean(
-        this.env.AWS_ACCESS_KEY_ID && this.env.AWS_SECRET_ACCESS_KEY,
-      ),
+      credentialsFile:
+        this.env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials'),
+      environmentCredentials: Boolean(this.env.AWS_ACCESS_KEY_ID && this.env.AWS_SECRET_ACCESS_KEY),
       environmentRegion: this.env.AWS_REGION || this.env.AWS_DEFAULT_REGION || null,
     }
   }
@@ -42,7 +41,8 @@ export class ProfilesService {
   /** The endpoint a service should use for a profile, resolved as the AWS CLI does, or null. */
   async endpointOf(profile: string | null, service: 'ecr' | 'sts' = 'ecr'): Promise<string | null> {
     if (this.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return null
-    const fromEnv = this.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || this.env.AWS_ENDPOINT_URL
+    const fromEnv =
+      this.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || this.env.AWS_ENDPOINT_URL
     if (fromEnv) return fromEnv
     const { configFile } = await loadSharedConfigFiles()
     const section: Section | undefined = configFile[profile ?? this.env.AWS_PROFILE ?? 'default']

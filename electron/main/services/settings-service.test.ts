@@ -33,7 +33,10 @@ describe('SettingsService', () => {
 
   it('falls back to defaults for a damaged file, field by field', async () => {
     const file = join(dir, 'settings.json')
-    await writeFile(file, JSON.stringify({ connection: { kind: 'nope' }, repositorySort: 'created' }))
+    await writeFile(
+      file,
+      JSON.stringify({ connection: { kind: 'nope' }, repositorySort: 'created' }),
+    )
     expect(await new SettingsService(file).get()).toEqual({
       connection: null,
       repositorySort: 'created',
