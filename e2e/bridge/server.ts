@@ -103,7 +103,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return send(res, 200, 'application/json', body)
     }
     if (url.pathname === '/__bridge/events') {
-      if (!authorised(url.searchParams.get('token'))) return send(res, 403, 'text/plain', 'Forbidden')
+      if (!authorised(url.searchParams.get('token')))
+        return send(res, 403, 'text/plain', 'Forbidden')
       res.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-store',
@@ -164,7 +165,8 @@ async function bundleClient(): Promise<string> {
 async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
   const file = join(root, normalize(decodeURIComponent(pathname)))
   const inside = relative(root, file)
-  if (inside.startsWith('..') || isAbsolute(inside)) return send(res, 404, 'text/plain', 'Not found')
+  if (inside.startsWith('..') || isAbsolute(inside))
+    return send(res, 404, 'text/plain', 'Not found')
   try {
     const info = await stat(file)
     if (!info.isFile()) throw new Error('not a file')

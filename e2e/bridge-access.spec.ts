@@ -1,0 +1,55 @@
+import { expect, test } from './fixtures'
+
+test('the bridge refuses the page and every channel without the per-run token', async ({
+  request,
+  bridge,
+}) => {
+  const origin = new URL(bridge.url).origin
+  const page = await request.get(`${origin}/`)
+  expect(page.status()).toBe(403)
+
+  const invoke = await request.post(`${origin}/__bridge/invoke/connection:get`, { data: {} })
+  expect(invoke.status()).toBe(403)
+  expect(await invoke.json()).toMatchObject({ ok: false, error: { code: 'Forbidden' } })
+
+  const wrong = await request.post(`${origin}/__bridge/invoke/connection:get`, {
+    data: {},
+    headers: { 'x-bridge-token': 'guess' },
+  })
+  expect(wrong.status()).toBe(403)
+
+  const events = await request.get(`${origin}/__bridge/events?token=guess`)
+  expect(events.status()).toBe(403)
+
+  const token = new URL(bridge.url).searchParams.get('token')!
+  const allowed = await request.post(`${origin}/__bridge/invoke/connection:get`, {
+    data: {},
+    headers: { 'x-bridge-token': token },
+  })
+  expect(await allowed.json()).toMatchObject({ ok: true, value: { kind: 'demo' } })
+})
+
+test('window.ecr has exactly the contract methods and no Node globals leak into the page', async ({
+  page,
+  bridge,
+}) => {
+  await page.goto(bridge.url)
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  const globals = await page.evaluate(() => ({
+    methods: Object.keys((window as unknown as { ecr: object }).ecr).sort(),
+    frozen: Object.isFrozen((window as unknown as { ecr: object }).ecr),
+    require: typeof (window as unknown as { require?: unknown }).require,
+    process: typeof (window as unknown as { process?: unknown }).process,
+  }))
+  const { invokeContract, eventContract } = await import('../shared/ipc/contract')
+  const expected = [
+    ...Object.values(invokeContract).map((c) => c.method),
+    ...Object.values(eventContract).map((e) => e.method),
+  ].sort()
+  expect(globals).toEqual({
+    methods: expected,
+    frozen: true,
+    require: 'undefined',
+    process: 'undefined',
+  })
+})
