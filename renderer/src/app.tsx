@@ -1,0 +1,105 @@
+import { QueryClientProvider, useQuery } from '@tanstack/react-query'
+import type { QueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import { Link, Outlet, RouterProvider, createHashRouter, useRouteError } from 'react-router'
+import { connectionQuery } from './api/queries'
+import { createQueryClient } from './api/query-client'
+import { useConnectionEvents } from './api/use-connection-events'
+import { ErrorPanel } from './components/error-panel'
+import { PageReadyContext, usePageReady } from './components/page-ready'
+import { ConnectionBar } from './features/connection/connection-bar'
+import { RepositoriesPage } from './features/repositories/repositories-page'
+import { RepositoryPage } from './features/repositories/repository-page'
+import { WelcomeScreen } from './features/welcome/welcome-screen'
+
+/** The app: one QueryClient, hash routes (the renderer is loaded from a file). */
+export function App({ queryClient }: { queryClient?: QueryClient }) {
+  const [client] = useState(() => queryClient ?? createQueryClient())
+  const [router] = useState(() =>
+    createHashRouter([
+      {
+        element: <Shell />,
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <RepositoriesPage /> },
+          { path: 'repositories/*', element: <RepositoryPage /> },
+          { path: '*', element: <NotFound /> },
+        ],
+      },
+    ]),
+  )
+  return (
+    <QueryClientProvider client={client}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  )
+}
+
+/**
+ * The frame around every page. `data-app-state` is "loading" until the connection is known and
+ * the page on screen has settled its first data (or the welcome screen or an error panel shows),
+ * then "ready". It goes back to "loading" while a new connection's first data loads.
+ */
+function Shell() {
+  useConnectionEvents()
+  const connection = useQuery(connectionQuery())
+  const [pageReady, setPageReady] = useState(false)
+
+  if (connection.isPending) {
+    return (
+      <div className="app" data-app-state="loading">
+        <p className="app-loading">Connecting…</p>
+      </div>
+    )
+  }
+  if (connection.isError) {
+    return (
+      <div className="app" data-app-state="ready">
+        <main className="app-error">
+          <ErrorPanel
+            error={connection.error}
+            retrying={connection.isFetching}
+            onRetry={() => void connection.refetch()}
+          />
+        </main>
+      </div>
+    )
+  }
+  const state = connection.data
+  return (
+    <div className="app" data-app-state={state.showWelcome || pageReady ? 'ready' : 'loading'}>
+      <ConnectionBar connection={state} />
+      {state.showWelcome ? (
+        <WelcomeScreen connection={state} />
+      ) : (
+        <PageReadyContext.Provider value={setPageReady}>
+          <Outlet context={state} />
+        </PageReadyContext.Provider>
+      )}
+    </div>
+  )
+}
+
+function NotFound() {
+  usePageReady(true)
+  return (
+    <main className="not-found">
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">All repositories</Link>
+      </p>
+    </main>
+  )
+}
+
+/** A render error: shown through the catalog like any other error. */
+function RouteError() {
+  const error = useRouteError()
+  return (
+    <div className="app" data-app-state="ready">
+      <main className="app-error">
+        <ErrorPanel error={error} onRetry={() => window.location.reload()} />
+      </main>
+    </div>
+  )
+}

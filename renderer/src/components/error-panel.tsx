@@ -1,0 +1,72 @@
+import { useId } from 'react'
+import { describeError } from '../../../shared/errors'
+import { toAppError } from '../api/ecr'
+import { RichText } from './rich-text'
+
+interface ErrorPanelProps {
+  error: unknown
+  /** Shown as a "Retry" button when given. */
+  onRetry?: () => void
+  /** Disables Retry while the retry is running. */
+  retrying?: boolean
+}
+
+/** Any error, explained through the catalog in shared/errors.ts, with a retry and the raw details. */
+export function ErrorPanel({ error, onRetry, retrying = false }: ErrorPanelProps) {
+  const appError = toAppError(error)
+  const { title, explanation, nextStep } = describeError(appError)
+  const titleId = useId()
+  return (
+    <section className="error-panel" role="alert" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      <p>
+        <RichText text={explanation} />
+      </p>
+      <p className="next-step">
+        <RichText text={nextStep} />
+      </p>
+      {onRetry && (
+        <div className="actions">
+          <button type="button" onClick={onRetry} disabled={retrying}>
+            Retry
+          </button>
+        </div>
+      )}
+      <details>
+        <summary>Details</summary>
+        <dl className="facts">
+          <dt>Code</dt>
+          <dd>
+            <code>{appError.code}</code>
+          </dd>
+          {appError.awsName && (
+            <>
+              <dt>AWS name</dt>
+              <dd>
+                <code>{appError.awsName}</code>
+              </dd>
+            </>
+          )}
+          {appError.action && (
+            <>
+              <dt>Action</dt>
+              <dd>
+                <code>{appError.action}</code>
+              </dd>
+            </>
+          )}
+          {appError.resource && (
+            <>
+              <dt>Resource</dt>
+              <dd>
+                <code>{appError.resource}</code>
+              </dd>
+            </>
+          )}
+          <dt>Message</dt>
+          <dd className="message">{appError.message}</dd>
+        </dl>
+      </details>
+    </section>
+  )
+}

@@ -1,0 +1,121 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react'
+import type { RepositorySort } from '../../../../shared/models/settings'
+import { useUpdateSettings } from '../../api/mutations'
+import { repositoriesQuery, settingsQuery } from '../../api/queries'
+import { ErrorPanel } from '../../components/error-panel'
+import { formatCount } from '../../components/format'
+import { usePageReady } from '../../components/page-ready'
+import { useConnection } from '../connection/use-connection'
+import { countLabel, emptyMessage, filterRepositories, sortRepositories } from './repository-list'
+import { RepositoryTable } from './repository-table'
+
+/** Every repository of the registry, filtered and sorted on this side. */
+export function RepositoriesPage() {
+  const connection = useConnection()
+  const settings = useQuery(settingsQuery())
+  const repositories = useInfiniteQuery(repositoriesQuery(connection))
+  const updateSettings = useUpdateSettings()
+  const [filter, setFilter] = useState('')
+  const deferredFilter = useDeferredValue(filter)
+  const filterRef = useRef<HTMLInputElement>(null)
+  const sortId = useId()
+  const sort: RepositorySort = settings.data?.repositorySort ?? 'name'
+
+  // Fetch every page, one after another; rows show from the first page on. Waiting for
+  // isFetching (not just isFetchingNextPage) keeps this from cancelling a Refresh's refetch.
+  // pageCount is a dependency because a fast page can go fetching -> idle within one render.
+  const { hasNextPage, isFetching, isFetchNextPageError, fetchNextPage } = repositories
+  const pageCount = repositories.data?.pages.length ?? 0
+  useEffect(() => {
+    if (hasNextPage && !isFetching && !isFetchNextPageError) void fetchNextPage()
+  }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, pageCount])
+
+  // Ctrl+F / Cmd+F goes to the filter, as in a browser.
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+        event.preventDefault()
+        filterRef.current?.focus()
+        filterRef.current?.select()
+      }
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+
+  const all = useMemo(
+    () => repositories.data?.pages.flatMap((page) => page.items) ?? [],
+    [repositories.data],
+  )
+  const sorted = useMemo(() => sortRepositories(all, sort), [all, sort])
+  const shown = useMemo(() => filterRepositories(sorted, deferredFilter), [sorted, deferredFilter])
+  const filtering = deferredFilter.trim() !== ''
+
+  usePageReady(repositories.status !== 'pending' && settings.status !== 'pending')
+
+  const loadingMore = !repositories.isError && (hasNextPage || repositories.isFetchingNextPage)
+
+  return (
+    <main className="repositories-page">
+      <div className="toolbar">
+        <input
+          ref={filterRef}
+          type="search"
+          className="filter"
+          aria-label="Filter repositories"
+          placeholder="Filter repositories"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <label htmlFor={sortId}>Sort by</label>
+        <select
+          id={sortId}
+          value={sort}
+          onChange={(event) =>
+            updateSettings.mutate({ repositorySort: event.target.value as RepositorySort })
+          }
+        >
+          <option value="name">Name</option>
+          <option value="created">Created</option>
+        </select>
+        <span role="status" className="count">
+          {repositories.isPending
+            ? 'Loading repositories…'
+            : repositories.data
+              ? countLabel(shown.length, all.length, filtering)
+              : ''}
+        </span>
+        {loadingMore && repositories.data && (
+          <span className="hint">{`Loading… ${formatCount(all.length)} so far`}</span>
+        )}
+      </div>
+
+      {repositories.isError && (
+        <ErrorPanel
+          error={repositories.error}
+          retrying={repositories.isFetching}
+          onRetry={() => void (isFetchNextPageError ? fetchNextPage() : repositories.refetch())}
+        />
+      )}
+      {updateSettings.isError && (
+        <ErrorPanel
+          error={updateSettings.error}
+          retrying={updateSettings.isPending}
+          onRetry={() => {
+            if (updateSettings.variables) updateSettings.mutate(updateSettings.variables)
+          }}
+        />
+      )}
+
+      {repositories.data &&
+        (shown.length === 0 && !loadingMore ? (
+          <p className="empty-state">{emptyMessage(deferredFilter)}</p>
+        ) : (
+          <RepositoryTable repositories={shown} sort={sort} />
+        ))}
+    </main>
+  )
+}
