@@ -14,6 +14,27 @@ export const ERROR_CODES = [
   'InvalidParameter',
   'ServerException',
   'Forbidden',
+  'BridgeUnavailable',
+  'ImageNotFound',
+  'LimitExceeded',
+  'UnableToGetUpstreamImage',
+  'UnableToGetUpstreamLayer',
+  'InvalidImageDigest',
+  'InvalidImageTag',
+  'ImageTagDoesNotMatchDigest',
+  'MissingDigestAndTag',
+  'ImageReferencedByManifestList',
+  'KmsError',
+  'UpstreamAccessDenied',
+  'UpstreamTooManyRequests',
+  'UpstreamUnavailable',
+  'ImageInaccessible',
+  'UnsupportedManifest',
+  'InvalidManifest',
+  'LayersNotFound',
+  'LayerInaccessible',
+  'ForeignLayer',
+  'DigestMismatch',
   'Unknown',
 ] as const
 
@@ -107,6 +128,120 @@ const catalog: Record<ErrorCode, Entry> = {
     title: 'Request refused',
     explanation: 'The request did not come from the app’s own window, so it was refused.',
     nextStep: 'Reload the window. If you opened the web bridge, use the URL it printed.',
+  }),
+  BridgeUnavailable: () => ({
+    title: 'The app’s connection to its main process is missing',
+    explanation:
+      'This page was opened without the app around it, so it cannot reach AWS or the demo registry.',
+    nextStep: 'Start the app with `npm start`, or open the URL that `npm run web` printed.',
+  }),
+  ImageNotFound: (e) => ({
+    title: 'Image not found',
+    explanation: e.message || 'The image does not exist in this repository.',
+    nextStep:
+      'The tag may have moved or the image may have been deleted by a lifecycle policy. Refresh the images list.',
+  }),
+  LimitExceeded: () => ({
+    title: 'Too many items in one request',
+    explanation: 'ECR accepts at most 100 image IDs or layer digests per call.',
+    nextStep: 'Retry; the app splits larger requests. If it keeps happening, report it.',
+  }),
+  UnableToGetUpstreamImage: (e) => ({
+    title: 'The upstream registry did not provide the image',
+    explanation: `This repository is a pull-through cache${e.resource ? ` of ${e.resource}` : ''}, and ECR could not fetch the image from the upstream registry. ${e.message}`,
+    nextStep:
+      'Check that the upstream registry is reachable and has the image, and that the cache rule’s credentials (Secrets Manager) are valid.',
+  }),
+  UnableToGetUpstreamLayer: (e) => ({
+    title: 'The upstream registry did not provide the layer',
+    explanation: `This repository is a pull-through cache${e.resource ? ` of ${e.resource}` : ''}, and ECR could not fetch the layer from the upstream registry. ${e.message}`,
+    nextStep:
+      'Check that the upstream registry is reachable and still has the image, and the cache rule’s credentials. Pulling the image once with docker also fills the cache.',
+  }),
+  InvalidImageDigest: (e) => ({
+    title: 'Invalid image digest',
+    explanation: e.message || 'The digest is not of the form sha256:<64 hex digits>.',
+    nextStep: 'Check the digest you entered or copied.',
+  }),
+  InvalidImageTag: (e) => ({
+    title: 'Invalid image tag',
+    explanation: e.message || 'The tag is not valid.',
+    nextStep: 'Tags are up to 300 characters of letters, digits, ".", "_" and "-".',
+  }),
+  ImageTagDoesNotMatchDigest: (e) => ({
+    title: 'The tag points at another image now',
+    explanation: e.message || 'The tag no longer refers to this digest.',
+    nextStep: 'Refresh the images list to see where the tag points now.',
+  }),
+  MissingDigestAndTag: () => ({
+    title: 'No image given',
+    explanation: 'The request named neither a digest nor a tag.',
+    nextStep: 'Pick an image from the list.',
+  }),
+  ImageReferencedByManifestList: (e) => ({
+    title: 'Image is part of a manifest list',
+    explanation: e.message || 'This image is referenced by a multi-platform index.',
+    nextStep: 'Open the index that contains it instead.',
+  }),
+  KmsError: (e) => ({
+    title: 'The image could not be decrypted',
+    explanation: `ECR could not use the repository’s KMS key. ${e.message}`,
+    nextStep: 'Ask an administrator to allow kms:Decrypt on the repository’s key for your role.',
+  }),
+  UpstreamAccessDenied: (e) => ({
+    title: 'The upstream registry refused access',
+    explanation: `The pull-through cache’s credentials were rejected by the upstream registry. ${e.message}`,
+    nextStep: 'Update the cache rule’s credentials in Secrets Manager.',
+  }),
+  UpstreamTooManyRequests: (e) => ({
+    title: 'The upstream registry is rate limiting',
+    explanation: `The upstream registry answered "too many requests". ${e.message}`,
+    nextStep: 'Wait and retry, or authenticate the cache rule to get a higher limit.',
+  }),
+  UpstreamUnavailable: (e) => ({
+    title: 'The upstream registry is unavailable',
+    explanation: `This repository is a pull-through cache and the image is not cached; the upstream registry did not answer. ${e.message}`,
+    nextStep: 'Retry later, and check the upstream registry’s status.',
+  }),
+  ImageInaccessible: (e) => ({
+    title: 'Image is not accessible',
+    explanation: e.message || 'ECR cannot serve this image right now (for example it is archived).',
+    nextStep: 'If the image was archived, restore it in the ECR console, then retry.',
+  }),
+  UnsupportedManifest: (e) => ({
+    title: 'Unsupported manifest type',
+    explanation: e.message,
+    nextStep:
+      'The app reads Docker v2 schema 2, Docker manifest lists, OCI manifests and OCI indexes. Use `aws ecr batch-get-image` to see this one raw.',
+  }),
+  InvalidManifest: (e) => ({
+    title: 'The manifest could not be read',
+    explanation: e.message,
+    nextStep:
+      'Look at it raw with `aws ecr batch-get-image`; the image may have been pushed by a non-conforming tool.',
+  }),
+  LayersNotFound: (e) => ({
+    title: 'Layer not found',
+    explanation: e.message || 'ECR has no layer with this digest in the repository.',
+    nextStep: 'Refresh the image: it may have been deleted or re-pushed.',
+  }),
+  LayerInaccessible: (e) => ({
+    title: 'Layer is not part of any image',
+    explanation: `${e.message || 'The layer exists but no image references it.'} ECR may clean up such layers at any time.`,
+    nextStep: 'Open the layer from an image that references it.',
+  }),
+  ForeignLayer: () => ({
+    title: 'This layer lives outside ECR',
+    explanation:
+      'It is a foreign (non-distributable) layer, mostly a Windows base layer, which registries do not store; its manifest lists where it comes from.',
+    nextStep:
+      'Fetch it from the URL in the manifest (usually mcr.microsoft.com) with docker or crane.',
+  }),
+  DigestMismatch: (e) => ({
+    title: 'Downloaded bytes do not match the digest',
+    explanation: e.message,
+    nextStep:
+      'Retry the download. If it fails again, the blob or a proxy in between is corrupting it.',
   }),
   Unknown: (e) => ({
     title: 'Something went wrong',

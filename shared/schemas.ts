@@ -22,7 +22,19 @@ export const layerDigestSchema = z
   .regex(/^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$/, 'must be a digest such as "sha256:<hex>"')
 
 /** An image tag, as ECR accepts it. */
-export const imageTagSchema = z.string().min(1).max(300)
+export const imageTagSchema = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9._-]*$/, 'must be an image tag such as "1.2.0" or "latest"')
+
+/** An image manifest digest: sha256 with 64 hex digits, as ECR stores them. */
+export const imageDigestSchema = z
+  .string()
+  .regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest such as "sha256:<64 hex digits>"')
+
+/** DescribeImages' tag filter. */
+export const tagStatusSchema = z.enum(['TAGGED', 'UNTAGGED', 'ANY'])
 
 /** ECR's opaque pagination token. */
 export const nextTokenSchema = z.string().min(1).max(65_536)
@@ -55,8 +67,17 @@ export const connectionChoiceSchema = z.discriminatedUnion('kind', [
 /** How the repositories list is sorted. */
 export const repositorySortSchema = z.enum(['name', 'created'])
 
+/** How the images list is sorted. */
+export const imageSortSchema = z.enum(['pushed', 'size', 'tag'])
+
 /** The settings file. Unknown keys are dropped; a bad value falls back to its default. */
 export const settingsSchema = z.object({
   connection: connectionChoiceSchema.nullable().catch(null),
   repositorySort: repositorySortSchema.catch('name'),
+  /** Another account's registry to browse, keyed by profile ("" for the default chain). */
+  registryByProfile: z.record(z.string(), registryIdSchema).catch({}),
+  /** The images list's tag filter. */
+  tagStatus: tagStatusSchema.catch('ANY'),
+  /** How the images list is sorted. */
+  imageSort: imageSortSchema.catch('pushed'),
 })

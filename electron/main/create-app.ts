@@ -56,9 +56,12 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     profiles,
     env,
     startDemo,
-    onChange: (state) => emit('connection:changed', state),
+    onChange: (state) => {
+      ecr.reset()
+      emit('connection:changed', state)
+    },
   })
-  const ecr = new EcrService(() => connection.ecr())
+  const ecr = new EcrService(() => connection.target())
 
   const handlers: Handlers = {
     'connection:get': () => connection.get(),
@@ -76,6 +79,12 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'connection:caller-identity': async () => ({ arn: await connection.callerArn() }),
     'ecr:list-repositories': (request) => ecr.listRepositories(request),
     'ecr:describe-repository': (request) => ecr.describeRepository(request),
+    'connection:set-registry': ({ registryId }) => connection.setRegistry(registryId),
+    'ecr:list-images': (request) => ecr.listImages(request),
+    'ecr:get-manifest': (request) => ecr.getManifest(request),
+    'ecr:get-config': (request) => ecr.getConfig(request),
+    'ecr:check-layers': (request) => ecr.checkLayers(request),
+    'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
     'settings:get': () => settings.get(),
     'settings:update': (patch) => settings.update(patch),
     'app:open-external': async ({ url }) => {

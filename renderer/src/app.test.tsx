@@ -12,6 +12,7 @@ import {
   giveTableAViewport,
   makeRepositories,
   pagedRepositories,
+  defaultSettings,
 } from './test/fake-ecr'
 import type { FakeHandlers } from './test/fake-ecr'
 
@@ -29,7 +30,7 @@ afterEach(() => {
 })
 
 function setup(handlers: FakeHandlers = {}) {
-  let settings: Settings = { connection: null, repositorySort: 'name' }
+  let settings: Settings = defaultSettings()
   const ecr = fakeEcr({
     getConnection: () => awsConnection,
     listProfiles: () => ({
@@ -189,7 +190,7 @@ describe('repositories list', () => {
 
   it('reads the remembered sort from settings', async () => {
     setup({
-      getSettings: () => ({ connection: null, repositorySort: 'created' }),
+      getSettings: () => defaultSettings({ repositorySort: 'created' }),
       listRepositories: pagedRepositories(makeRepositories(5)),
     })
     await waitForReady()

@@ -1,9 +1,21 @@
 import { z } from 'zod'
 import type { CallerIdentity, ConnectionState, Identity, ProfilesList } from '../models/connection'
+import type {
+  ImageConfig,
+  ImageManifest,
+  ImageSummary,
+  LayerAvailability,
+  PullThroughRule,
+} from '../models/image'
 import type { Page, Repository } from '../models/repository'
 import type { Settings } from '../models/settings'
 import type { Result } from './result'
 import {
+  imageDigestSchema,
+  imageTagSchema,
+  layerDigestSchema,
+  tagStatusSchema,
+  imageSortSchema,
   connectionChoiceSchema,
   maxResultsSchema,
   nextTokenSchema,
@@ -80,12 +92,70 @@ export const invokeContract = {
       repositoryName: repositoryNameSchema,
     }),
   }),
+  /** Browses another account's registry (or the caller's own, with null); remembered per profile. */
+  'connection:set-registry': returns<ConnectionState>()({
+    method: 'setRegistry',
+    request: z.strictObject({ registryId: registryIdSchema.nullable() }),
+  }),
+  /** Fetches one page of DescribeImages with a tag-status filter. */
+  'ecr:list-images': returns<Page<ImageSummary>>()({
+    method: 'listImages',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      tagStatus: tagStatusSchema.default('ANY'),
+      nextToken: nextTokenSchema.optional(),
+      maxResults: maxResultsSchema.optional(),
+    }),
+  }),
+  /** BatchGetImage by digest or tag: the parsed, validated manifest or index. */
+  'ecr:get-manifest': returns<ImageManifest>()({
+    method: 'getManifest',
+    request: z
+      .strictObject({
+        registryId: registryIdSchema.optional(),
+        repositoryName: repositoryNameSchema,
+        imageDigest: imageDigestSchema.optional(),
+        imageTag: imageTagSchema.optional(),
+      })
+      .refine((r) => r.imageDigest !== undefined || r.imageTag !== undefined, {
+        message: 'name an image by imageDigest or imageTag',
+        path: ['imageDigest'],
+      }),
+  }),
+  /** Downloads an image config blob through GetDownloadUrlForLayer, verifies it and parses it. */
+  'ecr:get-config': returns<ImageConfig>()({
+    method: 'getConfig',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      digest: layerDigestSchema,
+    }),
+  }),
+  /** BatchCheckLayerAvailability for an image's layers (split into calls of 100). */
+  'ecr:check-layers': returns<LayerAvailability[]>()({
+    method: 'checkLayers',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      layerDigests: z.array(layerDigestSchema).min(1).max(1000),
+    }),
+  }),
+  /** Lists the registry's pull-through cache rules (DescribePullThroughCacheRules, every page). */
+  'ecr:list-pull-through-rules': returns<PullThroughRule[]>()({
+    method: 'listPullThroughRules',
+    request: z.strictObject({ registryId: registryIdSchema.optional() }),
+  }),
   /** Reads the remembered settings. */
   'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
   /** Changes the renderer's own preferences and saves them. */
   'settings:update': returns<Settings>()({
     method: 'updateSettings',
-    request: z.strictObject({ repositorySort: repositorySortSchema.optional() }),
+    request: z.strictObject({
+      repositorySort: repositorySortSchema.optional(),
+      tagStatus: tagStatusSchema.optional(),
+      imageSort: imageSortSchema.optional(),
+    }),
   }),
   /** Opens an AWS documentation or console link in the browser; other URLs are refused. */
   'app:open-external': returns<null>()({

@@ -19,6 +19,8 @@ export interface ConnectionState {
   showWelcome: boolean
   /** A custom ECR endpoint (the demo registry, AWS_ENDPOINT_URL_ECR, endpoint_url), or null. */
   endpoint: string | null
+  /** Another account's registry being browsed, or null for the caller's own. */
+  registryId: string | null
 }
 
 /** One profile from the shared config and credentials files. */

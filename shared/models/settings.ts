@@ -7,7 +7,8 @@ export type RepositorySort = z.infer<typeof repositorySortSchema>
 /** What the app remembers between runs. It never holds secrets. */
 export type Settings = z.infer<typeof settingsSchema>
 
+/** How the images list is sorted. */
+export type ImageSort = Settings['imageSort']
+
 /** A partial update of the settings the renderer may change directly. */
-export interface SettingsPatch {
-  repositorySort?: RepositorySort
-}
+export type SettingsPatch = Partial<Pick<Settings, 'repositorySort' | 'tagStatus' | 'imageSort'>>

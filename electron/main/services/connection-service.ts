@@ -67,9 +67,19 @@ export class ConnectionService {
     return state
   }
 
-  /** The ECR client for the current connection. */
-  async ecr(): Promise<ECRClient> {
-    return (await this.current()).ecr
+  /** The ECR client for the current connection, and the registry it browses by default. */
+  async target(): Promise<{ client: ECRClient; registryId: string | undefined }> {
+    const { ecr, state } = await this.current()
+    return { client: ecr, registryId: state.registryId ?? undefined }
+  }
+
+  /** Browses another account's registry with the same credentials, remembered per profile. */
+  async setRegistry(registryId: string | null): Promise<ConnectionState> {
+    const active = await this.current()
+    await this.deps.settings.setRegistry(profileKey(active.state), registryId)
+    active.state = { ...active.state, registryId }
+    this.deps.onChange(active.state)
+    return active.state
   }
 
   /** STS GetCallerIdentity, bounded in time; null when it fails or is too slow. */
@@ -132,6 +142,7 @@ export class ConnectionService {
           credentialsFound: true,
           showWelcome,
           endpoint: demo.endpoint,
+          registryId: await this.rememberedRegistry(DEMO_KEY),
         },
         ecr: new ECRClient(config),
         sts: new STSClient(config),
@@ -159,10 +170,15 @@ export class ConnectionService {
         credentialsFound: await hasCredentials(credentials),
         showWelcome,
         endpoint,
+        registryId: await this.rememberedRegistry(profile ?? ''),
       },
       ecr: new ECRClient({ ...config, ...(endpoint ? { endpoint } : {}) }),
       sts: new STSClient({ ...config, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) }),
     }
+  }
+
+  private async rememberedRegistry(key: string): Promise<string | null> {
+    return (await this.deps.settings.get()).registryByProfile[key] ?? null
   }
 
   private async defaultRegion(profile: string | null): Promise<string | null> {
@@ -170,6 +186,12 @@ export class ConnectionService {
     return env.AWS_REGION || env.AWS_DEFAULT_REGION || (await this.deps.profiles.regionOf(profile))
   }
 }
+
+const DEMO_KEY = '@demo'
+
+// Registries are remembered per profile: "" is the default chain, DEMO_KEY the demo registry.
+const profileKey = (state: ConnectionState): string =>
+  state.kind === 'demo' ? DEMO_KEY : (state.profile ?? '')
 
 const defaultChain = (profile: string | null): AwsCredentialIdentityProvider =>
   fromNodeProviderChain(profile ? { profile } : {})

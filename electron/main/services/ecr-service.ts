@@ -1,15 +1,52 @@
 import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribePullThroughCacheRulesCommand,
   DescribeRegistryCommand,
   DescribeRepositoriesCommand,
+  GetDownloadUrlForLayerCommand,
   type ECRClient,
+  type ImageDetail,
   type Repository as EcrRepository,
 } from '@aws-sdk/client-ecr'
-import { AppErrorException } from '../../../shared/ipc/result'
+import { isAppError } from '../../../shared/errors'
+import { AppErrorException, type AppError } from '../../../shared/ipc/result'
+import { ACCEPTED_MANIFEST_TYPES, parseImageConfig, parseManifest } from '../../../shared/manifest'
+import type {
+  ImageConfig,
+  ImageManifest,
+  ImageSummary,
+  LayerAvailability,
+  PullThroughRule,
+  TagStatus,
+} from '../../../shared/models/image'
 import type { Page, Repository } from '../../../shared/models/repository'
+import { toAppError } from '../ipc/to-app-error'
+import { finishDigest, startDigest } from './digest'
+
+/** The client to call and the registry it browses unless a request names another. */
+export interface EcrTarget {
+  client: ECRClient
+  registryId: string | undefined
+}
+
+interface ImageRequest {
+  registryId?: string
+  repositoryName: string
+}
+
+// Config blobs are small JSON documents; anything larger is not a config.
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
 /** ECR read calls, turned into the plain data types that cross IPC. */
 export class EcrService {
-  constructor(private readonly client: () => Promise<ECRClient>) {}
+  private rules: Promise<PullThroughRule[]> | null = null
+
+  constructor(
+    private readonly target: () => Promise<EcrTarget>,
+    private readonly fetchBlob: typeof fetch = fetch,
+  ) {}
 
   /** Fetches one page of DescribeRepositories. */
   async listRepositories(request: {
@@ -17,10 +54,10 @@ export class EcrService {
     nextToken?: string
     maxResults?: number
   }): Promise<Page<Repository>> {
-    const client = await this.client()
+    const { client, registryId } = await this.target()
     const out = await client.send(
       new DescribeRepositoriesCommand({
-        registryId: request.registryId,
+        registryId: request.registryId ?? registryId,
         nextToken: request.nextToken,
         maxResults: request.maxResults ?? 1000,
       }),
@@ -29,14 +66,11 @@ export class EcrService {
   }
 
   /** Describes one repository by name. */
-  async describeRepository(request: {
-    registryId?: string
-    repositoryName: string
-  }): Promise<Repository> {
-    const client = await this.client()
+  async describeRepository(request: ImageRequest): Promise<Repository> {
+    const { client, registryId } = await this.target()
     const out = await client.send(
       new DescribeRepositoriesCommand({
-        registryId: request.registryId,
+        registryId: request.registryId ?? registryId,
         repositoryNames: [request.repositoryName],
       }),
     )
@@ -52,11 +86,208 @@ export class EcrService {
 
   /** Returns the registry (account) ID of the credentials in use. */
   async describeRegistry(): Promise<{ registryId: string }> {
-    const client = await this.client()
+    const { client } = await this.target()
     const out = await client.send(new DescribeRegistryCommand({}))
     return { registryId: out.registryId ?? '' }
   }
+
+  /** Fetches one page of DescribeImages. */
+  async listImages(
+    request: ImageRequest & { tagStatus: TagStatus; nextToken?: string; maxResults?: number },
+  ): Promise<Page<ImageSummary>> {
+    const { client, registryId } = await this.target()
+    const out = await client.send(
+      new DescribeImagesCommand({
+        registryId: request.registryId ?? registryId,
+        repositoryName: request.repositoryName,
+        filter: { tagStatus: request.tagStatus },
+        nextToken: request.nextToken,
+        maxResults: request.maxResults ?? 1000,
+      }),
+    )
+    return { items: (out.imageDetails ?? []).map(toImageSummary), nextToken: out.nextToken ?? null }
+  }
+
+  /** BatchGetImage for one image, by digest (never converted) or tag; parsed and validated. */
+  async getManifest(
+    request: ImageRequest & { imageDigest?: string; imageTag?: string },
+  ): Promise<ImageManifest> {
+    const { client, registryId } = await this.target()
+    const out = await this.withUpstream(request.repositoryName, () =>
+      client.send(
+        new BatchGetImageCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryName: request.repositoryName,
+          imageIds: [{ imageDigest: request.imageDigest, imageTag: request.imageTag }],
+          acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
+        }),
+      ),
+    )
+    const image = out.images?.[0]
+    if (!image?.imageManifest || !image.imageId?.imageDigest) {
+      const failure = out.failures?.[0]
+      const code = failure?.failureCode ?? 'ImageNotFound'
+      const error: AppError = {
+        code: isFailureCode(code) ? code : 'ImageNotFound',
+        message: failure?.failureReason ?? 'The image was not returned by BatchGetImage.',
+      }
+      throw new AppErrorException(await this.withUpstreamName(request.repositoryName, error))
+    }
+    return parseManifest(
+      image.imageManifest,
+      image.imageId.imageDigest,
+      image.imageManifestMediaType ?? null,
+    )
+  }
+
+  /** Downloads a config blob through GetDownloadUrlForLayer, checks its digest, and parses it. */
+  async getConfig(request: ImageRequest & { digest: string }): Promise<ImageConfig> {
+    const check = startDigest(request.digest)
+    const url = await this.downloadUrl(request, request.digest)
+    const response = await this.fetchBlob(url, { signal: AbortSignal.timeout(60_000) })
+    if (!response.ok || !response.body) {
+      throw new AppErrorException({
+        code: response.status >= 500 ? 'ServerException' : 'Unknown',
+        message: `The config blob download answered HTTP ${response.status}.`,
+      })
+    }
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength
+      if (size > MAX_CONFIG_BYTES) {
+        throw new AppErrorException({
+          code: 'InvalidManifest',
+          message: `The config blob is larger than ${MAX_CONFIG_BYTES} bytes; it is not an image config.`,
+        })
+      }
+      check.hash.update(chunk)
+      chunks.push(chunk)
+    }
+    finishDigest(check, 'Config blob', size)
+    return parseImageConfig(Buffer.concat(chunks).toString('utf8'), request.digest)
+  }
+
+  /** GetDownloadUrlForLayer: a pre-signed URL for one blob of the repository. */
+  async downloadUrl(request: ImageRequest, layerDigest: string): Promise<string> {
+    const { client, registryId } = await this.target()
+    const out = await this.withUpstream(request.repositoryName, () =>
+      client.send(
+        new GetDownloadUrlForLayerCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryName: request.repositoryName,
+          layerDigest,
+        }),
+      ),
+    )
+    if (!out.downloadUrl) {
+      throw new AppErrorException({
+        code: 'LayersNotFound',
+        message: 'ECR returned no download URL.',
+      })
+    }
+    return out.downloadUrl
+  }
+
+  /** BatchCheckLayerAvailability in calls of 100 digests, the API's limit. */
+  async checkLayers(
+    request: ImageRequest & { layerDigests: string[] },
+  ): Promise<LayerAvailability[]> {
+    const { client, registryId } = await this.target()
+    const result: LayerAvailability[] = []
+    for (let start = 0; start < request.layerDigests.length; start += 100) {
+      const out = await client.send(
+        new BatchCheckLayerAvailabilityCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryName: request.repositoryName,
+          layerDigests: request.layerDigests.slice(start, start + 100),
+        }),
+      )
+      for (const layer of out.layers ?? []) {
+        result.push({
+          digest: layer.layerDigest ?? '',
+          availability: (layer.layerAvailability as LayerAvailability['availability']) ?? null,
+          failureCode: null,
+          failureReason: null,
+        })
+      }
+      for (const failure of out.failures ?? []) {
+        result.push({
+          digest: failure.layerDigest ?? '',
+          availability: null,
+          failureCode: failure.failureCode ?? null,
+          failureReason: failure.failureReason ?? null,
+        })
+      }
+    }
+    return result
+  }
+
+  /** Every pull-through cache rule of the registry; none where the API is not offered. */
+  async listPullThroughRules(request: { registryId?: string } = {}): Promise<PullThroughRule[]> {
+    const { client, registryId } = await this.target()
+    const rules: PullThroughRule[] = []
+    let nextToken: string | undefined
+    do {
+      const out = await client.send(
+        new DescribePullThroughCacheRulesCommand({
+          registryId: request.registryId ?? registryId,
+          nextToken,
+          maxResults: 1000,
+        }),
+      )
+      for (const rule of out.pullThroughCacheRules ?? []) {
+        rules.push({
+          prefix: rule.ecrRepositoryPrefix ?? '',
+          upstreamRegistryUrl: rule.upstreamRegistryUrl ?? '',
+          upstreamRegistry: rule.upstreamRegistry ?? null,
+          createdAt: rule.createdAt?.toISOString() ?? null,
+        })
+      }
+      nextToken = out.nextToken
+    } while (nextToken)
+    return rules
+  }
+
+  /** Forgets cached rules, for a new connection. */
+  reset(): void {
+    this.rules = null
+  }
+
+  // Upstream failures name the upstream registry, found from the repository's cache rule.
+  private async withUpstream<T>(repositoryName: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (error) {
+      const appError = isAppError(error) ? error : toAppError(error)
+      if (!appError.code.startsWith('UnableToGetUpstream')) throw error
+      throw new AppErrorException(await this.withUpstreamName(repositoryName, appError))
+    }
+  }
+
+  private async withUpstreamName(repositoryName: string, error: AppError): Promise<AppError> {
+    if (!/^(UnableToGetUpstream|Upstream)/.test(error.code)) return error
+    this.rules ??= this.listPullThroughRules().catch(() => [])
+    const rule = (await this.rules).find((r) => repositoryName.startsWith(`${r.prefix}/`))
+    return rule ? { ...error, resource: rule.upstreamRegistryUrl } : error
+  }
 }
+
+const FAILURE_CODES = new Set([
+  'InvalidImageDigest',
+  'InvalidImageTag',
+  'ImageTagDoesNotMatchDigest',
+  'ImageNotFound',
+  'MissingDigestAndTag',
+  'ImageReferencedByManifestList',
+  'KmsError',
+  'UpstreamAccessDenied',
+  'UpstreamTooManyRequests',
+  'UpstreamUnavailable',
+  'ImageInaccessible',
+])
+
+const isFailureCode = (code: string): code is AppError['code'] => FAILURE_CODES.has(code)
 
 function toRepository(repo: EcrRepository): Repository {
   return {
@@ -68,5 +299,20 @@ function toRepository(repo: EcrRepository): Repository {
     imageTagMutability: repo.imageTagMutability ?? 'MUTABLE',
     scanOnPush: repo.imageScanningConfiguration?.scanOnPush ?? false,
     encryptionType: repo.encryptionConfiguration?.encryptionType ?? null,
+  }
+}
+
+function toImageSummary(image: ImageDetail): ImageSummary {
+  const counts = image.imageScanFindingsSummary?.findingSeverityCounts
+  return {
+    digest: image.imageDigest ?? '',
+    tags: image.imageTags ?? [],
+    pushedAt: image.imagePushedAt?.toISOString() ?? null,
+    sizeInBytes: image.imageSizeInBytes ?? null,
+    manifestMediaType: image.imageManifestMediaType ?? null,
+    artifactMediaType: image.artifactMediaType ?? null,
+    lastRecordedPullTime: image.lastRecordedPullTime?.toISOString() ?? null,
+    scanStatus: image.imageScanStatus?.status ?? null,
+    scanFindings: counts ? { ...counts } : null,
   }
 }

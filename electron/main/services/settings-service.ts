@@ -4,7 +4,7 @@ import { settingsSchema } from '../../../shared/schemas'
 import type { ConnectionChoice } from '../../../shared/models/connection'
 import type { Settings, SettingsPatch } from '../../../shared/models/settings'
 
-const DEFAULTS: Settings = { connection: null, repositorySort: 'name' }
+const DEFAULTS: Settings = settingsSchema.parse({})
 
 /** Reads and writes settings.json. Writes are atomic and serialised; the file never holds secrets. */
 export class SettingsService {
@@ -35,6 +35,16 @@ export class SettingsService {
   /** Applies the renderer's preferences and saves them. */
   async update(patch: SettingsPatch): Promise<Settings> {
     return this.apply((current) => ({ ...current, ...patch }))
+  }
+
+  /** Remembers which registry to browse for a profile; null goes back to the caller's own. */
+  async setRegistry(profileKey: string, registryId: string | null): Promise<Settings> {
+    return this.apply((current) => {
+      const registryByProfile = { ...current.registryByProfile }
+      if (registryId) registryByProfile[profileKey] = registryId
+      else delete registryByProfile[profileKey]
+      return { ...current, registryByProfile }
+    })
   }
 
   /** Remembers the connection the user picked. */

@@ -1,3 +1,4 @@
+import type { Settings } from '../../../shared/models/settings'
 import { buildApi, invokeContract } from '../../../shared/ipc/contract'
 import type {
   EcrApi,
@@ -90,6 +91,7 @@ export const awsConnection: ConnectionState = {
   credentialsFound: true,
   showWelcome: false,
   endpoint: null,
+  registryId: null,
 }
 
 export const demoConnection: ConnectionState = {
@@ -99,6 +101,7 @@ export const demoConnection: ConnectionState = {
   credentialsFound: true,
   showWelcome: false,
   endpoint: 'http://127.0.0.1:4510',
+  registryId: null,
 }
 
 /** `count` repositories named repo-00000…, created one hour apart (repo-00000 oldest). */
@@ -159,5 +162,17 @@ export function giveTableAViewport(): () => void {
   return () => {
     restore('clientHeight', height)
     restore('clientWidth', width)
+  }
+}
+
+/** Settings as a fresh install has them, with overrides. */
+export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    connection: null,
+    repositorySort: 'name',
+    registryByProfile: {},
+    tagStatus: 'ANY',
+    imageSort: 'pushed',
+    ...overrides,
   }
 }

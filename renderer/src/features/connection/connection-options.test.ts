@@ -21,6 +21,7 @@ const aws = (profile: string | null, region = 'eu-west-1'): ConnectionState => (
   credentialsFound: true,
   showWelcome: false,
   endpoint: null,
+  registryId: null,
 })
 
 const profile = (name: string, extra: Partial<ProfileSummary> = {}): ProfileSummary => ({
