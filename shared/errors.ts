@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'LayerInaccessible',
   'ForeignLayer',
   'DigestMismatch',
+  'DiskWriteFailed',
+  'Cancelled',
   'Unknown',
 ] as const
 
@@ -242,6 +244,16 @@ const catalog: Record<ErrorCode, Entry> = {
     explanation: e.message,
     nextStep:
       'Retry the download. If it fails again, the blob or a proxy in between is corrupting it.',
+  }),
+  DiskWriteFailed: (e) => ({
+    title: 'The file could not be written',
+    explanation: `${e.message} The partial file was removed.`,
+    nextStep: 'Free some disk space or pick another folder, then retry.',
+  }),
+  Cancelled: () => ({
+    title: 'Cancelled',
+    explanation: 'The operation was cancelled; nothing was left behind.',
+    nextStep: 'Start it again when you are ready.',
   }),
   Unknown: (e) => ({
     title: 'Something went wrong',

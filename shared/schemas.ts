@@ -67,6 +67,22 @@ export const connectionChoiceSchema = z.discriminatedUnion('kind', [
 /** How the repositories list is sorted. */
 export const repositorySortSchema = z.enum(['name', 'created'])
 
+/** How many downloads may run at once. */
+export const downloadConcurrencySchema = z.number().int().min(1).max(8)
+
+/** An operation ID the renderer makes up to follow and cancel one long task. */
+export const operationIdSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, "-" or "_"')
+
+/** An absolute file or folder path on this machine. */
+export const absolutePathSchema = z
+  .string()
+  .min(1)
+  .max(32_767)
+  .refine((p) => /^(\/|[a-zA-Z]:[\\/]|\\\\)/.test(p), 'must be an absolute path')
+  .refine((p) => !p.includes('\u0000'), 'must not contain a NUL character')
+
 /** How the images list is sorted. */
 export const imageSortSchema = z.enum(['pushed', 'size', 'tag'])
 
@@ -80,4 +96,8 @@ export const settingsSchema = z.object({
   tagStatus: tagStatusSchema.catch('ANY'),
   /** How the images list is sorted. */
   imageSort: imageSortSchema.catch('pushed'),
+  /** Where downloads go; null for the OS Downloads folder. */
+  downloadDir: z.string().min(1).nullable().catch(null),
+  /** How many downloads run at once. */
+  downloadConcurrency: downloadConcurrencySchema.catch(3),
 })

@@ -5,6 +5,8 @@ import { DemoRegistry } from './demo-registry/server'
 import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch'
 import { isAllowedExternalUrl, type Platform } from './platform/platform'
 import { ConnectionService, type DemoEndpoint } from './services/connection-service'
+import { BlobDownloader, fileSize } from './services/blob-downloader'
+import { DownloadService } from './services/download-service'
 import { EcrService } from './services/ecr-service'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
@@ -62,6 +64,19 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     },
   })
   const ecr = new EcrService(() => connection.target())
+  const downloadFolder = async () => {
+    const override = env.ECR_LAYER_BROWSER_DOWNLOAD_DIR
+    const chosen = (await settings.get()).downloadDir
+    return { path: override || chosen || platform.downloadsFolder(), overridden: Boolean(override) }
+  }
+  const downloads = new DownloadService({
+    downloader: new BlobDownloader(),
+    getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
+    defaultDirectory: async () => (await downloadFolder()).path,
+    concurrency: async () => (await settings.get()).downloadConcurrency,
+    platform,
+    emit,
+  })
 
   const handlers: Handlers = {
     'connection:get': () => connection.get(),
@@ -81,10 +96,35 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:describe-repository': (request) => ecr.describeRepository(request),
     'connection:set-registry': ({ registryId }) => connection.setRegistry(registryId),
     'ecr:list-images': (request) => ecr.listImages(request),
+    'ecr:describe-image': (request) => ecr.describeImage(request),
     'ecr:get-manifest': (request) => ecr.getManifest(request),
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),
     'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
+    'layers:download': (request) => downloads.download(request),
+    'layers:cancel': ({ operationId }) => Promise.resolve(downloads.cancel(operationId)),
+    'layers:download-url': (request) => downloads.downloadUrl(request),
+    'layers:verify-file': (request) => downloads.verifyFile(request),
+    'layers:list-partials': () => downloads.listPartials(),
+    'layers:discard-partial': ({ path }) => downloads.discardPartial(path),
+    'layers:show-in-folder': async ({ path }) => {
+      if ((await fileSize(path)) === null) {
+        throw new AppErrorException({
+          code: 'InvalidParameter',
+          field: 'path',
+          message: `no file at ${path}`,
+        })
+      }
+      platform.showItemInFolder(path)
+      return null
+    },
+    'layers:choose-folder': async () => ({
+      path: await platform.chooseFolder({
+        title: 'Choose a download folder',
+        defaultPath: (await downloadFolder()).path,
+      }),
+    }),
+    'layers:download-folder': () => downloadFolder(),
     'settings:get': () => settings.get(),
     'settings:update': (patch) => settings.update(patch),
     'app:open-external': async ({ url }) => {

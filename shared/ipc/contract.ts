@@ -7,6 +7,13 @@ import type {
   LayerAvailability,
   PullThroughRule,
 } from '../models/image'
+import type {
+  DownloadProgress,
+  DownloadResult,
+  DownloadUrl,
+  PartialDownload,
+  VerifyResult,
+} from '../models/download'
 import type { Page, Repository } from '../models/repository'
 import type { Settings } from '../models/settings'
 import type { Result } from './result'
@@ -16,6 +23,9 @@ import {
   layerDigestSchema,
   tagStatusSchema,
   imageSortSchema,
+  absolutePathSchema,
+  downloadConcurrencySchema,
+  operationIdSchema,
   connectionChoiceSchema,
   maxResultsSchema,
   nextTokenSchema,
@@ -108,6 +118,15 @@ export const invokeContract = {
       maxResults: maxResultsSchema.optional(),
     }),
   }),
+  /** DescribeImages for one image by digest: its tags, size, push and pull times, scan status. */
+  'ecr:describe-image': returns<ImageSummary>()({
+    method: 'describeImage',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+    }),
+  }),
   /** BatchGetImage by digest or tag: the parsed, validated manifest or index. */
   'ecr:get-manifest': returns<ImageManifest>()({
     method: 'getManifest',
@@ -146,6 +165,68 @@ export const invokeContract = {
     method: 'listPullThroughRules',
     request: z.strictObject({ registryId: registryIdSchema.optional() }),
   }),
+  /** Queues one blob: GetDownloadUrlForLayer, then streamed, verified and renamed into place. */
+  'layers:download': returns<DownloadResult>()({
+    method: 'downloadLayer',
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      digest: layerDigestSchema,
+      mediaType: z.string().min(1).max(255),
+      size: z.number().int().nonnegative().nullable(),
+      directory: absolutePathSchema.optional(),
+      onExisting: z.enum(['ask', 'replace', 'keep-both', 'skip']).default('ask'),
+    }),
+  }),
+  /** Cancels a download or file check at once and removes its partial file. */
+  'layers:cancel': returns<{ cancelled: boolean }>()({
+    method: 'cancelOperation',
+    request: z.strictObject({ operationId: operationIdSchema }),
+  }),
+  /** GetDownloadUrlForLayer only: the pre-signed URL and when it expires, for "Copy download URL". */
+  'layers:download-url': returns<DownloadUrl>()({
+    method: 'getDownloadUrl',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      digest: layerDigestSchema,
+    }),
+  }),
+  /** Checks a file on disk against a digest, as a stream with progress. */
+  'layers:verify-file': returns<VerifyResult>()({
+    method: 'verifyFile',
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      path: absolutePathSchema,
+      digest: layerDigestSchema,
+    }),
+  }),
+  /** Lists .partial files an earlier run left in the download folder, to offer resuming them. */
+  'layers:list-partials': returns<PartialDownload[]>()({
+    method: 'listPartials',
+    request: empty,
+  }),
+  /** Deletes a leftover partial download. */
+  'layers:discard-partial': returns<null>()({
+    method: 'discardPartial',
+    request: z.strictObject({ path: absolutePathSchema }),
+  }),
+  /** Reveals a downloaded file in the OS file manager. */
+  'layers:show-in-folder': returns<null>()({
+    method: 'showInFolder',
+    request: z.strictObject({ path: absolutePathSchema }),
+  }),
+  /** Asks for a download folder with the native dialog; null when cancelled. */
+  'layers:choose-folder': returns<{ path: string | null }>()({
+    method: 'chooseFolder',
+    request: empty,
+  }),
+  /** Where downloads go now: the override, the setting, or the OS Downloads folder. */
+  'layers:download-folder': returns<{ path: string; overridden: boolean }>()({
+    method: 'getDownloadFolder',
+    request: empty,
+  }),
   /** Reads the remembered settings. */
   'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
   /** Changes the renderer's own preferences and saves them. */
@@ -155,6 +236,8 @@ export const invokeContract = {
       repositorySort: repositorySortSchema.optional(),
       tagStatus: tagStatusSchema.optional(),
       imageSort: imageSortSchema.optional(),
+      downloadDir: absolutePathSchema.nullable().optional(),
+      downloadConcurrency: downloadConcurrencySchema.optional(),
     }),
   }),
   /** Opens an AWS documentation or console link in the browser; other URLs are refused. */
@@ -168,6 +251,8 @@ export const invokeContract = {
 export const eventContract = {
   /** The connection changed (picked by the user, or the demo registry started). */
   'connection:changed': emits<ConnectionState>()('onConnectionChanged'),
+  /** Progress of one download or file check, at most 10 a second each. */
+  'layers:progress': emits<DownloadProgress>()('onLayerProgress'),
 } as const
 
 export type InvokeContract = typeof invokeContract

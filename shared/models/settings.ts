@@ -11,4 +11,9 @@ export type Settings = z.infer<typeof settingsSchema>
 export type ImageSort = Settings['imageSort']
 
 /** A partial update of the settings the renderer may change directly. */
-export type SettingsPatch = Partial<Pick<Settings, 'repositorySort' | 'tagStatus' | 'imageSort'>>
+export type SettingsPatch = Partial<
+  Pick<
+    Settings,
+    'repositorySort' | 'tagStatus' | 'imageSort' | 'downloadDir' | 'downloadConcurrency'
+  >
+>

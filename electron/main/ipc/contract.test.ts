@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { eventContract, invokeChannels, invokeContract } from '../../../shared/ipc/contract'
 import { createApp } from '../create-app'
 import { Logger } from '../services/logger'
+import { fakePlatform } from '../testing/app-harness'
 import { registerIpc } from './register'
 
 const exposed = vi.hoisted(() => ({ api: {} }))
@@ -47,12 +48,7 @@ describe('the IPC surface', () => {
     const app = createApp({
       dataDir,
       env: {},
-      platform: {
-        openExternal: vi.fn(),
-        showItemInFolder: vi.fn(),
-        notify: vi.fn(),
-        chooseFolder: vi.fn(),
-      },
+      platform: fakePlatform(dataDir),
       emit: vi.fn(),
       log: new Logger(null),
     })

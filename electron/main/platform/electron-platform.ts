@@ -1,4 +1,4 @@
-import { dialog, Notification, shell, type BrowserWindow } from 'electron'
+import { app, dialog, Notification, shell, type BrowserWindow } from 'electron'
 import { isAllowedExternalUrl, type Platform } from './platform'
 
 /** The desktop app's platform: native dialogs, shell and notifications. */
@@ -18,6 +18,17 @@ export class ElectronPlatform implements Platform {
   /** Shows a native notification where the OS supports them. */
   notify(title: string, body: string): void {
     if (Notification.isSupported()) new Notification({ title, body }).show()
+  }
+
+  /** Taskbar (Windows), dock (macOS) or launcher (Linux) progress; -1 removes it. */
+  setProgress(fraction: number | null): void {
+    const win = this.window()
+    if (win && !win.isDestroyed()) win.setProgressBar(fraction ?? -1)
+  }
+
+  /** The OS Downloads folder. */
+  downloadsFolder(): string {
+    return app.getPath('downloads')
   }
 
   /** Asks for a folder with the native dialog. */

@@ -33,6 +33,14 @@ export class NodePlatform implements Platform {
     this.log.info('notification', `${title}: ${body}`)
   }
 
+  /** A browser tab has no taskbar entry; the progress shows in the page. */
+  setProgress(): void {}
+
+  /** The folder the bridge was started with. */
+  downloadsFolder(): string {
+    return this.defaultFolder
+  }
+
   /** Returns the configured folder: the bridge has no dialog to ask with. */
   chooseFolder(): Promise<string | null> {
     return Promise.resolve(this.defaultFolder)

@@ -6,6 +6,10 @@ export interface Platform {
   showItemInFolder(path: string): void
   /** Shows an OS notification. */
   notify(title: string, body: string): void
+  /** Shows overall progress on the taskbar or dock (0..1), or clears it with null. */
+  setProgress(fraction: number | null): void
+  /** The OS Downloads folder. */
+  downloadsFolder(): string
   /** Asks the user for a folder; null when cancelled. */
   chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null>
 }

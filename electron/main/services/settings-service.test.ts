@@ -17,6 +17,11 @@ describe('SettingsService', () => {
     expect(await new SettingsService(join(dir, 'settings.json')).get()).toEqual({
       connection: null,
       repositorySort: 'name',
+      registryByProfile: {},
+      tagStatus: 'ANY',
+      imageSort: 'pushed',
+      downloadDir: null,
+      downloadConcurrency: 3,
     })
   })
 
@@ -25,7 +30,7 @@ describe('SettingsService', () => {
     const first = new SettingsService(file)
     await first.setConnection({ kind: 'aws', profile: 'dev', region: 'eu-west-1' })
     await first.update({ repositorySort: 'created' })
-    expect(await new SettingsService(file).get()).toEqual({
+    expect(await new SettingsService(file).get()).toMatchObject({
       connection: { kind: 'aws', profile: 'dev', region: 'eu-west-1' },
       repositorySort: 'created',
     })
@@ -35,14 +40,36 @@ describe('SettingsService', () => {
     const file = join(dir, 'settings.json')
     await writeFile(
       file,
-      JSON.stringify({ connection: { kind: 'nope' }, repositorySort: 'created' }),
+      JSON.stringify({
+        connection: { kind: 'nope' },
+        repositorySort: 'created',
+        downloadConcurrency: 99,
+      }),
     )
-    expect(await new SettingsService(file).get()).toEqual({
+    expect(await new SettingsService(file).get()).toMatchObject({
       connection: null,
       repositorySort: 'created',
+      downloadConcurrency: 3,
     })
     await writeFile(file, '{ not json')
     expect((await new SettingsService(file).get()).repositorySort).toBe('name')
+  })
+
+  it('leaves a setting alone when a patch omits it, and clears it with null', async () => {
+    const service = new SettingsService(join(dir, 'settings.json'))
+    await service.update({ downloadDir: '/tmp/x', downloadConcurrency: 5 })
+    await service.update({ downloadConcurrency: undefined, repositorySort: 'created' })
+    expect(await service.get()).toMatchObject({ downloadDir: '/tmp/x', downloadConcurrency: 5 })
+    await service.update({ downloadDir: null })
+    expect((await service.get()).downloadDir).toBeNull()
+  })
+
+  it('remembers another registry per profile and forgets it with null', async () => {
+    const service = new SettingsService(join(dir, 'settings.json'))
+    await service.setRegistry('dev', '111122223333')
+    await service.setRegistry('', '444455556666')
+    await service.setRegistry('dev', null)
+    expect((await service.get()).registryByProfile).toEqual({ '': '444455556666' })
   })
 
   it('writes through a temporary file, leaving only the final file behind', async () => {
@@ -54,7 +81,7 @@ describe('SettingsService', () => {
       service.update({ repositorySort: 'name' }),
     ])
     expect(await readdir(dir)).toEqual(['settings.json'])
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
       connection: { kind: 'demo' },
       repositorySort: 'name',
     })

@@ -34,7 +34,9 @@ export class SettingsService {
 
   /** Applies the renderer's preferences and saves them. */
   async update(patch: SettingsPatch): Promise<Settings> {
-    return this.apply((current) => ({ ...current, ...patch }))
+    // An absent field means "leave as is"; only null clears a nullable setting.
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+    return this.apply((current) => ({ ...current, ...defined }))
   }
 
   /** Remembers which registry to browse for a profile; null goes back to the caller's own. */
@@ -65,9 +67,11 @@ export class SettingsService {
   }
 }
 
-// Write a sibling temp file, fsync it, then rename over the target: a crash mid-write leaves the
-// previous settings intact.
-async function writeAtomically(file: string, text: string): Promise<void> {
+/**
+ * Writes a sibling temp file, fsyncs it, then renames it over the target: a crash mid-write leaves
+ * the previous file intact. Also used for window-state.json.
+ */
+export async function writeAtomically(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
   const temp = `${file}.${process.pid}.tmp`
   const handle = await open(temp, 'w', 0o600)

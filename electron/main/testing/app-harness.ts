@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Settings } from '../../../shared/models/settings'
 import { createApp, type App } from '../create-app'
 import { DemoRegistry } from '../demo-registry/server'
+import type { Platform } from '../platform/platform'
 import { Logger } from '../services/logger'
 
 /** A real app wired to a demo registry the test owns, through the standard AWS environment. */
@@ -48,12 +49,7 @@ export async function startHarness(
   const app = createApp({
     dataDir,
     env,
-    platform: {
-      openExternal: () => Promise.resolve(),
-      showItemInFolder: () => undefined,
-      notify: () => undefined,
-      chooseFolder: () => Promise.resolve(null),
-    },
+    platform: fakePlatform(join(dataDir, 'downloads')),
     emit: (channel, payload) => void events.push({ channel, payload }),
     log: new Logger(join(dataDir, 'logs', 'main.log')),
   })
@@ -68,6 +64,28 @@ export async function startHarness(
       await registry.stop()
       await rm(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** A platform that records what the app asked of the desktop, for assertions. */
+export function fakePlatform(downloads: string): Platform & {
+  notifications: { title: string; body: string }[]
+  progress: (number | null)[]
+  shown: string[]
+} {
+  const notifications: { title: string; body: string }[] = []
+  const progress: (number | null)[] = []
+  const shown: string[] = []
+  return {
+    notifications,
+    progress,
+    shown,
+    openExternal: () => Promise.resolve(),
+    showItemInFolder: (path) => void shown.push(path),
+    notify: (title, body) => void notifications.push({ title, body }),
+    setProgress: (fraction) => void progress.push(fraction),
+    downloadsFolder: () => downloads,
+    chooseFolder: () => Promise.resolve(downloads),
   }
 }
 

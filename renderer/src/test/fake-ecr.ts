@@ -173,6 +173,8 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     registryByProfile: {},
     tagStatus: 'ANY',
     imageSort: 'pushed',
+    downloadDir: null,
+    downloadConcurrency: 3,
     ...overrides,
   }
 }

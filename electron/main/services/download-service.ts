@@ -1,0 +1,513 @@
+import { createReadStream } from 'node:fs'
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { isAbsolute, join, resolve } from 'node:path'
+import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
+import { blobFileName, keepBothName, longPathSafe } from '../../../shared/file-names'
+import { AppErrorException } from '../../../shared/ipc/result'
+import type {
+  DownloadPhase,
+  DownloadProgress,
+  DownloadResult,
+  DownloadUrl,
+  OnExisting,
+  PartialDownload,
+  VerifyResult,
+} from '../../../shared/models/download'
+import { z } from 'zod'
+import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../../../shared/schemas'
+import type { Platform } from '../platform/platform'
+import { BlobDownloader, fileSize, removePartial } from './blob-downloader'
+import { startDigest } from './digest'
+
+/** One blob the user asked for. */
+export interface DownloadRequest {
+  operationId: string
+  registryId?: string
+  repositoryName: string
+  digest: string
+  mediaType: string
+  size: number | null
+  directory?: string
+  onExisting: OnExisting
+}
+
+/** What the download service is built from. */
+export interface DownloadDeps {
+  downloader: BlobDownloader
+  /** GetDownloadUrlForLayer for one blob. */
+  getUrl: (request: {
+    registryId?: string
+    repositoryName: string
+    digest: string
+  }) => Promise<string>
+  /** The folder downloads go to unless a request names one. */
+  defaultDirectory: () => Promise<string>
+  concurrency: () => Promise<number>
+  platform: Platform
+  emit: <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
+  now?: () => number
+  platformName?: string
+}
+
+interface Operation {
+  controller: AbortController
+  progress: DownloadProgress
+  lastEmit: number
+  rate: RateMeter
+}
+
+// A sidecar next to each .partial file remembers what it is, so a later run can resume it.
+const sidecarSchema = z.object({
+  repositoryName: repositoryNameSchema,
+  registryId: registryIdSchema.nullable(),
+  digest: layerDigestSchema,
+  mediaType: z.string(),
+  size: z.number().int().nonnegative().nullable(),
+})
+
+const PROGRESS_INTERVAL_MS = 100
+
+// Failures of the network or the server, after retries: the bytes so far are good to resume.
+const RESUMABLE = new Set(['NetworkUnreachable', 'ServerException', 'Throttling'])
+
+/**
+ * The download queue: a concurrency limit, one AbortController per operation, throttled progress
+ * events, existing-file handling, and the rename into place once a blob is verified.
+ */
+export class DownloadService {
+  private readonly operations = new Map<string, Operation>()
+  private readonly waiting: (() => void)[] = []
+  private readonly busyPaths = new Map<string, Promise<unknown>>()
+  private running = 0
+  private finished = { verified: 0, failed: 0 }
+  private readonly now: () => number
+
+  constructor(private readonly deps: DownloadDeps) {
+    this.now = deps.now ?? (() => performance.now())
+  }
+
+  /** Queues one blob; resolves when it is verified on disk, skipped, in conflict or cancelled. */
+  async download(request: DownloadRequest): Promise<DownloadResult> {
+    if (this.operations.has(request.operationId)) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'operationId',
+        message: 'an operation with this ID is already running',
+      })
+    }
+    const operation = this.track(request)
+    try {
+      await this.slot(operation.controller.signal)
+      try {
+        return await this.run(request, operation)
+      } finally {
+        this.release()
+      }
+    } catch (error) {
+      if (operation.controller.signal.aborted) {
+        this.report(operation, 'cancelled', true)
+        return this.cancelled(request)
+      }
+      this.report(operation, 'failed', true)
+      this.finished.failed++
+      throw error
+    } finally {
+      this.operations.delete(request.operationId)
+      this.updateOverall()
+    }
+  }
+
+  /** Aborts an operation at once; its partial file is removed. */
+  cancel(operationId: string): { cancelled: boolean } {
+    const operation = this.operations.get(operationId)
+    operation?.controller.abort(new AppErrorException({ code: 'Cancelled', message: 'Cancelled.' }))
+    return { cancelled: operation !== undefined }
+  }
+
+  /** How many operations are running or queued (for tests and the quit prompt). */
+  activeCount(): number {
+    return this.operations.size
+  }
+
+  /** Reads the pre-signed URL's date and lifetime out of its query string. */
+  async downloadUrl(request: {
+    registryId?: string
+    repositoryName: string
+    digest: string
+  }): Promise<DownloadUrl> {
+    const url = await this.deps.getUrl(request)
+    return describeUrl(url)
+  }
+
+  /** Lists .partial files left in the download folder by an earlier run. */
+  async listPartials(): Promise<PartialDownload[]> {
+    const directory = await this.deps.defaultDirectory()
+    let names: string[]
+    try {
+      names = await readdir(directory)
+    } catch {
+      return []
+    }
+    const partials: PartialDownload[] = []
+    for (const name of names.filter((n) => n.endsWith('.partial'))) {
+      const path = join(directory, name)
+      const meta = await readSidecar(path)
+      const bytesOnDisk = await fileSize(path)
+      if (!meta || bytesOnDisk === null) continue
+      partials.push({
+        path,
+        finalPath: path.slice(0, -'.partial'.length),
+        bytesOnDisk,
+        ...meta,
+      })
+    }
+    return partials
+  }
+
+  /** Deletes a leftover partial file the user does not want to resume. */
+  async discardPartial(path: string): Promise<null> {
+    if (!path.endsWith('.partial') || !(await this.listPartials()).some((p) => p.path === path)) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'path',
+        message: 'not a partial download in the download folder',
+      })
+    }
+    await removePartial(path)
+    return null
+  }
+
+  /** Streams a file through the digest's hash with progress, and says whether it matches. */
+  async verifyFile(request: {
+    operationId: string
+    path: string
+    digest: string
+  }): Promise<VerifyResult> {
+    const check = startDigest(request.digest)
+    const total = await fileSize(request.path)
+    if (total === null) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'path',
+        message: `no file at ${request.path}`,
+      })
+    }
+    const operation = this.track({ operationId: request.operationId, digest: request.digest })
+    operation.progress.totalBytes = total
+    try {
+      this.report(operation, 'verifying', true)
+      let read = 0
+      const stream = createReadStream(request.path, { highWaterMark: 1024 * 1024 })
+      operation.controller.signal.addEventListener('abort', () => stream.destroy())
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        check.hash.update(chunk)
+        read += chunk.length
+        this.bytes(operation, read, total)
+      }
+      operation.controller.signal.throwIfAborted()
+      const actual = `${check.algorithm}:${check.hash.digest('hex')}`
+      this.report(operation, 'done', true)
+      return {
+        path: request.path,
+        digest: request.digest,
+        size: read,
+        matches: actual === `${check.algorithm}:${check.hex}`,
+        actualDigest: actual,
+      }
+    } catch (error) {
+      this.report(operation, operation.controller.signal.aborted ? 'cancelled' : 'failed', true)
+      throw error
+    } finally {
+      this.operations.delete(request.operationId)
+    }
+  }
+
+  private async run(request: DownloadRequest, operation: Operation): Promise<DownloadResult> {
+    const directory = await this.directory(request.directory)
+    await mkdir(directory, { recursive: true })
+    const name = blobFileName(request.repositoryName, request.digest, request.mediaType)
+    const platform = this.deps.platformName ?? process.platform
+    let finalPath = longPathSafe(join(directory, name), platform)
+
+    // Two requests for the same file run one after the other; the second then finds it verified.
+    await this.busyPaths.get(finalPath)?.catch(() => undefined)
+    let done!: () => void
+    const busy = new Promise<void>((r) => (done = r))
+    this.busyPaths.set(finalPath, busy)
+    try {
+      if ((await fileSize(finalPath)) !== null) {
+        this.report(operation, 'checking-existing', true)
+        const existing = await this.matches(finalPath, request.digest, operation)
+        if (existing !== null) {
+          this.report(operation, 'done', true)
+          this.finished.verified++
+          return this.result(request, 'already-verified', finalPath, existing, 0, null)
+        }
+        if (request.onExisting === 'ask') {
+          this.report(operation, 'done', true)
+          return this.result(request, 'conflict', finalPath, 0, 0, null)
+        }
+        if (request.onExisting === 'skip') {
+          this.report(operation, 'done', true)
+          return this.result(request, 'skipped', finalPath, 0, 0, null)
+        }
+        if (request.onExisting === 'keep-both') finalPath = await this.freeName(directory, name)
+      }
+
+      const partialPath = `${finalPath}.partial`
+      await writeFile(
+        `${partialPath}.json`,
+        JSON.stringify({
+          repositoryName: request.repositoryName,
+          registryId: request.registryId ?? null,
+          digest: request.digest,
+          mediaType: request.mediaType,
+          size: request.size,
+        }),
+      )
+      try {
+        const outcome = await this.deps.downloader.download({
+          digest: request.digest,
+          expectedSize: request.size,
+          partialPath,
+          signal: operation.controller.signal,
+          getUrl: () =>
+            this.deps.getUrl({
+              ...(request.registryId ? { registryId: request.registryId } : {}),
+              repositoryName: request.repositoryName,
+              digest: request.digest,
+            }),
+          onBytes: (received, total) => this.bytes(operation, received, total),
+          onPhase: (phase) => this.report(operation, phase, true),
+        })
+        await rename(partialPath, finalPath)
+        await removePartial(partialPath)
+        this.report(operation, 'done', true)
+        this.finished.verified++
+        return this.result(
+          request,
+          'downloaded',
+          finalPath,
+          outcome.size,
+          outcome.bytesTransferred,
+          outcome.resumedFrom,
+        )
+      } catch (error) {
+        // Nothing unverified ever reaches the final path. A cancelled, corrupt or unwritable
+        // download loses its partial file too; one cut off by the network keeps it to resume.
+        const resumable =
+          !operation.controller.signal.aborted &&
+          error instanceof AppErrorException &&
+          RESUMABLE.has(error.error.code)
+        if (!resumable) await removePartial(partialPath)
+        throw error
+      }
+    } finally {
+      this.busyPaths.delete(finalPath)
+      done()
+    }
+  }
+
+  private async matches(
+    path: string,
+    digest: string,
+    operation: Operation,
+  ): Promise<number | null> {
+    const check = startDigest(digest)
+    const total = await fileSize(path)
+    let read = 0
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: 1024 * 1024,
+    }) as AsyncIterable<Buffer>) {
+      operation.controller.signal.throwIfAborted()
+      check.hash.update(chunk)
+      read += chunk.length
+      this.bytes(operation, read, total)
+    }
+    return check.hash.digest('hex') === check.hex ? read : null
+  }
+
+  private async freeName(directory: string, name: string): Promise<string> {
+    for (let n = 2; ; n++) {
+      const candidate = join(directory, keepBothName(name, n))
+      if (
+        (await fileSize(candidate)) === null &&
+        (await fileSize(`${candidate}.partial`)) === null
+      ) {
+        return candidate
+      }
+    }
+  }
+
+  private async directory(requested: string | undefined): Promise<string> {
+    if (requested === undefined) return this.deps.defaultDirectory()
+    if (!isAbsolute(requested)) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'directory',
+        message: 'must be an absolute path',
+      })
+    }
+    return resolve(requested)
+  }
+
+  private track(request: { operationId: string; digest: string }): Operation {
+    const operation: Operation = {
+      controller: new AbortController(),
+      progress: {
+        operationId: request.operationId,
+        digest: request.digest,
+        phase: 'queued',
+        receivedBytes: 0,
+        totalBytes: null,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+      },
+      lastEmit: -Infinity,
+      rate: new RateMeter(this.now),
+    }
+    this.operations.set(request.operationId, operation)
+    this.report(operation, 'queued', true)
+    return operation
+  }
+
+  private bytes(operation: Operation, received: number, total: number | null): void {
+    operation.progress.receivedBytes = received
+    operation.progress.totalBytes = total
+    operation.rate.sample(received)
+    this.report(operation, operation.progress.phase, false)
+  }
+
+  // Phase changes always go out; byte counts at most every 100 ms per operation.
+  private report(operation: Operation, phase: DownloadPhase, force: boolean): void {
+    const changed = operation.progress.phase !== phase
+    const now = this.now()
+    if (!force && !changed && now - operation.lastEmit < PROGRESS_INTERVAL_MS) return
+    operation.lastEmit = now
+    const { receivedBytes, totalBytes } = operation.progress
+    const bytesPerSecond = operation.rate.perSecond()
+    operation.progress = {
+      ...operation.progress,
+      phase,
+      bytesPerSecond,
+      etaSeconds:
+        totalBytes !== null && bytesPerSecond > 0
+          ? Math.max(0, Math.round((totalBytes - receivedBytes) / bytesPerSecond))
+          : null,
+    }
+    this.deps.emit('layers:progress', operation.progress)
+    this.updateOverall()
+  }
+
+  private updateOverall(): void {
+    let received = 0
+    let total = 0
+    for (const { progress } of this.operations.values()) {
+      received += progress.receivedBytes
+      total += progress.totalBytes ?? 0
+    }
+    if (this.operations.size === 0) {
+      this.deps.platform.setProgress(null)
+      if (this.finished.verified + this.finished.failed > 0) {
+        const { verified, failed } = this.finished
+        this.deps.platform.notify(
+          'Downloads finished',
+          `${verified} verified${failed ? `, ${failed} failed` : ''}.`,
+        )
+        this.finished = { verified: 0, failed: 0 }
+      }
+    } else {
+      this.deps.platform.setProgress(total > 0 ? received / total : 0)
+    }
+  }
+
+  private async slot(signal: AbortSignal): Promise<void> {
+    const limit = await this.deps.concurrency()
+    while (this.running >= limit) {
+      await new Promise<void>((resolveSlot, reject) => {
+        const onAbort = () => {
+          const index = this.waiting.indexOf(wake)
+          if (index >= 0) this.waiting.splice(index, 1)
+          reject(signal.reason as Error)
+        }
+        const wake = () => {
+          signal.removeEventListener('abort', onAbort)
+          resolveSlot()
+        }
+        this.waiting.push(wake)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    }
+    signal.throwIfAborted()
+    this.running++
+  }
+
+  private release(): void {
+    this.running--
+    this.waiting.shift()?.()
+  }
+
+  private cancelled(request: DownloadRequest): DownloadResult {
+    return this.result(request, 'cancelled', '', 0, 0, null)
+  }
+
+  private result(
+    request: DownloadRequest,
+    status: DownloadResult['status'],
+    path: string,
+    size: number,
+    bytesTransferred: number,
+    resumedFrom: number | null,
+  ): DownloadResult {
+    return { status, path, digest: request.digest, size, bytesTransferred, resumedFrom }
+  }
+}
+
+/** Bytes per second over the last few seconds. */
+class RateMeter {
+  private samples: { at: number; bytes: number }[] = []
+
+  constructor(private readonly now: () => number) {}
+
+  sample(bytes: number): void {
+    const at = this.now()
+    this.samples.push({ at, bytes })
+    while (this.samples.length > 2 && at - this.samples[0]!.at > 3_000) this.samples.shift()
+  }
+
+  perSecond(): number {
+    const first = this.samples[0]
+    const last = this.samples.at(-1)
+    if (!first || !last || last.at <= first.at) return 0
+    return Math.round(((last.bytes - first.bytes) * 1000) / (last.at - first.at))
+  }
+}
+
+async function readSidecar(partialPath: string) {
+  try {
+    const parsed = sidecarSchema.safeParse(
+      JSON.parse(await readFile(`${partialPath}.json`, 'utf8')),
+    )
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/** Reads X-Amz-Date and X-Amz-Expires from a pre-signed URL. */
+export function describeUrl(url: string): DownloadUrl {
+  const params = new URL(url).searchParams
+  const date = params.get('X-Amz-Date')
+  const expires = Number(params.get('X-Amz-Expires'))
+  const match = date ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date) : null
+  const issued = match
+    ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +match[6]!))
+    : null
+  const valid = issued !== null && Number.isFinite(expires) && expires > 0
+  return {
+    url,
+    issuedAt: issued?.toISOString() ?? null,
+    expiresAt: valid ? new Date(issued.getTime() + expires * 1000).toISOString() : null,
+    expiresInSeconds: Number.isFinite(expires) && expires > 0 ? expires : null,
+  }
+}
