@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { access, constants, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DemoRegistry } from './server'
+import { DemoRegistry, SAMPLE_REPOSITORIES as REPOS, SAMPLE_TAGS as TAGS } from './server'
 
 // botocore signs independently of the JS SDK, so it catches canonicalisation bugs the SDK shares.
 const AWS_CLI = '/usr/bin/aws'
@@ -136,6 +137,145 @@ describe('AWS CLI v2 against the demo registry', () => {
       expect(JSON.parse(result.stdout)).toMatchObject({
         Account: registry.accountId,
         Arn: `arn:aws:iam::${registry.accountId}:user/demo`,
+      })
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'pages describe-images over demo/scale-50k in 50 calls of 1000',
+    async () => {
+      registry.clearRequestLog()
+      // --query keeps the CLI from printing 50,000 entries; it still parses every page.
+      const result = await aws([
+        'ecr',
+        'describe-images',
+        '--repository-name',
+        REPOS.scale,
+        '--page-size',
+        '1000',
+        '--query',
+        'length(imageDetails)',
+        '--output',
+        'json',
+      ])
+      expect(result.stderr).toBe('')
+      expect(JSON.parse(result.stdout)).toBe(50_000)
+      expect(registry.requestCount('DescribeImages')).toBe(50)
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'gets the exact stored manifest with batch-get-image by tag, and a failure for a missing tag',
+    async () => {
+      const result = await aws([
+        'ecr',
+        'batch-get-image',
+        '--repository-name',
+        REPOS.webApp,
+        '--image-ids',
+        `imageTag=${TAGS.webApp.latest}`,
+        'imageTag=missing',
+        '--output',
+        'json',
+      ])
+      expect(result.code).toBe(0)
+      const out = JSON.parse(result.stdout) as {
+        images: { imageManifest: string; imageId: { imageDigest: string } }[]
+        failures: { failureCode: string; imageId: { imageTag: string } }[]
+      }
+      const { current } = registry.samples().webApp
+      expect(out.images).toHaveLength(1)
+      expect(out.images[0]?.imageManifest).toBe(current.imageManifest)
+      expect(out.images[0]?.imageId.imageDigest).toBe(current.imageDigest)
+      expect(out.failures).toEqual([
+        {
+          imageId: { imageTag: 'missing' },
+          failureCode: 'ImageNotFound',
+          failureReason: 'Requested image not found',
+        },
+      ])
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'gets a download URL whose blob hashes to the layer digest',
+    async () => {
+      const layer = registry.samples().webApp.current.layers[1]
+      const result = await aws([
+        'ecr',
+        'get-download-url-for-layer',
+        '--repository-name',
+        REPOS.webApp,
+        '--layer-digest',
+        layer?.digest ?? '',
+        '--output',
+        'json',
+      ])
+      expect(result.code).toBe(0)
+      const out = JSON.parse(result.stdout) as { downloadUrl: string; layerDigest: string }
+      expect(out.layerDigest).toBe(layer?.digest)
+      const body = Buffer.from(await (await fetch(out.downloadUrl)).arrayBuffer())
+      expect(body.length).toBe(layer?.size)
+      expect(`sha256:${createHash('sha256').update(body).digest('hex')}`).toBe(layer?.digest)
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'prints LayersNotFoundException for a layer the repository does not have',
+    async () => {
+      const digest = `sha256:${'0'.repeat(64)}`
+      const result = await aws([
+        'ecr',
+        'get-download-url-for-layer',
+        '--repository-name',
+        REPOS.webApp,
+        '--layer-digest',
+        digest,
+      ])
+      expect(result.code).not.toBe(0)
+      expect(result.stderr).toContain(
+        `An error occurred (LayersNotFoundException) when calling the GetDownloadUrlForLayer operation: The layer with digest '${digest}'`,
+      )
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'lists untagged images and checks layer availability, including ARCHIVED',
+    async () => {
+      const listed = await aws([
+        'ecr',
+        'list-images',
+        '--repository-name',
+        REPOS.untagged,
+        '--filter',
+        'tagStatus=UNTAGGED',
+        '--output',
+        'json',
+      ])
+      expect(listed.code).toBe(0)
+      const ids = (JSON.parse(listed.stdout) as { imageIds: { imageTag?: string }[] }).imageIds
+      expect(ids).toHaveLength(3)
+      expect(ids.every((id) => id.imageTag === undefined)).toBe(true)
+
+      const { archivedLayerDigest } = registry.samples().webApp
+      const checked = await aws([
+        'ecr',
+        'batch-check-layer-availability',
+        '--repository-name',
+        REPOS.webApp,
+        '--layer-digests',
+        archivedLayerDigest,
+        '--output',
+        'json',
+      ])
+      expect(checked.code).toBe(0)
+      expect(JSON.parse(checked.stdout)).toMatchObject({
+        layers: [{ layerDigest: archivedLayerDigest, layerAvailability: 'ARCHIVED' }],
       })
     },
     CLI_TIMEOUT_MS,

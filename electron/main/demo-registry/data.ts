@@ -22,6 +22,7 @@ export interface SeedOptions {
 }
 
 // Dates hang off a fixed instant, not the clock, so every run (and every test) sees the same data.
+/** The fixed instant every seeded date is measured back from. */
 export const SEED_EPOCH = new Date(Date.UTC(2025, 5, 1, 12, 0, 0))
 const THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000
 
@@ -73,29 +74,56 @@ const SAMPLES: readonly SampleRepository[] = [
     scanOnPush: false,
     encryptionType: 'KMS',
   },
+  {
+    name: 'demo/windows',
+    imageTagMutability: 'IMMUTABLE',
+    scanOnPush: true,
+    encryptionType: 'AES256',
+  },
 ]
 
 /** The seeded contents of one emulated registry, sorted by repository name. */
 export class RegistryData {
   /** Every repository, in the order DescribeRepositories pages through them. */
-  readonly repositories: readonly RepositoryRecord[]
-  private readonly byName: ReadonlyMap<string, RepositoryRecord>
+  repositories: readonly RepositoryRecord[]
+  private readonly byName: Map<string, RepositoryRecord>
+  private readonly accountId: string
+  private readonly region: string
 
   /** Seeds `repositoryCount` repositories deterministically. */
   constructor(options: SeedOptions) {
+    this.accountId = options.accountId
+    this.region = options.region
     const records = seedRepositories(options)
-    // Code-unit order, not localeCompare, so the order never depends on the host's locale.
-    records.sort((a, b) =>
-      a.repositoryName < b.repositoryName ? -1 : a.repositoryName > b.repositoryName ? 1 : 0,
-    )
-    this.repositories = records
+    this.repositories = sortByName(records)
     this.byName = new Map(records.map((r) => [r.repositoryName, r]))
+  }
+
+  /** Adds a MUTABLE, AES256 repository (for tests and benchmarks); returns the existing one if present. */
+  addRepository(name: string): RepositoryRecord {
+    const existing = this.byName.get(name)
+    if (existing) return existing
+    const record = makeRecord(this.accountId, this.region, name, {
+      imageTagMutability: 'MUTABLE',
+      scanOnPush: false,
+      encryptionType: 'AES256',
+    })
+    this.byName.set(name, record)
+    this.repositories = sortByName([...this.repositories, record])
+    return record
   }
 
   /** Looks a repository up by its exact name. */
   repository(name: string): RepositoryRecord | undefined {
     return this.byName.get(name)
   }
+}
+
+// Code-unit order, not localeCompare, so the order never depends on the host's locale.
+function sortByName(records: RepositoryRecord[]): RepositoryRecord[] {
+  return records.sort((a, b) =>
+    a.repositoryName < b.repositoryName ? -1 : a.repositoryName > b.repositoryName ? 1 : 0,
+  )
 }
 
 function seedRepositories({ repositoryCount, accountId, region }: SeedOptions): RepositoryRecord[] {

@@ -1,15 +1,27 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AwsError } from './aws-error'
+import { BLOB_PATH_PREFIX, serveBlob } from './blob-endpoint'
+import type { BlobRequestLogEntry, MutableBlobLogEntry } from './blob-endpoint'
+import { BlobFaultQueue } from './blob-faults'
+import type { BlobFaultSpec } from './blob-faults'
+import { ImageCatalog } from './catalog'
 import { generateKeyPair, isDenied, toIdentity } from './credentials'
 import type { DemoCredentialsInit, Identity } from './credentials'
 import { RegistryData } from './data'
 import { FaultInjector } from './faults'
 import type { FaultError, FaultSpec } from './faults'
+import { MEDIA_TYPES } from './images'
+import type { ImageRecord } from './images'
+import { KEYSTREAM_CHUNK, keystream } from './keystream'
+import { sha256Digest } from './layers'
 import { ECR_OPERATIONS } from './operations'
-import type { JsonObject, OperationContext } from './operations/types'
+import type { JsonObject, OperationContext, PullThroughCacheRuleRecord } from './operations/types'
+import { BlobUrlSigner } from './presign'
+import { loadSamples, pullThroughCacheRules } from './samples'
+import type { SampleCatalogue } from './samples'
 import { verifySigV4 } from './sigv4'
 import type { IncomingSignedRequest } from './sigv4'
 import { parseStsAction, sendCallerIdentity, sendStsError } from './sts'
@@ -17,6 +29,25 @@ import { baseHeaders, headerValue, readBody, send, sendJson, sendJsonError } fro
 
 export type { DemoCredentialsInit } from './credentials'
 export type { FaultError, FaultSpec } from './faults'
+export type { BlobFault, BlobFaultSpec } from './blob-faults'
+export type { BlobRequestLogEntry } from './blob-endpoint'
+export type { BlobRef, ImageRecord, ScanInfo } from './images'
+export type { SampleCatalogue, UncachedUpstreamImage } from './samples'
+export { ECR_PUBLIC_UPSTREAM, SAMPLE_REPOSITORIES, SAMPLE_TAGS } from './samples'
+export { MEDIA_TYPES } from './images'
+export { SCALE_IMAGE_COUNT } from './scale'
+
+/** What addSyntheticBlob needs: where the blob goes, how big it is, and what generates it. */
+export interface SyntheticBlobOptions {
+  /** The repository to add the blob and its one-layer image to; created if missing. */
+  repositoryName: string
+  /** The blob's length in bytes; memory use does not grow with it. */
+  size: number
+  /** Names the deterministic byte stream (default `synthetic-<size>`). */
+  seed?: string
+  /** The layer media type in the image's manifest (default: uncompressed OCI tar). */
+  mediaType?: string
+}
 
 /** How the registry is seeded and which clock it checks signatures against. */
 export interface DemoRegistryOptions {
@@ -28,6 +59,8 @@ export interface DemoRegistryOptions {
   region?: string
   /** The server's idea of now, for signature-expiry checks and the `Date` header. */
   clock?: () => Date
+  /** How long pre-signed blob URLs stay valid, in seconds (default 3600, as ECR's are). */
+  urlExpirySeconds?: number
 }
 
 /** One request as the registry saw it, whether or not it succeeded. */
@@ -65,6 +98,15 @@ export class DemoRegistry {
   private readonly log: RequestLogEntry[] = []
   private server: Server | undefined
   private url: string | undefined
+  private catalog: ImageCatalog | undefined
+  private sampleCatalogue: SampleCatalogue | undefined
+  private preparing: Promise<void> | undefined
+  private urlExpirySeconds: number
+  private uncachedImageErrors: 'failure' | 'exception' = 'failure'
+  private readonly signer: BlobUrlSigner
+  private readonly blobFaults = new BlobFaultQueue()
+  private readonly blobLog: MutableBlobLogEntry[] = []
+  private readonly rules: readonly PullThroughCacheRuleRecord[]
 
   /** Seeds the data and generates this run's key pair; nothing listens until start(). */
   constructor(options: DemoRegistryOptions = {}) {
@@ -85,11 +127,24 @@ export class DemoRegistry {
     })
     this.credentials = generateKeyPair()
     this.addCredentials(this.credentials)
+    this.urlExpirySeconds = checkExpiry(options.urlExpirySeconds ?? 3600)
+    this.signer = new BlobUrlSigner(this.region)
+    this.rules = pullThroughCacheRules(this.accountId, this.region)
+  }
+
+  /** Builds the sample images (once per process, shared by every registry); start() calls it. */
+  prepare(): Promise<void> {
+    this.preparing ??= loadSamples().then((samples) => {
+      this.catalog = new ImageCatalog(samples)
+      this.sampleCatalogue = samples.catalogue
+    })
+    return this.preparing
   }
 
   /** Listens on 127.0.0.1 at a free port and resolves with the endpoint URL. */
   async start(): Promise<{ endpoint: string }> {
     if (this.url) return { endpoint: this.url }
+    await this.prepare()
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // Reaching here means a bug in the emulator; answer like AWS would rather than hang.
@@ -166,6 +221,167 @@ export class DemoRegistry {
     return this.data.repositories.map((r) => r.repositoryName)
   }
 
+  /** Adds an empty MUTABLE repository (no-op if it exists); handy for synthetic blobs. */
+  createRepository(name: string): void {
+    this.data.addRepository(name)
+  }
+
+  /** The sample images and special digests, so tests look digests up instead of hard-coding them. */
+  samples(): SampleCatalogue {
+    return this.ready().sampleCatalogue
+  }
+
+  /** A repository's images in DescribeImages order (all of them; avoid on demo/scale-50k). */
+  images(repositoryName: string): ImageRecord[] {
+    const collection = this.ready().catalog.collection(repositoryName)
+    const count = collection.imageCount('ANY')
+    return Array.from({ length: count }, (_, i) => collection.imageAt('ANY', i))
+  }
+
+  /** One image by tag or `sha256:` digest, or undefined. */
+  image(repositoryName: string, reference: string): ImageRecord | undefined {
+    const collection = this.ready().catalog.collection(repositoryName)
+    return reference.startsWith('sha256:')
+      ? collection.byDigest(reference)
+      : collection.byTag(reference)
+  }
+
+  /** A stored blob's bytes (synthetic blobs are generated in full: keep those small here). */
+  blob(digest: string): Buffer | undefined {
+    const source = this.ready().catalog.blobSource(digest)
+    if (!source) return undefined
+    return source.kind === 'bytes'
+      ? source.bytes
+      : Buffer.concat([...keystream(source.seed, 0, source.size)])
+  }
+
+  /**
+   * Adds a blob whose bytes are generated on the fly (costing no memory), hashed once here by
+   * streaming, plus a one-layer OCI image tagged `synthetic-<size>` that references it.
+   */
+  async addSyntheticBlob(options: SyntheticBlobOptions): Promise<{ digest: string; size: number }> {
+    const { catalog } = this.ready()
+    if (!Number.isSafeInteger(options.size) || options.size < 0) {
+      throw new RangeError(`size must be a non-negative integer, got ${options.size}`)
+    }
+    const seed = options.seed ?? `synthetic-${options.size}`
+    const hash = createHash('sha256')
+    let chunks = 0
+    for (const chunk of keystream(seed, 0, options.size, KEYSTREAM_CHUNK * 4)) {
+      hash.update(chunk)
+      // Yield now and then so a 1 GiB hash does not stall the server's event loop for seconds.
+      if (++chunks % 64 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    const digest = `sha256:${hash.digest('hex')}`
+    this.data.addRepository(options.repositoryName)
+    catalog.addBlob(digest, { kind: 'synthetic', seed, size: options.size })
+
+    const now = this.clock()
+    const layer = {
+      mediaType: options.mediaType ?? MEDIA_TYPES.ociLayerTar,
+      size: options.size,
+      digest,
+    }
+    const configBytes = Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        created: now.toISOString(),
+        config: {},
+        rootfs: { type: 'layers', diff_ids: [digest] },
+        history: [{ created: now.toISOString(), created_by: `synthetic blob ${seed}` }],
+      }),
+      'utf8',
+    )
+    const config = {
+      mediaType: MEDIA_TYPES.ociConfig,
+      size: configBytes.length,
+      digest: sha256Digest(configBytes),
+    }
+    catalog.addBlob(config.digest, { kind: 'bytes', bytes: configBytes })
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config,
+      layers: [layer],
+    })
+    catalog.addImage({
+      repositoryName: options.repositoryName,
+      imageDigest: sha256Digest(manifest),
+      imageTags: [`synthetic-${options.size}`],
+      imageManifest: manifest,
+      imageManifestMediaType: MEDIA_TYPES.ociManifest,
+      artifactMediaType: MEDIA_TYPES.ociConfig,
+      imageSizeInBytes: options.size + configBytes.length,
+      imagePushedAt: now,
+      config,
+      layers: [layer],
+      children: [],
+    })
+    return { digest, size: options.size }
+  }
+
+  /** Pre-signs a blob URL as GetDownloadUrlForLayer would (HEAD needs its own signature, as in S3). */
+  blobUrl(
+    repositoryName: string,
+    digest: string,
+    options: { method?: 'GET' | 'HEAD' } = {},
+  ): string {
+    if (!this.url) throw new Error('DemoRegistry: start() the registry before signing blob URLs')
+    return this.signer.sign(
+      this.url,
+      `${BLOB_PATH_PREFIX}${this.accountId}/${repositoryName}/${digest}`,
+      this.clock(),
+      this.urlExpirySeconds,
+      options.method ?? 'GET',
+    )
+  }
+
+  /** The registry-internal key blob URLs are signed with, for tests that re-sign independently. */
+  get blobSigningCredentials(): { readonly accessKeyId: string; readonly secretAccessKey: string } {
+    return this.signer.credentials
+  }
+
+  /** Changes how long newly issued blob URLs stay valid. */
+  setUrlExpirySeconds(seconds: number): void {
+    this.urlExpirySeconds = checkExpiry(seconds)
+  }
+
+  /**
+   * How BatchGetImage answers for the pull-through image it has not cached: a per-image
+   * UpstreamUnavailable failure (default) or UnableToGetUpstreamImageException for the whole call.
+   */
+  setUncachedImageErrors(mode: 'failure' | 'exception'): void {
+    this.uncachedImageErrors = mode
+  }
+
+  /** Makes the next blob GETs (optionally of one digest) misbehave; see BlobFault. */
+  injectBlobFault(spec: BlobFaultSpec): void {
+    this.blobFaults.inject(spec)
+  }
+
+  /** Drops every blob fault not yet consumed. */
+  clearBlobFaults(): void {
+    this.blobFaults.clear()
+  }
+
+  /** Every blob request so far, oldest first, with the bytes actually sent. */
+  blobRequestLog(): BlobRequestLogEntry[] {
+    return this.blobLog.map((entry) => ({ ...entry }))
+  }
+
+  /** Forgets the blob requests logged so far. */
+  clearBlobRequestLog(): void {
+    this.blobLog.length = 0
+  }
+
+  private ready(): { catalog: ImageCatalog; sampleCatalogue: SampleCatalogue } {
+    if (!this.catalog || !this.sampleCatalogue) {
+      throw new Error('DemoRegistry: await start() or prepare() before reading images')
+    }
+    return { catalog: this.catalog, sampleCatalogue: this.sampleCatalogue }
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID()
     const now = this.clock()
@@ -174,6 +390,20 @@ export class DemoRegistry {
     const target = headerValue(req, 'x-amz-target')
     const contentType = headerValue(req, 'content-type') ?? ''
     const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s)
+
+    if (rawPath.startsWith(BLOB_PATH_PREFIX) && req.method !== 'POST') {
+      // Drain any request body so the keep-alive connection stays usable.
+      req.resume()
+      await serveBlob(req, res, {
+        accountId: this.accountId,
+        catalog: this.ready().catalog,
+        signer: this.signer,
+        faults: this.blobFaults,
+        now,
+        log: this.blobLog,
+      })
+      return
+    }
 
     let body: Buffer
     try {
@@ -231,6 +461,10 @@ export class DemoRegistry {
         data: this.data,
         identity,
         now,
+        catalog: this.ready().catalog,
+        pullThroughCacheRules: this.rules,
+        uncachedImageErrors: this.uncachedImageErrors,
+        blobUrl: (repositoryName, digest) => this.blobUrl(repositoryName, digest),
       }
       if (isDenied(identity, operation.action)) {
         throw accessDenied(identity, operation.action, operation.resource(input, ctx))
@@ -284,6 +518,14 @@ export class DemoRegistry {
   ): void {
     this.log.push({ service, operation, accessKeyId, status, errorCode })
   }
+}
+
+function checkExpiry(seconds: number): number {
+  // S3 refuses pre-signed URLs valid for more than a week.
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
+    throw new RangeError(`urlExpirySeconds must be an integer from 1 to 604800, got ${seconds}`)
+  }
+  return seconds
 }
 
 function parseJsonBody(body: Buffer): JsonObject {

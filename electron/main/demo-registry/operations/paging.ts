@@ -26,6 +26,21 @@ export function paginate<T>(
   }
 }
 
+/** The window [start, end) of a listing of `total` items that this request asks for. */
+export function pageRange(
+  total: number,
+  options: { scope: string; maxResults: number; nextToken: string | undefined },
+): { start: number; end: number; nextToken: string | undefined } {
+  const start = options.nextToken === undefined ? 0 : decodeToken(options.nextToken, options.scope)
+  if (start > total) throw invalidToken()
+  const end = Math.min(total, start + options.maxResults)
+  return {
+    start,
+    end,
+    nextToken: end < total ? encodeToken({ s: options.scope, o: end }) : undefined,
+  }
+}
+
 function encodeToken(body: TokenBody): string {
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url')
 }

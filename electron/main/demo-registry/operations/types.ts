@@ -1,3 +1,4 @@
+import type { ImageCatalog } from '../catalog'
 import type { Identity } from '../credentials'
 import type { RegistryData } from '../data'
 
@@ -11,6 +12,23 @@ export interface OperationContext {
   readonly data: RegistryData
   readonly identity: Identity
   readonly now: Date
+  /** The registry's images and blobs. */
+  readonly catalog: ImageCatalog
+  readonly pullThroughCacheRules: readonly PullThroughCacheRuleRecord[]
+  /** How BatchGetImage answers for an image a pull-through cache has not cached. */
+  readonly uncachedImageErrors: 'failure' | 'exception'
+  /** Pre-signs an S3-style GET URL for a blob of a repository. */
+  blobUrl(repositoryName: string, digest: string): string
+}
+
+/** A pull-through cache rule as the registry stores it. */
+export interface PullThroughCacheRuleRecord {
+  readonly ecrRepositoryPrefix: string
+  readonly upstreamRegistryUrl: string
+  readonly upstreamRegistry: string
+  readonly createdAt: Date
+  readonly updatedAt?: Date
+  readonly credentialArn?: string
 }
 
 /** One ECR operation: its IAM action, the resource IAM would check, and the handler. */

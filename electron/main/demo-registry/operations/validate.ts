@@ -44,9 +44,50 @@ export function optionalStringList(input: JsonObject, key: string): string[] | u
   })
 }
 
+/** Reads an optional structure member. */
+export function optionalObject(input: JsonObject, key: string): JsonObject | undefined {
+  const value = input[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw serializationError(jsonKind(value), 'a Structure')
+  }
+  return value as JsonObject
+}
+
+/** Reads an optional list-of-structures member. */
+export function optionalObjectList(input: JsonObject, key: string): JsonObject[] | undefined {
+  const value = input[key]
+  if (value === undefined || value === null) return undefined
+  if (!Array.isArray(value)) throw serializationError(jsonKind(value), 'a List')
+  return value.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw serializationError(jsonKind(item), 'a Structure')
+    }
+    return item as JsonObject
+  })
+}
+
 /** Collects constraint violations and reports them all at once, as Coral does. */
 export class Constraints {
   private readonly problems: string[] = []
+
+  /** Requires a member the model marks as required. */
+  required(path: string, value: unknown): this {
+    if (value === undefined) {
+      this.problems.push(
+        `Value null at '${path}' failed to satisfy constraint: Member must not be null`,
+      )
+    }
+    return this
+  }
+
+  /** Requires one of the model's enum values when the value is present. */
+  oneOf(path: string, value: string | undefined, allowed: readonly string[]): this {
+    if (value !== undefined && !allowed.includes(value)) {
+      this.fail(value, path, `Member must satisfy enum value set: [${allowed.join(', ')}]`)
+    }
+    return this
+  }
 
   /** Requires `min <= value <= max` when the value is present. */
   range(path: string, value: number | undefined, min: number, max: number): this {
@@ -100,4 +141,6 @@ export class Constraints {
 export const PATTERNS = {
   registryId: '[0-9]{12}',
   repositoryName: '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*',
+  layerDigest: '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+',
+  pullThroughCacheRuleRepositoryPrefix: '[a-z0-9]+(?:[._-][a-z0-9]+)*',
 } as const

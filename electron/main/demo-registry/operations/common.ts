@@ -1,0 +1,161 @@
+import { AwsError } from '../aws-error'
+import type { RepositoryRecord } from '../data'
+import type { ImageRecord } from '../images'
+import { repositoryNotFound } from './describe-repositories'
+import { epochSeconds } from './types'
+import type { JsonObject, OperationContext } from './types'
+import { type Constraints, PATTERNS, optionalString } from './validate'
+
+/** An `ImageIdentifier` as the client sent it. */
+export interface RequestedImageId {
+  imageDigest?: string
+  imageTag?: string
+}
+
+/** The digests ECR accepts for images: sha256 only, lower-case hex. */
+export const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/
+
+// Docker's tag grammar; ECR refuses other tags with InvalidImageTag.
+const IMAGE_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/
+
+/** Reads `registryId` and `repositoryName` and validates them with the request's other members. */
+export function repositoryMembers(
+  input: JsonObject,
+  constraints: Constraints,
+): { registryId: string | undefined; repositoryName: string } {
+  const registryId = optionalString(input, 'registryId')
+  const repositoryName = optionalString(input, 'repositoryName')
+  constraints
+    .pattern('registryId', registryId, PATTERNS.registryId)
+    .required('repositoryName', repositoryName)
+    .length('repositoryName', repositoryName, 2, 256)
+    .pattern('repositoryName', repositoryName, PATTERNS.repositoryName)
+  return { registryId, repositoryName: repositoryName ?? '' }
+}
+
+/** Finds the repository in this account, or throws ECR's RepositoryNotFoundException. */
+export function findRepository(
+  ctx: OperationContext,
+  registryId: string | undefined,
+  repositoryName: string,
+): RepositoryRecord {
+  const effective = registryId ?? ctx.accountId
+  const record = effective === ctx.accountId ? ctx.data.repository(repositoryName) : undefined
+  if (!record) throw repositoryNotFound(repositoryName, effective)
+  return record
+}
+
+/** Reads each `ImageIdentifier`, checking member types as the deserializer would. */
+export function imageIdsFrom(items: readonly JsonObject[]): RequestedImageId[] {
+  return items.map((item) => {
+    const imageDigest = optionalString(item, 'imageDigest')
+    const imageTag = optionalString(item, 'imageTag')
+    return {
+      ...(imageDigest === undefined ? {} : { imageDigest }),
+      ...(imageTag === undefined ? {} : { imageTag }),
+    }
+  })
+}
+
+/** Adds the model's ImageTag length bounds for every requested id. */
+export function checkImageIdMembers(
+  constraints: Constraints,
+  path: string,
+  ids: readonly RequestedImageId[] | undefined,
+): void {
+  ids?.forEach((id, i) => {
+    constraints.length(`${path}.${i + 1}.member.imageTag`, id.imageTag, 1, 300)
+  })
+}
+
+/** Why an image id cannot be looked up, as BatchGetImage's failure codes name it. */
+export function imageIdProblem(id: RequestedImageId): { code: string; reason: string } | undefined {
+  if (id.imageDigest === undefined && id.imageTag === undefined) {
+    return { code: 'MissingDigestAndTag', reason: 'Missing image digest and tag' }
+  }
+  if (id.imageDigest !== undefined && !IMAGE_DIGEST.test(id.imageDigest)) {
+    return { code: 'InvalidImageDigest', reason: 'Invalid image digest' }
+  }
+  if (id.imageTag !== undefined && !IMAGE_TAG.test(id.imageTag)) {
+    return { code: 'InvalidImageTag', reason: 'Invalid image tag' }
+  }
+  return undefined
+}
+
+/** Resolves an id by digest and/or tag; both must name the same image. */
+export function resolveImageId(
+  ctx: OperationContext,
+  repositoryName: string,
+  id: RequestedImageId,
+): { image: ImageRecord } | { mismatch: true } | undefined {
+  const collection = ctx.catalog.collection(repositoryName)
+  const byDigest = id.imageDigest === undefined ? undefined : collection.byDigest(id.imageDigest)
+  const byTag = id.imageTag === undefined ? undefined : collection.byTag(id.imageTag)
+  if (id.imageDigest !== undefined && id.imageTag !== undefined) {
+    if (byDigest && byTag && byDigest.imageDigest !== byTag.imageDigest) return { mismatch: true }
+    return byDigest && byTag ? { image: byDigest } : undefined
+  }
+  const image = byDigest ?? byTag
+  return image ? { image } : undefined
+}
+
+/** ECR's rendering of an image id inside messages, e.g. `{imageDigest:'null', imageTag:'latest'}`. */
+export function imageIdText(id: RequestedImageId): string {
+  return `{imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'}`
+}
+
+/** ECR's ImageNotFoundException wording for DescribeImages. */
+export function imageNotFound(
+  id: RequestedImageId,
+  repositoryName: string,
+  registryId: string,
+): AwsError {
+  return new AwsError(
+    'ImageNotFoundException',
+    `The image with imageId ${imageIdText(id)} does not exist within the repository with name '${repositoryName}' in the registry with id '${registryId}'`,
+  )
+}
+
+/** An ImageDetail in ECR's wire shape; untagged images have no `imageTags` member at all. */
+export function toImageDetail(image: ImageRecord, registryId: string): Record<string, unknown> {
+  const scan = image.scan
+  return {
+    registryId,
+    repositoryName: image.repositoryName,
+    imageDigest: image.imageDigest,
+    ...(image.imageTags.length > 0 ? { imageTags: [...image.imageTags] } : {}),
+    imageSizeInBytes: image.imageSizeInBytes,
+    imagePushedAt: epochSeconds(image.imagePushedAt),
+    ...(scan ? { imageScanStatus: { ...scan.status } } : {}),
+    ...(scan?.findings
+      ? {
+          imageScanFindingsSummary: {
+            imageScanCompletedAt: epochSeconds(scan.findings.imageScanCompletedAt),
+            vulnerabilitySourceUpdatedAt: epochSeconds(scan.findings.vulnerabilitySourceUpdatedAt),
+            findingSeverityCounts: { ...scan.findings.findingSeverityCounts },
+          },
+        }
+      : {}),
+    imageManifestMediaType: image.imageManifestMediaType,
+    ...(image.artifactMediaType ? { artifactMediaType: image.artifactMediaType } : {}),
+    ...(image.lastRecordedPullTime
+      ? { lastRecordedPullTime: epochSeconds(image.lastRecordedPullTime) }
+      : {}),
+  }
+}
+
+/** The repository ARN IAM checks for an operation on `repositoryName`. */
+export function repositoryArn(input: JsonObject, ctx: OperationContext): string {
+  const name = typeof input['repositoryName'] === 'string' ? input['repositoryName'] : '*'
+  return `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${name}`
+}
+
+/** Validates tagStatus from a `filter` structure. */
+export function tagStatusOf(
+  constraints: Constraints,
+  filter: JsonObject | undefined,
+): 'TAGGED' | 'UNTAGGED' | 'ANY' {
+  const tagStatus = filter ? optionalString(filter, 'tagStatus') : undefined
+  constraints.oneOf('filter.tagStatus', tagStatus, ['TAGGED', 'UNTAGGED', 'ANY'])
+  return (tagStatus as 'TAGGED' | 'UNTAGGED' | 'ANY' | undefined) ?? 'ANY'
+}

@@ -1,0 +1,96 @@
+import { AwsError } from '../aws-error'
+import type { ImageRecord } from '../images'
+import {
+  IMAGE_DIGEST,
+  checkImageIdMembers,
+  findRepository,
+  imageIdsFrom,
+  imageNotFound,
+  repositoryArn,
+  repositoryMembers,
+  resolveImageId,
+  tagStatusOf,
+  toImageDetail,
+} from './common'
+import { pageRange } from './paging'
+import type { EcrOperation } from './types'
+import {
+  Constraints,
+  optionalInteger,
+  optionalObject,
+  optionalObjectList,
+  optionalString,
+} from './validate'
+
+// ECR documents 100 results per page when maxResults is omitted.
+const DEFAULT_PAGE_SIZE = 100
+
+/** DescribeImages: one repository's images in pages, or up to 100 of them by id. */
+export const describeImages: EcrOperation = {
+  action: 'ecr:DescribeImages',
+  resource: repositoryArn,
+
+  handle(input, ctx) {
+    const constraints = new Constraints()
+    const { registryId, repositoryName } = repositoryMembers(input, constraints)
+    const idItems = optionalObjectList(input, 'imageIds')
+    const imageIds = idItems && imageIdsFrom(idItems)
+    const nextToken = optionalString(input, 'nextToken')
+    const maxResults = optionalInteger(input, 'maxResults')
+    const tagStatus = tagStatusOf(constraints, optionalObject(input, 'filter'))
+    constraints.range('maxResults', maxResults, 1, 1000).length('imageIds', idItems, 1, 100)
+    checkImageIdMembers(constraints, 'imageIds', imageIds)
+    constraints.check()
+
+    if (imageIds !== undefined && (maxResults !== undefined || nextToken !== undefined)) {
+      throw new AwsError(
+        'InvalidParameterException',
+        "Invalid parameter at 'imageIds' failed to satisfy constraint: " +
+          "'imageIds cannot be used with maxResults or nextToken'",
+      )
+    }
+    const repository = findRepository(ctx, registryId, repositoryName)
+
+    if (imageIds !== undefined) {
+      const found = new Map<string, ImageRecord>()
+      for (const id of imageIds) {
+        if (id.imageDigest === undefined && id.imageTag === undefined) {
+          throw new AwsError(
+            'InvalidParameterException',
+            "Invalid parameter at 'imageIds' failed to satisfy constraint: " +
+              "'imageId must specify either an imageDigest or an imageTag'",
+          )
+        }
+        if (id.imageDigest !== undefined && !IMAGE_DIGEST.test(id.imageDigest)) {
+          throw new AwsError(
+            'InvalidParameterException',
+            `Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest ${id.imageDigest}'`,
+          )
+        }
+        const resolved = resolveImageId(ctx, repositoryName, id)
+        if (!resolved || !('image' in resolved)) {
+          throw imageNotFound(id, repositoryName, repository.registryId)
+        }
+        found.set(resolved.image.imageDigest, resolved.image)
+      }
+      return {
+        imageDetails: [...found.values()].map((i) => toImageDetail(i, repository.registryId)),
+      }
+    }
+
+    const collection = ctx.catalog.collection(repositoryName)
+    const page = pageRange(collection.imageCount(tagStatus), {
+      scope: `DescribeImages:${repository.registryId}:${repositoryName}:${tagStatus}`,
+      maxResults: maxResults ?? DEFAULT_PAGE_SIZE,
+      nextToken,
+    })
+    const imageDetails: Record<string, unknown>[] = []
+    for (let i = page.start; i < page.end; i++) {
+      imageDetails.push(toImageDetail(collection.imageAt(tagStatus, i), repository.registryId))
+    }
+    return {
+      imageDetails,
+      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+    }
+  },
+}
