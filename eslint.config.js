@@ -21,6 +21,7 @@ export default tseslint.config(
       'test-results/',
       'playwright-report/',
       'eslint.config.js',
+      '.tmp/',
     ],
   },
   js.configs.recommended,
@@ -36,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'e2e/**/*.ts', '*.config.ts'],
+    files: ['electron/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '*.config.ts'],
     languageOptions: { globals: globals.node },
   },
   {

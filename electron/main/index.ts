@@ -1,51 +1,95 @@
-import { join, normalize, relative, isAbsolute } from 'node:path'
-import { pathToFileURL, fileURLToPath } from 'node:url'
-import { app, type BrowserWindow, ipcMain, net, protocol, session } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  app,
+  type BrowserWindow,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  protocol,
+  screen,
+  session,
+  shell,
+} from 'electron'
+import electronLog from 'electron-log/main'
+import { APP_SCHEME, createAppProtocolHandler } from './app-protocol'
 import { createApp, type App, type Emit } from './create-app'
 import { registerIpc } from './ipc/register'
+import { configureLog, ElectronLogger } from './log'
+import { aboutPanelOptions, buildMenuTemplate } from './menu'
 import { ElectronPlatform } from './platform/electron-platform'
-import { Logger } from './services/logger'
-import { createMainWindow } from './window'
+import { APP_ORIGIN, createSenderCheck, guardSession, guardWebContents } from './security'
+import { createMainWindow, DEFAULT_SIZE, MINIMUM_SIZE } from './window'
+import { placeWindow, trackWindowState, WindowStateStore } from './window-state'
 
-// The UI is served from app://bundle/, never file://, so it gets a real origin that CSP and the
-// sender check can pin.
-const APP_ORIGIN = 'app://bundle'
-protocol.registerSchemesAsPrivileged([
-  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
-])
+// The composition root of the desktop app. Each rule it applies lives in a module with its own
+// tests (security.ts, app-protocol.ts, window.ts, menu.ts, window-state.ts, log.ts); this file
+// only connects them to Electron.
+
+// electron-log's main build listens on its own IPC channel for renderer logs. Our preload never
+// exposes it, and every channel outside the contract is closed.
+ipcMain.removeAllListeners('__ELECTRON_LOG__')
+ipcMain.removeHandler('__ELECTRON_LOG__')
+
+// The UI is served from app://bundle/, never file://, so it has a real origin that the CSP and
+// the sender check can pin. This must happen before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME])
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '../renderer')
 const preload = join(here, '../preload/index.cjs')
+// electron-vite sets this in `npm run dev` only; a packaged app never loads from a server.
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   let win: BrowserWindow | null = null
   let core: App | null = null
+  let windowState: WindowStateStore | null = null
+  let openWindow: (() => Promise<void>) | null = null
 
   app.on('second-instance', () => {
     if (win?.isMinimized()) win.restore()
     win?.focus()
   })
 
-  void app.whenReady().then(() => {
-    const dataDir = process.env.ECR_LAYER_BROWSER_DATA_DIR || app.getPath('userData')
-    const log = new Logger(join(dataDir, 'logs', 'main.log'))
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-      callback(false),
-    )
+  // Every webContents, including any created later, refuses navigation, pop-ups and <webview>.
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents, (url) => void shell.openExternal(url), devServerUrl)
+  })
 
-    protocol.handle('app', (request) => {
-      const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(
-        /^[/\\]+/,
-        '',
-      )
-      const file = join(rendererDir, path || 'index.html')
-      const inside = relative(rendererDir, file)
-      if (inside.startsWith('..') || isAbsolute(inside)) return new Response(null, { status: 404 })
-      return net.fetch(pathToFileURL(file).toString())
-    })
+  void app.whenReady().then(async () => {
+    const dataDir = process.env.ECR_LAYER_BROWSER_DATA_DIR || app.getPath('userData')
+    const logsDir = join(dataDir, 'logs')
+    configureLog(electronLog, logsDir, app.isPackaged)
+    const log = new ElectronLogger(electronLog)
+    log.info('app', `ECR Layer Browser ${app.getVersion()} starting`)
+
+    nativeTheme.themeSource = 'system'
+    guardSession(session.defaultSession, devServerUrl)
+    protocol.handle('app', createAppProtocolHandler(rendererDir))
+
+    app.setAboutPanelOptions(aboutPanelOptions(app.getVersion(), process.versions))
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate(
+          {
+            goBack: () => {
+              const history = win?.webContents.navigationHistory
+              if (history?.canGoBack()) history.goBack()
+            },
+            goForward: () => {
+              const history = win?.webContents.navigationHistory
+              if (history?.canGoForward()) history.goForward()
+            },
+            showLogs: () => void shell.openPath(logsDir),
+            showAbout: () => app.showAboutPanel(),
+          },
+          { platform: process.platform, packaged: app.isPackaged },
+        ),
+      ),
+    )
 
     const emit: Emit = (channel, payload) => {
       if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
@@ -57,26 +101,56 @@ if (!app.requestSingleInstanceLock()) {
       emit,
       log,
     })
-    registerIpc(ipcMain, core.dispatch, (event) => {
-      if (!win || win.isDestroyed() || event.sender !== win.webContents) return false
-      const frame = event.senderFrame
-      return frame !== null && frame === win.webContents.mainFrame && isOurOrigin(frame.url)
-    })
+    registerIpc(
+      ipcMain,
+      core.dispatch,
+      createSenderCheck(() => win, devServerUrl),
+    )
 
-    const devUrl = process.env.ELECTRON_RENDERER_URL
-    win = createMainWindow(preload, !app.isPackaged && devUrl ? devUrl : `${APP_ORIGIN}/index.html`)
-    win.on('closed', () => {
-      win = null
-    })
+    const store = new WindowStateStore(join(dataDir, 'window-state.json'))
+    windowState = store
+    // Opens the window where it was last, made to fit the displays there are now.
+    openWindow = async () => {
+      await store.flush()
+      const placement = placeWindow(
+        await store.load(),
+        screen.getAllDisplays().map((display) => display.workArea),
+        screen.getPrimaryDisplay().workArea,
+        DEFAULT_SIZE,
+        MINIMUM_SIZE,
+      )
+      const created = createMainWindow(
+        preload,
+        devServerUrl ?? `${APP_ORIGIN}/index.html`,
+        placement,
+      )
+      win = created
+      trackWindowState(created, (state) => {
+        store.save(state).catch((error: unknown) => log.warn('window-state', String(error)))
+      })
+      created.on('closed', () => {
+        if (win === created) win = null
+      })
+    }
+    await openWindow()
   })
 
-  app.on('window-all-closed', () => app.quit())
-  app.on('will-quit', () => {
-    void core?.dispose()
+  // macOS keeps an app running with no window until Cmd+Q, and reopens it from the Dock.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
   })
-}
+  app.on('activate', () => {
+    if (!win && openWindow) void openWindow()
+  })
 
-function isOurOrigin(url: string): boolean {
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  return url.startsWith(`${APP_ORIGIN}/`) || (!app.isPackaged && !!devUrl && url.startsWith(devUrl))
+  // Finish the pending work (window state, demo registry, downloads) before the process exits.
+  let cleanedUp = false
+  app.on('will-quit', (event) => {
+    if (cleanedUp) return
+    event.preventDefault()
+    void Promise.allSettled([windowState?.flush(), core?.dispose()]).finally(() => {
+      cleanedUp = true
+      app.quit()
+    })
+  })
 }

@@ -1,36 +1,52 @@
-import { BrowserWindow, type WebPreferences } from 'electron'
+import { BrowserWindow } from 'electron'
+import type { Placement } from './window-state'
 
-/** The hardened preferences of every window; exported so a test can check each one. */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    webviewTag: false,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    spellcheck: false,
-  }
-}
+/** The window's size when nothing is remembered, and the smallest it may be. */
+export const DEFAULT_SIZE = { width: 1280, height: 820 }
+export const MINIMUM_SIZE = { width: 760, height: 480 }
 
-/** Creates the main window and refuses navigation and pop-ups: no remote content is ever loaded. */
-export function createMainWindow(preload: string, url: string): BrowserWindow {
+/**
+ * Creates the main window. Its webPreferences are written out in full here (not spread from a
+ * helper) so that Electronegativity can read them; window.test.ts checks each one on the object
+ * actually passed to BrowserWindow. Navigation, pop-ups and permissions are refused by the guards
+ * in security.ts, installed for every webContents in index.ts.
+ */
+export function createMainWindow(
+  preload: string,
+  url: string,
+  placement: Placement = { ...DEFAULT_SIZE, maximized: false },
+): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 760,
-    minHeight: 480,
+    ...(placement.x !== undefined && placement.y !== undefined
+      ? { x: placement.x, y: placement.y }
+      : {}),
+    width: placement.width,
+    height: placement.height,
+    minWidth: MINIMUM_SIZE.width,
+    minHeight: MINIMUM_SIZE.height,
     show: false,
     title: 'ECR Layer Browser',
-    webPreferences: secureWebPreferences(preload),
+    webPreferences: {
+      preload,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      // Middle-click would otherwise try to open links in a new window.
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+    },
   })
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  win.once('ready-to-show', () => win.show())
+  win.once('ready-to-show', () => {
+    if (placement.maximized) win.maximize()
+    win.show()
+  })
   void win.loadURL(url)
   return win
 }

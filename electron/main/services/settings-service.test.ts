@@ -87,3 +87,67 @@ describe('SettingsService', () => {
     })
   })
 })
+
+describe('SettingsService after a crash mid-write', () => {
+  // A child process starts a real write and is killed with SIGKILL at the worst moment: the new
+  // settings are in the temp file, fsynced, and the rename over settings.json has not happened.
+  // Its fs/promises `rename` is swapped (through syncBuiltinESMExports, so the service's own
+  // `import { rename }` sees it) for one that reports and never returns; no timing is involved.
+  const CHILD = `
+    import { syncBuiltinESMExports } from 'node:module'
+    import fsp from 'node:fs/promises'
+    fsp.rename = () => {
+      process.stdout.write('renaming\\n')
+      return new Promise(() => {})
+    }
+    syncBuiltinESMExports()
+    const { SettingsService } = await import(process.env.SERVICE)
+    const service = new SettingsService(process.env.FILE)
+    await service.setConnection({ kind: 'demo' })
+  `
+
+  it('leaves the previous settings intact', async () => {
+    const { spawn } = await import('node:child_process')
+    const file = join(dir, 'settings.json')
+    const before = new SettingsService(file)
+    await before.setConnection({ kind: 'aws', profile: 'dev', region: 'eu-west-1' })
+    await before.update({ repositorySort: 'created' })
+    const previous = await readFile(file, 'utf8')
+
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
+      env: {
+        ...process.env,
+        SERVICE: new URL('./settings-service.ts', import.meta.url).href,
+        FILE: file,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    )
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('renaming')) resolve()
+      })
+      child.once('exit', () => reject(new Error(`child exited before the rename: ${stderr}`)))
+    })
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+
+    // The crash really happened between the write and the rename: the new settings sit in the
+    // temp file, complete.
+    const leftovers = (await readdir(dir)).filter((name) => name.endsWith('.tmp'))
+    expect(leftovers).toHaveLength(1)
+    expect(JSON.parse(await readFile(join(dir, leftovers[0]!), 'utf8'))).toMatchObject({
+      connection: { kind: 'demo' },
+    })
+    // settings.json is byte for byte what it was, and a fresh start reads the previous values.
+    expect(await readFile(file, 'utf8')).toBe(previous)
+    expect(await new SettingsService(file).get()).toMatchObject({
+      connection: { kind: 'aws', profile: 'dev', region: 'eu-west-1' },
+      repositorySort: 'created',
+    })
+  })
+})

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, openApp, test } from './fixtures'
+
+// The renderer as an attacker would see it: script running in the page (an XSS, a malicious
+// dependency) tries to reach Node, Electron or a channel outside the contract. bridge-access.spec.ts
+// already checks the token, the exact method list, that window.ecr is frozen and that `require` and
+// `process` are absent; these tests add the rest.
+
+test('the page has no Node or Electron globals, and window.ecr cannot be replaced or extended', async ({
+  page,
+  bridge,
+}) => {
+  await openApp(page, bridge)
+  const seen = await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>
+    const ecr = w.ecr as Record<string, unknown>
+    const names = [
+      'require',
+      'process',
+      'module',
+      'exports',
+      'global',
+      'Buffer',
+      '__dirname',
+      '__filename',
+      'setImmediate',
+      'ipcRenderer',
+      'electron',
+    ]
+    const globals = Object.fromEntries(names.map((name) => [name, typeof w[name]]))
+    const descriptor = Object.getOwnPropertyDescriptor(window, 'ecr')!
+    let replaced: boolean
+    try {
+      w.ecr = {}
+      replaced = w.ecr !== ecr
+    } catch {
+      replaced = false
+    }
+    try {
+      ecr.invoke = () => null
+    } catch {
+      // frozen: strict-mode assignment throws
+    }
+    return {
+      globals,
+      writable: descriptor.writable,
+      configurable: descriptor.configurable,
+      replaced,
+      extended: 'invoke' in ecr,
+      allFunctions: Object.values(ecr).every((value) => typeof value === 'function'),
+      generic: ['invoke', 'send', 'on', 'ipcRenderer', 'sendSync', 'postMessage'].filter(
+        (name) => name in ecr,
+      ),
+    }
+  })
+  expect(seen.globals).toEqual({
+    require: 'undefined',
+    process: 'undefined',
+    module: 'undefined',
+    exports: 'undefined',
+    global: 'undefined',
+    Buffer: 'undefined',
+    __dirname: 'undefined',
+    __filename: 'undefined',
+    setImmediate: 'undefined',
+    ipcRenderer: 'undefined',
+    electron: 'undefined',
+  })
+  expect(seen).toMatchObject({
+    writable: false,
+    configurable: false,
+    replaced: false,
+    extended: false,
+    allFunctions: true,
+    generic: [],
+  })
+})
+
+test('an injected script holding the token cannot call a channel outside the contract', async ({
+  page,
+  bridge,
+  workDir,
+}) => {
+  await openApp(page, bridge)
+  const marker = join(workDir, 'pwned')
+  // The script lifts the token from the page's own URL, as injected code could.
+  const answers = await page.evaluate(async (markerPath) => {
+    const token = new URLSearchParams(location.search).get('token') ?? ''
+    const channels = [
+      'shell:exec',
+      'fs:write-file',
+      'app:quit',
+      'constructor',
+      '__proto__',
+      'toString',
+      'connection:get/../shell:exec',
+      '__ELECTRON_LOG__',
+    ]
+    const results: Record<string, { status: number; body: unknown }> = {}
+    for (const channel of channels) {
+      const response = await fetch(`/__bridge/invoke/${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-bridge-token': token },
+        body: JSON.stringify({
+          command: `touch ${markerPath}`,
+          path: markerPath,
+          data: 'x',
+        }),
+      })
+      results[channel] = { status: response.status, body: await response.json() }
+    }
+    return results
+  }, marker)
+
+  for (const [channel, answer] of Object.entries(answers)) {
+    expect(answer.body, channel).toEqual({
+      ok: false,
+      error: {
+        code: 'InvalidParameter',
+        field: 'channel',
+        message: `unknown channel "${channel}"`,
+      },
+    })
+  }
+  // Nothing ran: no file, and the bridge answered each with the refusal only.
+  expect(existsSync(marker)).toBe(false)
+  const refused = (await bridge.trace())
+    .split('\n')
+    .filter((line) => Object.keys(answers).some((c) => line.startsWith(`response ${c} `)))
+  expect(refused).toHaveLength(Object.keys(answers).length)
+  for (const line of refused) expect(line).toContain('"ok":false')
+
+  // A contract channel with a field outside its schema is refused the same way, before any service.
+  const extra = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token') ?? ''
+    const response = await fetch('/__bridge/invoke/app:open-external', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bridge-token': token },
+      body: JSON.stringify({ url: 'https://evil.example/' }),
+    })
+    return (await response.json()) as unknown
+  })
+  expect(extra).toMatchObject({ ok: false, error: { code: 'InvalidParameter', field: 'url' } })
+})
+
+test('the page is served with a strict Content-Security-Policy, and inline script does not run', async ({
+  page,
+  bridge,
+}) => {
+  const response = await page.goto(bridge.url)
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  const csp = response!.headers()['content-security-policy'] ?? ''
+  const scriptSources = (/(?:^|;)\s*script-src([^;]*)/.exec(csp)?.[1] ?? '').trim().split(/\s+/)
+  expect(scriptSources).toEqual(["'self'"])
+  expect(csp).not.toContain('unsafe-inline')
+  expect(csp).not.toContain('unsafe-eval')
+
+  // Script injected as markup (an XSS) and string-to-code (eval, setTimeout with a string) are
+  // both refused by the policy, and the browser reports each refusal.
+  await page.evaluate(() => {
+    const w = window as unknown as { violations: string[] }
+    w.violations = []
+    document.addEventListener('securitypolicyviolation', (event) =>
+      w.violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    )
+    const script = document.createElement('script')
+    script.textContent = 'window.injected = true'
+    // An allowed inline script would run synchronously, during append().
+    document.body.append(script)
+    ;(setTimeout as unknown as (code: string) => void)('window.viaString = true')
+  })
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { violations: string[] }).violations))
+    .toEqual(expect.arrayContaining(['script-src-elem inline', 'script-src eval']))
+  const ran = await page.evaluate(() => {
+    const w = window as unknown as { injected?: boolean; viaString?: boolean }
+    return { inline: w.injected === true, viaString: w.viaString === true }
+  })
+  expect(ran).toEqual({ inline: false, viaString: false })
+})
