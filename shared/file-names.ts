@@ -20,7 +20,11 @@ export const WINDOWS_MAX_PATH = 259
 export function blobFileName(repositoryName: string, digest: string, mediaType: string): string {
   const [algorithm = 'sha256', hex = ''] = digest.split(':')
   const tail = `_${algorithm}-${hex.toLowerCase()}${blobExtension(mediaType)}`
-  let repo = repositoryName.replace(/[/\\:*?"<>|\u0000-\u001f]/g, '_').replace(/[. ]+$/, '')
+  // Separators and characters Windows refuses; control characters go too.
+  let repo = [...repositoryName]
+    .map((c) => (/[/\\:*?"<>|]/.test(c) || c.charCodeAt(0) < 0x20 ? '_' : c))
+    .join('')
+    .replace(/[. ]+$/, '')
   repo = repo.slice(0, Math.max(1, MAX_NAME - tail.length))
   const name = `${repo}${tail}`
   return RESERVED.test(name) ? `_${name}` : name

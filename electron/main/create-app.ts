@@ -7,7 +7,9 @@ import { isAllowedExternalUrl, type Platform } from './platform/platform'
 import { ConnectionService, type DemoEndpoint } from './services/connection-service'
 import { BlobDownloader, fileSize } from './services/blob-downloader'
 import { DownloadService } from './services/download-service'
+import { LayerContentsService } from './layers/layer-contents-service'
 import { EcrService } from './services/ecr-service'
+import { createDownloadDispatcher, proxyAwareFetch } from './services/http'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
 import { SettingsService } from './services/settings-service'
@@ -63,17 +65,28 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       emit('connection:changed', state)
     },
   })
-  const ecr = new EcrService(() => connection.target())
+  // Config blobs and layer blobs both go through the proxy-aware HTTP stack.
+  const ecr = new EcrService(() => connection.target(), proxyAwareFetch(env))
   const downloadFolder = async () => {
     const override = env.ECR_LAYER_BROWSER_DOWNLOAD_DIR
     const chosen = (await settings.get()).downloadDir
     return { path: override || chosen || platform.downloadsFolder(), overridden: Boolean(override) }
   }
   const downloads = new DownloadService({
-    downloader: new BlobDownloader(),
+    downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher(env) }),
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
     defaultDirectory: async () => (await downloadFolder()).path,
     concurrency: async () => (await settings.get()).downloadConcurrency,
+    platform,
+    emit,
+  })
+
+  const contents = new LayerContentsService({
+    dataDir,
+    downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher(env) }),
+    getUrl: (image, digest) => ecr.downloadUrl(image, digest),
+    getManifest: (request) => ecr.getManifest(request),
+    downloadFolder: async () => (await downloadFolder()).path,
     platform,
     emit,
   })
@@ -102,7 +115,12 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:check-layers': (request) => ecr.checkLayers(request),
     'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
     'layers:download': (request) => downloads.download(request),
-    'layers:cancel': ({ operationId }) => Promise.resolve(downloads.cancel(operationId)),
+    'layers:cancel': ({ operationId }) =>
+      Promise.resolve(
+        downloads.cancel(operationId).cancelled
+          ? { cancelled: true }
+          : contents.cancel(operationId),
+      ),
     'layers:download-url': (request) => downloads.downloadUrl(request),
     'layers:verify-file': (request) => downloads.verifyFile(request),
     'layers:list-partials': () => downloads.listPartials(),
@@ -125,6 +143,14 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       }),
     }),
     'layers:download-folder': () => downloadFolder(),
+    'layers:index': (request) => contents.index(request),
+    'layers:index-file': (request) => contents.indexFile(request),
+    'layers:image-filesystem': (request) => contents.imageFilesystem(request),
+    'layers:diff': (request) => contents.diff(request),
+    'layers:extract': (request) => contents.extract(request),
+    'layers:preview': (request) => contents.preview(request),
+    'layers:contents-cache': () => contents.cacheInfo(),
+    'layers:clear-contents-cache': () => contents.clearCache(),
     'settings:get': () => settings.get(),
     'settings:update': (patch) => settings.update(patch),
     'app:open-external': async ({ url }) => {

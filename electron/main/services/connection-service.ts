@@ -1,11 +1,11 @@
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers'
-import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { DEFAULT_REGION } from '../../../shared/regions'
 import type { ConnectionChoice, ConnectionState } from '../../../shared/models/connection'
 import type { ErrorContext } from '../ipc/to-app-error'
+import { createRequestHandler } from './http'
 import type { ProfilesService } from './profiles-service'
 import type { SettingsService } from './settings-service'
 
@@ -36,10 +36,6 @@ interface Active {
   ecr: ECRClient
   sts: STSClient
 }
-
-// A dead endpoint should fail in seconds, not hang the UI for the SDK's default of forever.
-const requestHandler = () =>
-  new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 60_000 })
 
 const CREDENTIALS_MISSING =
   /could not load credentials from any providers|unable to find|not found/i
@@ -131,7 +127,7 @@ export class ConnectionService {
         region: demo.region,
         endpoint: demo.endpoint,
         credentials: demo.credentials,
-        requestHandler: requestHandler(),
+        requestHandler: createRequestHandler(this.deps.env),
       }
       this.lastContext = { profile: null, region: demo.region }
       return {
@@ -159,7 +155,7 @@ export class ConnectionService {
       region,
       ...(profile ? { profile } : {}),
       credentials,
-      requestHandler: requestHandler(),
+      requestHandler: createRequestHandler(this.deps.env),
     }
     this.lastContext = { profile, region }
     return {

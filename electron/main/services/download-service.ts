@@ -16,7 +16,7 @@ import type {
 import { z } from 'zod'
 import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../../../shared/schemas'
 import type { Platform } from '../platform/platform'
-import { BlobDownloader, fileSize, removePartial } from './blob-downloader'
+import { type BlobDownloader, fileSize, removePartial } from './blob-downloader'
 import { startDigest } from './digest'
 
 /** One blob the user asked for. */
