@@ -63,6 +63,7 @@ export interface BlobOutcome {
 }
 
 const CHUNK = 1024 * 1024
+const FLUSH_EVERY = 32 * CHUNK
 const RETRYABLE_STATUS = (status: number) => status === 408 || status === 429 || status >= 500
 
 /**
@@ -189,6 +190,9 @@ export class BlobDownloader {
         }
         offset = writer.position
         transferred += offset - before
+        await writer.flushed().catch((error: NodeJS.ErrnoException) => {
+          throw new AppErrorException(diskError(error, job.partialPath))
+        })
         if (total !== null && offset < total) {
           // The body ended early but cleanly: resume from here.
           failures = offset > before ? 0 : failures
@@ -254,6 +258,9 @@ async function restart(file: FileHandle, digest: string) {
 class HashingWriter extends Writable {
   failure: NodeJS.ErrnoException | null = null
   private inflight: Promise<unknown> = Promise.resolve()
+  private flushedTo: number
+  private flushing: Promise<void> | null = null
+  private flushFailure: NodeJS.ErrnoException | null = null
 
   constructor(
     private readonly file: FileHandle,
@@ -261,7 +268,8 @@ class HashingWriter extends Writable {
     private readonly check: DigestCheck,
     private readonly onWritten: (position: number) => void,
   ) {
-    super({ highWaterMark: 4 * CHUNK })
+    super({ highWaterMark: CHUNK })
+    this.flushedTo = position
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
@@ -272,6 +280,7 @@ class HashingWriter extends Writable {
       for (const buffer of buffers) this.check.hash.update(buffer)
       this.position += bytesWritten
       this.onWritten(this.position)
+      this.flushInBackground()
     })
     this.inflight = write.then(
       () => callback(),
@@ -289,6 +298,29 @@ class HashingWriter extends Writable {
   /** Resolves once the write under way (if any) has finished or failed. */
   settled(): Promise<unknown> {
     return this.inflight
+  }
+
+  /** Waits for the background flush, so the final fsync has only the tail left to write. */
+  async flushed(): Promise<void> {
+    await this.flushing
+    if (this.flushFailure) throw this.flushFailure
+  }
+
+  // The final fsync would otherwise write the whole blob at the end, after the network is done.
+  // Flushing every FLUSH_EVERY bytes while the download goes on overlaps disk and network time.
+  private flushInBackground(): void {
+    if (this.flushing || this.position - this.flushedTo < FLUSH_EVERY) return
+    const target = this.position
+    this.flushing = this.file.datasync().then(
+      () => {
+        this.flushedTo = target
+        this.flushing = null
+      },
+      (error: NodeJS.ErrnoException) => {
+        this.flushFailure = error
+        this.flushing = null
+      },
+    )
   }
 }
 

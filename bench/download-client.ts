@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ECRClient } from '@aws-sdk/client-ecr'
+import { BlobDownloader } from '../electron/main/services/blob-downloader'
+import { DownloadService } from '../electron/main/services/download-service'
+import { EcrService } from '../electron/main/services/ecr-service'
+import { createDownloadDispatcher } from '../electron/main/services/http'
+import { fakePlatform } from '../electron/main/testing/app-harness'
+
+// One download through the app's own path (GetDownloadUrlForLayer, stream, hash, fsync, rename),
+// in a fresh process so its peak RSS is its own. Prints one JSON line.
+const [endpoint, region, accessKeyId, secretAccessKey, repositoryName, digest, size] =
+  process.argv.slice(2)
+const dir = await mkdtemp(join(tmpdir(), 'elb-bench-dl-'))
+const client = new ECRClient({
+  endpoint: endpoint!,
+  region: region!,
+  credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! },
+})
+const ecr = new EcrService(() => Promise.resolve({ client, registryId: undefined }))
+const service = new DownloadService({
+  downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher({}) }),
+  getUrl: ({ digest: d, ...image }) => ecr.downloadUrl(image, d),
+  defaultDirectory: () => Promise.resolve(dir),
+  concurrency: () => Promise.resolve(1),
+  platform: fakePlatform(dir),
+  emit: () => undefined,
+})
+const started = performance.now()
+const result = await service.download({
+  operationId: 'bench-download',
+  repositoryName: repositoryName!,
+  digest: digest!,
+  mediaType: 'application/vnd.oci.image.layer.v1.tar',
+  size: Number(size),
+  onExisting: 'replace',
+})
+const seconds = (performance.now() - started) / 1000
+console.log(
+  JSON.stringify({
+    seconds,
+    status: result.status,
+    size: result.size,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  }),
+)
+client.destroy()
+await rm(dir, { recursive: true, force: true })
