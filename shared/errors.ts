@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'ServerException',
   'Forbidden',
   'BridgeUnavailable',
+  'ClipboardRefused',
   'ImageNotFound',
   'LimitExceeded',
   'UnableToGetUpstreamImage',
@@ -37,6 +38,10 @@ export const ERROR_CODES = [
   'DigestMismatch',
   'DiskWriteFailed',
   'Cancelled',
+  'LayerUnreadable',
+  'PathNotInLayer',
+  'UnsafeEntry',
+  'IndexNeedsPlatform',
   'Unknown',
 ] as const
 
@@ -53,6 +58,9 @@ type Entry = (error: AppError) => ErrorDescription
 
 const profileFlag = (error: AppError): string =>
   error.profile ? ` --profile ${error.profile}` : ''
+
+// The upstream registry of a pull-through cache, when the service found it from the cache rule.
+const upstream = (error: AppError): string => (error.resource ? ` ${error.resource}` : '')
 
 const catalog: Record<ErrorCode, Entry> = {
   NoCredentials: (e) => ({
@@ -137,6 +145,11 @@ const catalog: Record<ErrorCode, Entry> = {
       'This page was opened without the app around it, so it cannot reach AWS or the demo registry.',
     nextStep: 'Start the app with `npm start`, or open the URL that `npm run web` printed.',
   }),
+  ClipboardRefused: () => ({
+    title: 'Could not copy',
+    explanation: 'The system refused the app access to the clipboard.',
+    nextStep: 'Select the text and copy it with Ctrl+C (Cmd+C on a Mac).',
+  }),
   ImageNotFound: (e) => ({
     title: 'Image not found',
     explanation: e.message || 'The image does not exist in this repository.',
@@ -192,17 +205,17 @@ const catalog: Record<ErrorCode, Entry> = {
   }),
   UpstreamAccessDenied: (e) => ({
     title: 'The upstream registry refused access',
-    explanation: `The pull-through cache’s credentials were rejected by the upstream registry. ${e.message}`,
+    explanation: `The pull-through cache’s credentials were rejected by the upstream registry${upstream(e)}. ${e.message}`,
     nextStep: 'Update the cache rule’s credentials in Secrets Manager.',
   }),
   UpstreamTooManyRequests: (e) => ({
     title: 'The upstream registry is rate limiting',
-    explanation: `The upstream registry answered "too many requests". ${e.message}`,
+    explanation: `The upstream registry${upstream(e)} answered "too many requests". ${e.message}`,
     nextStep: 'Wait and retry, or authenticate the cache rule to get a higher limit.',
   }),
   UpstreamUnavailable: (e) => ({
     title: 'The upstream registry is unavailable',
-    explanation: `This repository is a pull-through cache and the image is not cached; the upstream registry did not answer. ${e.message}`,
+    explanation: `This repository is a pull-through cache and the image is not cached; the upstream registry${upstream(e)} did not answer. ${e.message}`,
     nextStep: 'Retry later, and check the upstream registry’s status.',
   }),
   ImageInaccessible: (e) => ({
@@ -254,6 +267,30 @@ const catalog: Record<ErrorCode, Entry> = {
     title: 'Cancelled',
     explanation: 'The operation was cancelled; nothing was left behind.',
     nextStep: 'Start it again when you are ready.',
+  }),
+  LayerUnreadable: (e) => ({
+    title: 'The layer could not be read to the end',
+    explanation: `${e.message} Its digest matched, so this is how the layer was pushed, not a download fault.`,
+    nextStep:
+      'The entries read before the damage are still listed. Rebuild and push the image to get a readable layer.',
+  }),
+  PathNotInLayer: (e) => ({
+    title: 'Not in this layer',
+    explanation: e.message || 'The layer has no entry at this path.',
+    nextStep: 'Open the layer that last wrote the path: the merged view names it.',
+  }),
+  UnsafeEntry: (e) => ({
+    title: 'Refused for safety',
+    explanation: `${e.message} Layers are untrusted: the app never creates device nodes, never follows links out of the folder you chose, and never writes through a link.`,
+    nextStep:
+      'Extract the folder around it to get the other files, or inspect the layer with `tar -tvf` on the downloaded blob.',
+  }),
+  IndexNeedsPlatform: (e) => ({
+    title: 'Pick a platform first',
+    explanation:
+      e.message ||
+      'This digest names an index of per-platform images, which has no files of its own.',
+    nextStep: 'Open one of its platforms (for example linux/amd64) to see its files.',
   }),
   Unknown: (e) => ({
     title: 'Something went wrong',

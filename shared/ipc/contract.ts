@@ -14,6 +14,15 @@ import type {
   PartialDownload,
   VerifyResult,
 } from '../models/download'
+import type {
+  ContentsCacheInfo,
+  ContentsDiff,
+  ContentsProgress,
+  ExtractResult,
+  FilePreview,
+  ImageFilesystem,
+  LayerIndex,
+} from '../models/layer-contents'
 import type { Page, Repository } from '../models/repository'
 import type { Settings } from '../models/settings'
 import type { Result } from './result'
@@ -63,6 +72,43 @@ const emits =
   <const M extends string>(method: M): EventDef<M, P> => ({ method })
 
 const empty = z.strictObject({})
+
+const mediaTypeSchema = z.string().min(1).max(255)
+const blobSizeSchema = z.number().int().nonnegative().nullable()
+/** A path inside a layer, as the index lists it ('' for the whole layer). */
+const entryPathSchema = z
+  .string()
+  .max(4096)
+  .refine((p) => !p.includes('\u0000'), 'must not contain a NUL character')
+/** One layer blob of a repository. */
+const layerFields = {
+  registryId: registryIdSchema.optional(),
+  repositoryName: repositoryNameSchema,
+  digest: layerDigestSchema,
+  mediaType: mediaTypeSchema,
+  size: blobSizeSchema,
+}
+/** One side of a diff: an image by digest or tag, or a single layer. */
+const contentsRefSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('image'),
+      imageDigest: imageDigestSchema.optional(),
+      imageTag: imageTagSchema.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('layer'),
+      digest: layerDigestSchema,
+      mediaType: mediaTypeSchema,
+      size: blobSizeSchema,
+    }),
+  ])
+  .refine(
+    (ref) => ref.kind === 'layer' || ref.imageDigest !== undefined || ref.imageTag !== undefined,
+    {
+      message: 'name an image by imageDigest or imageTag',
+    },
+  )
 
 /** Every request/response channel from the renderer to main. */
 export const invokeContract = {
@@ -179,7 +225,7 @@ export const invokeContract = {
       onExisting: z.enum(['ask', 'replace', 'keep-both', 'skip']).default('ask'),
     }),
   }),
-  /** Cancels a download or file check at once and removes its partial file. */
+  /** Cancels a download, file check, or layer contents operation at once; nothing is left behind. */
   'layers:cancel': returns<{ cancelled: boolean }>()({
     method: 'cancelOperation',
     request: z.strictObject({ operationId: operationIdSchema }),
@@ -227,6 +273,73 @@ export const invokeContract = {
     method: 'getDownloadFolder',
     request: empty,
   }),
+  /** Lists a layer's entries (cached by digest; else fetched, verified and read as a stream). */
+  'layers:index': returns<LayerIndex>()({
+    method: 'indexLayer',
+    request: z.strictObject({ operationId: operationIdSchema, ...layerFields }),
+  }),
+  /** Lists the entries of a layer blob already on disk, keyed by the digest computed on the way. */
+  'layers:index-file': returns<LayerIndex>()({
+    method: 'indexLayerFile',
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      path: absolutePathSchema,
+      mediaType: mediaTypeSchema,
+    }),
+  }),
+  /** An image's layers merged in order (or one layer against those below): last writer, badges, waste. */
+  'layers:image-filesystem': returns<ImageFilesystem>()({
+    method: 'getImageFilesystem',
+    request: z
+      .strictObject({
+        operationId: operationIdSchema,
+        registryId: registryIdSchema.optional(),
+        repositoryName: repositoryNameSchema,
+        imageDigest: imageDigestSchema.optional(),
+        imageTag: imageTagSchema.optional(),
+        layer: z.number().int().min(0).max(10_000).optional(),
+      })
+      .refine((r) => r.imageDigest !== undefined || r.imageTag !== undefined, {
+        message: 'name an image by imageDigest or imageTag',
+        path: ['imageDigest'],
+      }),
+  }),
+  /** Paths added, modified and deleted between two images or two layers, optionally under one path. */
+  'layers:diff': returns<ContentsDiff>()({
+    method: 'diffContents',
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      from: contentsRefSchema,
+      to: contentsRefSchema,
+      path: entryPathSchema.optional(),
+    }),
+  }),
+  /** Extracts a file or folder of a layer into a folder chosen in a native dialog, safely. */
+  'layers:extract': returns<ExtractResult>()({
+    method: 'extractFromLayer',
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...layerFields,
+      path: entryPathSchema,
+    }),
+  }),
+  /** The text of a small file of a layer (up to 1 MiB), or why it cannot be shown. */
+  'layers:preview': returns<FilePreview>()({
+    method: 'previewFile',
+    request: z.strictObject({ ...layerFields, path: entryPathSchema.min(1) }),
+  }),
+  /** The sizes and bounds of the layer index and blob caches. */
+  'layers:contents-cache': returns<ContentsCacheInfo>()({
+    method: 'getContentsCache',
+    request: empty,
+  }),
+  /** Empties the layer index and blob caches (for settings). */
+  'layers:clear-contents-cache': returns<ContentsCacheInfo>()({
+    method: 'clearContentsCache',
+    request: empty,
+  }),
   /** Reads the remembered settings. */
   'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
   /** Changes the renderer's own preferences and saves them. */
@@ -253,6 +366,8 @@ export const eventContract = {
   'connection:changed': emits<ConnectionState>()('onConnectionChanged'),
   /** Progress of one download or file check, at most 10 a second each. */
   'layers:progress': emits<DownloadProgress>()('onLayerProgress'),
+  /** Progress of indexing, merging or extracting layer contents, at most 10 a second each. */
+  'layers:contents-progress': emits<ContentsProgress>()('onContentsProgress'),
 } as const
 
 export type InvokeContract = typeof invokeContract

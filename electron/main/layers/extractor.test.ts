@@ -1,0 +1,304 @@
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+} from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppErrorException } from '../../../shared/ipc/result'
+import { extractFromLayer } from './extractor'
+import { readLayer } from './layer-reader'
+import { tarBytes, type RawEntry } from './tar-builder'
+
+const TAR = 'application/vnd.oci.image.layer.v1.tar'
+let root: string
+let outside: string
+let chosen: string
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'elb-extract-'))
+  outside = join(root, 'outside')
+  chosen = join(root, 'chosen')
+  await mkdir(outside)
+  await mkdir(chosen)
+})
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+async function extract(entries: (RawEntry | Buffer)[], target: string, platform?: NodeJS.Platform) {
+  const tar = tarBytes(entries)
+  const index = await readLayer(Readable.from([tar]), { mediaType: TAR })
+  return extractFromLayer(
+    Readable.from([tar]),
+    {
+      target,
+      entries: index.entries,
+      directory: chosen,
+      layerDigest: 'sha256:0123456789abcdef',
+      ...(platform ? { platform } : {}),
+    },
+    { mediaType: TAR },
+  )
+}
+
+// Everything under a folder, as relative paths, links shown with their targets.
+async function tree(dir: string): Promise<string[]> {
+  const out: string[] = []
+  const walk = async (current: string, prefix: string) => {
+    for (const name of (await readdir(current)).sort()) {
+      const path = join(current, name)
+      const info = await lstat(path)
+      const rel = `${prefix}${name}`
+      if (info.isSymbolicLink()) out.push(`${rel} -> ${await readlink(path)}`)
+      else if (info.isDirectory()) {
+        out.push(`${rel}/`)
+        await walk(path, `${rel}/`)
+      } else out.push(rel)
+    }
+  }
+  await walk(dir, '')
+  return out
+}
+
+describe('extracting from a layer', () => {
+  it('extracts one file with its bytes, mode and mtime into the chosen folder', async () => {
+    const result = await extract(
+      [
+        { name: 'tmp/', type: '5' },
+        { name: 'tmp/build-cache.bin', content: 'cache bytes', mode: 0o640, mtime: 1_600_000_000 },
+      ],
+      'tmp/build-cache.bin',
+    )
+    expect(result.path).toBe(join(chosen, 'build-cache.bin'))
+    expect(await readFile(result.path, 'utf8')).toBe('cache bytes')
+    const info = await stat(result.path)
+    expect(info.mode & 0o777).toBe(0o640)
+    expect(Math.round(info.mtimeMs / 1000)).toBe(1_600_000_000)
+    expect(await tree(chosen)).toEqual(['build-cache.bin'])
+  })
+
+  it('never overwrites: a second extraction of the same file gets a numbered name', async () => {
+    const entries = [{ name: 'etc/app/config.yaml', content: 'a: 1' }]
+    await extract(entries, 'etc/app/config.yaml')
+    const second = await extract(entries, 'etc/app/config.yaml')
+    expect(second.path).toBe(join(chosen, 'config (2).yaml'))
+  })
+
+  it('extracts a folder with its files, directories and inside symlinks; drops setuid bits', async () => {
+    const result = await extract(
+      [
+        { name: 'usr/', type: '5' },
+        { name: 'usr/bin/', type: '5' },
+        { name: 'usr/bin/app', content: 'ELF', mode: 0o4755 },
+        { name: 'usr/bin/app-link', type: '2', linkname: 'app' },
+        { name: 'usr/bin/app-hard', type: '1', linkname: 'usr/bin/app' },
+        { name: 'usr/bin/sub/', type: '5', mode: 0o700 },
+        { name: 'usr/bin/sub/up', type: '2', linkname: '../app' },
+        { name: 'etc/other', content: 'not selected' },
+      ],
+      'usr/bin',
+    )
+    expect(result.path).toBe(join(chosen, 'bin'))
+    expect(await tree(chosen)).toEqual([
+      'bin/',
+      'bin/app',
+      'bin/app-hard',
+      'bin/app-link -> app',
+      'bin/sub/',
+      'bin/sub/up -> ../app',
+    ])
+    expect((await stat(join(chosen, 'bin/app'))).mode & 0o7777).toBe(0o755)
+    expect((await stat(join(chosen, 'bin/app-hard'))).ino).toBe(
+      (await stat(join(chosen, 'bin/app'))).ino,
+    )
+    expect(result.files).toBe(1)
+    expect(result.skipped).toEqual([])
+  })
+
+  it('refuses entries that climb out with .. and neutralises absolute names', async () => {
+    const result = await extract(
+      [
+        { name: 'data/', type: '5' },
+        { name: 'data/ok.txt', content: 'ok' },
+        { name: 'data/../../../outside/evil.txt', content: 'evil' },
+        { name: '/data/abs.txt', content: 'absolute, kept inside' },
+      ],
+      'data',
+    )
+    expect(await readdir(outside)).toEqual([])
+    expect(await tree(chosen)).toEqual(['data/', 'data/abs.txt', 'data/ok.txt'])
+    // The traversal entry normalises to outside/evil.txt, which is not under data/ at all; when a
+    // traversal name does land in the selection it is refused by name:
+    const direct = await extract(
+      [
+        { name: 'data/', type: '5' },
+        { name: 'data/x/../../data/sneaky.txt', content: 'evil' },
+      ],
+      'data',
+    )
+    expect(direct.skipped).toEqual([
+      { path: 'data/sneaky.txt', reason: 'refused: its name contains ".."' },
+    ])
+    expect(result.skipped).toEqual([])
+  })
+
+  it('refuses symlinks that point outside the folder, absolute or relative', async () => {
+    const result = await extract(
+      [
+        { name: 'app/', type: '5' },
+        { name: 'app/passwd', type: '2', linkname: '/etc/passwd' },
+        { name: 'app/up', type: '2', linkname: '../../outside' },
+        { name: 'app/self', type: '2', linkname: '..' },
+        { name: 'app/fine', type: '2', linkname: './passwd' },
+      ],
+      'app',
+    )
+    expect(await tree(chosen)).toEqual(['app/', 'app/fine -> ./passwd'])
+    expect(result.skipped).toEqual([
+      { path: 'app/passwd', reason: 'symlink to /etc/passwd points outside the folder' },
+      { path: 'app/up', reason: 'symlink to ../../outside points outside the folder' },
+      { path: 'app/self', reason: 'symlink to .. points outside the folder' },
+    ])
+  })
+
+  it('refuses a single symlink to outside with a clear error', async () => {
+    const attempt = extract(
+      [{ name: 'etc/localtime', type: '2', linkname: '/usr/share/zoneinfo/UTC' }],
+      'etc/localtime',
+    )
+    await expect(attempt).rejects.toBeInstanceOf(AppErrorException)
+    await expect(attempt).rejects.toMatchObject({
+      error: {
+        code: 'UnsafeEntry',
+        message: 'etc/localtime: symlink to /usr/share/zoneinfo/UTC points outside the folder',
+      },
+    })
+    expect(await readdir(chosen)).toEqual([])
+  })
+
+  it('never writes through a symlink, even one that points inside', async () => {
+    const result = await extract(
+      [
+        { name: 'app/', type: '5' },
+        { name: 'app/real/', type: '5' },
+        { name: 'app/alias', type: '2', linkname: 'real' },
+        { name: 'app/alias/planted.txt', content: 'through the link' },
+      ],
+      'app',
+    )
+    expect(await tree(chosen)).toEqual(['app/', 'app/alias -> real', 'app/real/'])
+    expect(result.skipped).toEqual([
+      { path: 'app/alias/planted.txt', reason: 'refused: it would be written through a symlink' },
+    ])
+  })
+
+  it('refuses hardlinks that escape or point at something other than a file of the layer', async () => {
+    const result = await extract(
+      [
+        { name: 'app/', type: '5' },
+        { name: 'app/shadow', type: '1', linkname: '../../../etc/shadow' },
+        { name: 'app/abs', type: '1', linkname: '/etc/passwd' },
+        { name: 'app/to-dir', type: '1', linkname: 'app' },
+      ],
+      'app',
+    )
+    expect(await tree(chosen)).toEqual(['app/'])
+    expect(result.skipped.map((s) => s.path)).toEqual(['app/shadow', 'app/abs', 'app/to-dir'])
+    expect(result.skipped[0]!.reason).toContain('refused: its name link target contains ".."')
+    expect(result.skipped[1]!.reason).toBe(
+      'hardlink to etc/passwd is not a regular file in this layer',
+    )
+  })
+
+  it('gives a hardlink whose target lies outside the selection a copy of the target bytes', async () => {
+    const result = await extract(
+      [
+        { name: 'usr/bin/app', content: 'the binary' },
+        { name: 'opt/alias', type: '1', linkname: 'usr/bin/app' },
+      ],
+      'opt/alias',
+    )
+    expect(await readFile(result.path, 'utf8')).toBe('the binary')
+  })
+
+  it('never creates device nodes or FIFOs', async () => {
+    const result = await extract(
+      [
+        { name: 'dev/', type: '5' },
+        { name: 'dev/sda', type: '4', devmajor: 8 },
+        { name: 'dev/null', type: '3', devmajor: 1, devminor: 3 },
+        { name: 'dev/pipe', type: '6' },
+      ],
+      'dev',
+    )
+    expect(await tree(chosen)).toEqual(['dev/'])
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      'device nodes are never created',
+      'device nodes are never created',
+      'FIFOs are not created',
+    ])
+    await expect(extract([{ name: 'dev/sda', type: '4' }], 'dev/sda')).rejects.toMatchObject({
+      error: { code: 'UnsafeEntry' },
+    })
+  })
+
+  it('refuses names Windows cannot hold when extracting on Windows', async () => {
+    const result = await extract(
+      [
+        { name: 'x/', type: '5' },
+        { name: 'x/..\\..\\evil', content: 'e' },
+        { name: 'x/con.txt', content: 'c' },
+        { name: 'x/fine.txt', content: 'f' },
+      ],
+      'x',
+      'win32',
+    )
+    expect(result.skipped.map((s) => s.path)).toEqual(['x/..\\..\\evil', 'x/con.txt'])
+    expect(await tree(chosen)).toEqual(['x/', 'x/fine.txt'])
+  })
+
+  it('leaves nothing behind when the layer turns out truncated', async () => {
+    const tar = tarBytes([
+      { name: 'data/', type: '5' },
+      { name: 'data/a', content: 'a'.repeat(5000) },
+      { name: 'data/b', content: 'b'.repeat(5000) },
+    ])
+    const index = await readLayer(Readable.from([tar]), { mediaType: TAR })
+    const attempt = extractFromLayer(
+      Readable.from([tar.subarray(0, 4000)]),
+      { target: 'data', entries: index.entries, directory: chosen, layerDigest: 'sha256:00' },
+      { mediaType: TAR },
+    )
+    await expect(attempt).rejects.toMatchObject({ error: { code: 'LayerUnreadable' } })
+    expect(await readdir(chosen)).toEqual([])
+  })
+
+  it('does not follow a symlink planted in the chosen folder by name', async () => {
+    // Something outside the app put a link where the output would go: the output gets a new name.
+    await symlink(outside, join(chosen, 'data'))
+    const result = await extract(
+      [
+        { name: 'data/', type: '5' },
+        { name: 'data/f', content: 'x' },
+      ],
+      'data',
+    )
+    expect(result.path).toBe(join(chosen, 'data (2)'))
+    expect(await readdir(outside)).toEqual([])
+  })
+
+  it('refuses a path that is not in the layer', async () => {
+    await expect(extract([{ name: 'a', content: 'x' }], 'b')).rejects.toMatchObject({
+      error: { code: 'PathNotInLayer' },
+    })
+  })
+})

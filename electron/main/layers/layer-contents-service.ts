@@ -1,0 +1,673 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
+import { blobFileName } from '../../../shared/file-names'
+import { diffEntries } from '../../../shared/layer-contents/diff'
+import { mergeLayers } from '../../../shared/layer-contents/merge'
+import { AppErrorException } from '../../../shared/ipc/result'
+import type { ImageManifest, LayerDescriptor } from '../../../shared/models/image'
+import type {
+  ContentsCacheInfo,
+  ContentsDiff,
+  ContentsPhase,
+  ContentsProgress,
+  ContentsRef,
+  DiffSide,
+  ExtractResult,
+  FilePreview,
+  ImageFilesystem,
+  LayerIndex,
+  MergedLayer,
+} from '../../../shared/models/layer-contents'
+import type { Platform } from '../platform/platform'
+import type { BlobDownloader } from '../services/blob-downloader'
+import { startDigest } from '../services/digest'
+import type { ZstdPreference } from './decompress'
+import { extractFromLayer } from './extractor'
+import { cacheKey, IndexCache } from './index-cache'
+import { readLayer, type ReadLimits } from './layer-reader'
+import { LruDirectory } from './lru-directory'
+
+/** A repository a blob is fetched from. */
+export interface ImageLocation {
+  registryId?: string
+  repositoryName: string
+}
+
+/** One layer blob to read. */
+export interface LayerRequest extends ImageLocation {
+  digest: string
+  mediaType: string
+  size: number | null
+}
+
+/** What the service is built from. */
+export interface ContentsDeps {
+  /** The app's data folder; the caches live under it. */
+  dataDir: string
+  downloader: BlobDownloader
+  /** GetDownloadUrlForLayer. */
+  getUrl: (image: ImageLocation, digest: string) => Promise<string>
+  /** BatchGetImage, parsed. */
+  getManifest: (
+    request: ImageLocation & { imageDigest?: string; imageTag?: string },
+  ) => Promise<ImageManifest>
+  /** Where the user's downloads go: a verified copy of a blob there is read instead of fetched. */
+  downloadFolder: () => Promise<string>
+  platform: Platform
+  emit: <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
+  limits?: Partial<ReadLimits>
+  zstd?: ZstdPreference
+  indexLimitBytes?: number
+  blobLimitBytes?: number
+  now?: () => number
+}
+
+/** Text previews stop here; larger files are offered for extraction instead. */
+export const PREVIEW_LIMIT = 1024 * 1024
+const PROGRESS_INTERVAL_MS = 100
+const MAX_WASTED_PATHS = 200
+
+interface Operation {
+  controller: AbortController
+  progress: ContentsProgress
+  lastEmit: number
+}
+
+/**
+ * Layer contents: indexes layers (fetched through the download engine into a bounded blob cache,
+ * digest verified, then read as a stream), caches the indexes by digest, merges an image's layers,
+ * diffs images or layers, previews small text files and extracts files or folders safely. Each
+ * long operation has an operationId for progress events and cancel.
+ */
+export class LayerContentsService {
+  private readonly operations = new Map<string, Operation>()
+  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly indexes: IndexCache
+  private readonly blobs: LruDirectory
+  private readonly now: () => number
+
+  constructor(private readonly deps: ContentsDeps) {
+    this.indexes = new IndexCache(
+      join(deps.dataDir, 'layer-index'),
+      deps.indexLimitBytes ?? 256 * 1024 * 1024,
+    )
+    this.blobs = new LruDirectory(
+      join(deps.dataDir, 'layer-blobs'),
+      deps.blobLimitBytes ?? 4 * 1024 ** 3,
+      (name) => name.endsWith('.partial'),
+    )
+    this.now = deps.now ?? (() => performance.now())
+  }
+
+  /** Lists one layer's entries, from the index cache or by reading the blob. */
+  async index(request: LayerRequest & { operationId: string }): Promise<LayerIndex> {
+    return this.run(request.operationId, request.digest, 1, (operation) =>
+      this.indexLayer(request, operation, 0),
+    )
+  }
+
+  /** Lists the entries of a layer blob already on disk; its digest is computed while reading. */
+  async indexFile(request: {
+    operationId: string
+    path: string
+    mediaType: string
+  }): Promise<LayerIndex> {
+    return this.run(request.operationId, '', 1, async (operation) => {
+      const size = await fileSize(request.path)
+      const digest = `sha256:${await this.hashFile(request.path, operation, size)}`
+      operation.progress.digest = digest
+      const cached = await this.indexes.get(digest)
+      if (cached) return cached
+      const index = await this.readIndex(request.path, digest, request.mediaType, size, operation)
+      await this.indexes.put(index)
+      return index
+    })
+  }
+
+  /** An image's layers merged in order, or one layer against those below it. */
+  async imageFilesystem(request: {
+    operationId: string
+    registryId?: string
+    repositoryName: string
+    imageDigest?: string
+    imageTag?: string
+    layer?: number
+  }): Promise<ImageFilesystem> {
+    const manifest = await this.imageManifest(request)
+    const layers = manifest.layers
+    return this.run(
+      request.operationId,
+      layers[0]?.digest ?? '',
+      layers.length,
+      async (operation) => {
+        const upTo = request.layer ?? layers.length - 1
+        if (upTo < 0 || upTo >= layers.length) {
+          throw new AppErrorException({
+            code: 'InvalidParameter',
+            field: 'layer',
+            message: `the image has ${layers.length} layers`,
+          })
+        }
+        const indexes = await this.indexLayers(request, layers.slice(0, upTo + 1), operation)
+        this.report(operation, 'merging', true)
+        const merged = mergeLayers(
+          indexes.map((index) => index.entries),
+          request.layer === undefined ? {} : { onlyLayer: request.layer },
+        )
+        const described: MergedLayer[] = indexes.map((index, i) => ({
+          index: i,
+          digest: layers[i]!.digest,
+          mediaType: layers[i]!.mediaType,
+          size: layers[i]!.size,
+          entryCount: index.entries.length,
+          wastedBytes: merged.wastedByLayer[i] ?? 0,
+          complete: index.complete,
+          problem: index.problem,
+        }))
+        return {
+          imageDigest: manifest.digest,
+          layers: described,
+          layer: request.layer ?? null,
+          entries: merged.entries,
+          wastedBytes: merged.wastedBytes,
+          wasted: merged.wasted.slice(0, MAX_WASTED_PATHS),
+          liveBytes: merged.liveBytes,
+          complete: indexes.every((index) => index.complete),
+        }
+      },
+    )
+  }
+
+  /** What was added, modified and deleted between two images or two layers. */
+  async diff(request: {
+    operationId: string
+    registryId?: string
+    repositoryName: string
+    from: ContentsRef
+    to: ContentsRef
+    path?: string
+  }): Promise<ContentsDiff> {
+    return this.run(request.operationId, '', 2, async (operation) => {
+      const side = async (ref: ContentsRef, slot: number) => {
+        if (ref.kind === 'layer') {
+          const index = await this.indexLayer({ ...request, ...ref }, operation, slot)
+          return { id: ref.digest, entries: index.entries as DiffSide[], complete: index.complete }
+        }
+        const manifest = await this.imageManifest({ ...request, ...ref })
+        const indexes = await this.indexLayers(request, manifest.layers, operation)
+        const merged = mergeLayers(indexes.map((index) => index.entries))
+        return {
+          id: manifest.digest,
+          entries: merged.entries.filter((entry) => entry.change !== 'deleted') as DiffSide[],
+          complete: indexes.every((index) => index.complete),
+        }
+      }
+      const before = await side(request.from, 0)
+      const after = await side(request.to, 1)
+      this.report(operation, 'merging', true)
+      const path = request.path ? request.path.replace(/^\/+|\/+$/g, '') : null
+      const { entries, counts } = diffEntries(before.entries, after.entries, path || null)
+      return {
+        from: before.id,
+        to: after.id,
+        path: path || null,
+        entries,
+        counts,
+        complete: before.complete && after.complete,
+      }
+    })
+  }
+
+  /** Extracts a file or folder of a layer into a folder the user picks. */
+  async extract(
+    request: LayerRequest & { operationId: string; path: string },
+  ): Promise<ExtractResult> {
+    return this.run(request.operationId, request.digest, 1, async (operation) => {
+      const index = await this.indexLayer(request, operation, 0)
+      const directory = await this.deps.platform.chooseFolder({
+        title: 'Extract to',
+        defaultPath: await this.deps.downloadFolder(),
+      })
+      if (directory === null) {
+        return { status: 'cancelled', directory: '', path: '', files: 0, bytes: 0, skipped: [] }
+      }
+      const { path: blob, release } = await this.blob(request, operation, 0)
+      try {
+        this.report(operation, 'extracting', true)
+        const outcome = await extractFromLayer(
+          createReadStream(blob, { highWaterMark: 1024 * 1024 }),
+          {
+            target: request.path.replace(/^\/+|\/+$/g, ''),
+            entries: index.entries,
+            directory,
+            layerDigest: request.digest,
+          },
+          {
+            mediaType: request.mediaType,
+            signal: operation.controller.signal,
+            ...this.readOptions(),
+            onProgress: (progress) =>
+              this.bytes(operation, progress.compressedBytes, progress.entries),
+          },
+        )
+        return { status: 'extracted', directory, ...outcome }
+      } finally {
+        release()
+      }
+    })
+  }
+
+  /** The text of a small file (up to 1 MiB), or why it cannot be shown. */
+  async preview(request: LayerRequest & { path: string }): Promise<FilePreview> {
+    const operationId = `preview-${Math.random().toString(36).slice(2, 12)}`
+    return this.run(operationId, request.digest, 1, async (operation) => {
+      const index = await this.indexLayer(request, operation, 0)
+      const path = request.path.replace(/^\/+|\/+$/g, '')
+      let entry = index.entries.find(
+        (e) => e.path === path && e.type !== 'whiteout' && e.type !== 'opaque',
+      )
+      if (entry?.type === 'hardlink') {
+        entry =
+          index.entries.find((e) => e.path === entry!.linkTarget && e.type === 'file') ?? entry
+      }
+      if (!entry) {
+        throw new AppErrorException({
+          code: 'PathNotInLayer',
+          message: `"${path}" is not in this layer.`,
+        })
+      }
+      if (entry.type !== 'file') {
+        throw new AppErrorException({
+          code: 'InvalidParameter',
+          field: 'path',
+          message: `${path} is a ${entry.type}, not a file`,
+        })
+      }
+      if (entry.size > PREVIEW_LIMIT) {
+        return { path, size: entry.size, text: null, binary: false, tooLarge: true }
+      }
+      const wanted = entry.path
+      const chunks: Buffer[] = []
+      let done = false
+      const { path: blob, release } = await this.blob(request, operation, 0)
+      try {
+        const result = await readLayer(createReadStream(blob, { highWaterMark: 256 * 1024 }), {
+          mediaType: request.mediaType,
+          signal: operation.controller.signal,
+          collect: false,
+          ...this.readOptions(),
+          onEntry: (candidate) =>
+            candidate.path === wanted && candidate.type === 'file'
+              ? {
+                  data: (chunk) => void chunks.push(Buffer.from(chunk)),
+                  end: () => void (done = true),
+                }
+              : null,
+          stopWhen: () => done,
+        })
+        if (!done && result.problem) {
+          throw new AppErrorException({ code: 'LayerUnreadable', message: result.problem.message })
+        }
+      } finally {
+        release()
+      }
+      const bytes = Buffer.concat(chunks)
+      const text = decodeText(bytes)
+      return { path, size: bytes.length, text, binary: text === null, tooLarge: false }
+    })
+  }
+
+  /** The caches' sizes and bounds. */
+  async cacheInfo(): Promise<ContentsCacheInfo> {
+    const [index, blobs] = await Promise.all([this.indexes.info(), this.blobs.info()])
+    return {
+      indexBytes: index.bytes,
+      indexCount: index.count,
+      indexLimitBytes: index.limit,
+      blobBytes: blobs.bytes,
+      blobCount: blobs.count,
+      blobLimitBytes: this.blobs.limit,
+    }
+  }
+
+  /** Empties both caches (files in use by a running operation stay until it ends). */
+  async clearCache(): Promise<ContentsCacheInfo> {
+    await Promise.all([this.indexes.clear(), this.blobs.clear()])
+    return this.cacheInfo()
+  }
+
+  /** Cancels one of this service's operations; false when it is not one of them. */
+  cancel(operationId: string): { cancelled: boolean } {
+    const operation = this.operations.get(operationId)
+    operation?.controller.abort(new AppErrorException({ code: 'Cancelled', message: 'Cancelled.' }))
+    return { cancelled: operation !== undefined }
+  }
+
+  /** How many operations are running (for tests). */
+  activeCount(): number {
+    return this.operations.size
+  }
+
+  private async imageManifest(request: {
+    registryId?: string
+    repositoryName: string
+    imageDigest?: string
+    imageTag?: string
+  }): Promise<Extract<ImageManifest, { kind: 'image' }>> {
+    const manifest = await this.deps.getManifest({
+      ...(request.registryId ? { registryId: request.registryId } : {}),
+      repositoryName: request.repositoryName,
+      ...(request.imageDigest ? { imageDigest: request.imageDigest } : {}),
+      ...(request.imageTag && !request.imageDigest ? { imageTag: request.imageTag } : {}),
+    })
+    if (manifest.kind === 'index') {
+      const platforms = manifest.platforms
+        .filter((p) => !p.attestation)
+        .map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))
+      throw new AppErrorException({
+        code: 'IndexNeedsPlatform',
+        message: `${manifest.digest} is an index of ${platforms.length} platform images (${platforms.join(', ')}); it has no files of its own.`,
+      })
+    }
+    return manifest
+  }
+
+  // Indexes an image's layers two at a time (one downloads while the other is read).
+  private async indexLayers(
+    location: ImageLocation,
+    layers: readonly LayerDescriptor[],
+    operation: Operation,
+  ): Promise<LayerIndex[]> {
+    operation.progress.layerCount = Math.max(operation.progress.layerCount, layers.length)
+    const results: LayerIndex[] = new Array<LayerIndex>(layers.length)
+    let next = 0
+    const worker = async () => {
+      while (next < layers.length) {
+        const i = next++
+        const layer = layers[i]!
+        results[i] = layer.foreign
+          ? foreignIndex(layer)
+          : await this.indexLayer(
+              { ...location, digest: layer.digest, mediaType: layer.mediaType, size: layer.size },
+              operation,
+              i,
+            )
+      }
+    }
+    await Promise.all([worker(), worker()])
+    return results
+  }
+
+  private async indexLayer(
+    request: LayerRequest,
+    operation: Operation,
+    slot: number,
+  ): Promise<LayerIndex> {
+    const cached = await this.indexes.get(request.digest)
+    if (cached) return cached
+    return this.locked(request.digest, async () => {
+      const again = await this.indexes.get(request.digest)
+      if (again) return again
+      const { path, release } = await this.blob(request, operation, slot)
+      try {
+        const index = await this.readIndex(
+          path,
+          request.digest,
+          request.mediaType,
+          await fileSize(path),
+          operation,
+        )
+        await this.indexes.put(index)
+        return index
+      } finally {
+        release()
+      }
+    })
+  }
+
+  private async readIndex(
+    path: string,
+    digest: string,
+    mediaType: string,
+    size: number,
+    operation: Operation,
+  ): Promise<LayerIndex> {
+    operation.progress.digest = digest
+    operation.progress.totalBytes = size
+    this.report(operation, 'indexing', true)
+    const result = await readLayer(createReadStream(path, { highWaterMark: 1024 * 1024 }), {
+      mediaType,
+      signal: operation.controller.signal,
+      ...this.readOptions(),
+      onProgress: (progress) => this.bytes(operation, progress.compressedBytes, progress.entries),
+    })
+    return {
+      digest,
+      compression: result.compression,
+      complete: result.complete,
+      problem: result.problem,
+      entries: result.entries,
+      compressedBytes: size,
+      tarBytes: result.tarBytes,
+      fileBytes: result.fileBytes,
+      fromCache: false,
+      ...(result.decoder === 'zstd-native'
+        ? { zstdDecoder: 'native' as const }
+        : result.decoder === 'zstd-fallback'
+          ? { zstdDecoder: 'fallback' as const }
+          : {}),
+    }
+  }
+
+  // The blob on disk, digest verified: from the blob cache, from the user's download folder, or
+  // fetched through the download engine (GetDownloadUrlForLayer, streamed, hashed as written).
+  private async blob(
+    request: LayerRequest,
+    operation: Operation,
+    slot: number,
+  ): Promise<{ path: string; release: () => void }> {
+    const key = cacheKey(request.digest)
+    const release = this.blobs.pin(key)
+    try {
+      return await this.locked(`blob:${request.digest}`, async () => {
+        operation.progress.layer = slot
+        operation.progress.digest = request.digest
+        if ((await this.blobs.get(key)) !== null) return { path: this.blobs.path(key), release }
+        const downloaded = join(
+          await this.deps.downloadFolder(),
+          blobFileName(request.repositoryName, request.digest, request.mediaType),
+        )
+        const size = await fileSize(downloaded).catch(() => null)
+        if (size !== null && (request.size === null || size === request.size)) {
+          this.report(operation, 'verifying', true)
+          const { algorithm } = startDigest(request.digest)
+          const actual = await this.hashFile(downloaded, operation, size, algorithm)
+          if (`${algorithm}:${actual}` === request.digest.toLowerCase()) {
+            return { path: downloaded, release }
+          }
+        }
+        await this.blobs.ensure()
+        const partial = this.blobs.path(`${key}.partial`)
+        operation.progress.totalBytes = request.size
+        this.report(operation, 'downloading', true)
+        try {
+          await this.deps.downloader.download({
+            digest: request.digest,
+            expectedSize: request.size,
+            partialPath: partial,
+            signal: operation.controller.signal,
+            getUrl: () =>
+              this.deps.getUrl(
+                {
+                  ...(request.registryId ? { registryId: request.registryId } : {}),
+                  repositoryName: request.repositoryName,
+                },
+                request.digest,
+              ),
+            onBytes: (received, total) => {
+              operation.progress.totalBytes = total
+              this.bytes(operation, received, operation.progress.entries)
+            },
+            onPhase: (phase) => {
+              if (phase === 'verifying') this.report(operation, 'verifying', true)
+            },
+          })
+        } catch (error) {
+          await rm(partial, { force: true })
+          throw error
+        }
+        await this.blobs.commit(key, partial)
+        return { path: this.blobs.path(key), release }
+      })
+    } catch (error) {
+      release()
+      throw error
+    }
+  }
+
+  private async hashFile(
+    path: string,
+    operation: Operation,
+    size: number,
+    algorithm = 'sha256',
+  ): Promise<string> {
+    const hash = createHash(algorithm)
+    operation.progress.totalBytes = size
+    let read = 0
+    const stream = createReadStream(path, { highWaterMark: 1024 * 1024 })
+    const onAbort = () => stream.destroy()
+    operation.controller.signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        hash.update(chunk)
+        read += chunk.length
+        this.bytes(operation, read, operation.progress.entries)
+      }
+    } finally {
+      operation.controller.signal.removeEventListener('abort', onAbort)
+    }
+    operation.controller.signal.throwIfAborted()
+    return hash.digest('hex')
+  }
+
+  private readOptions() {
+    return {
+      ...(this.deps.limits ? { limits: this.deps.limits } : {}),
+      ...(this.deps.zstd ? { zstd: this.deps.zstd } : {}),
+    }
+  }
+
+  // One task at a time per key (a digest): two views of the same layer share one download.
+  private async locked<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve()
+    const mine = previous.catch(() => undefined).then(task)
+    this.locks.set(key, mine)
+    try {
+      return await mine
+    } finally {
+      if (this.locks.get(key) === mine) this.locks.delete(key)
+    }
+  }
+
+  private async run<T>(
+    operationId: string,
+    digest: string,
+    layerCount: number,
+    task: (operation: Operation) => Promise<T>,
+  ): Promise<T> {
+    if (this.operations.has(operationId)) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'operationId',
+        message: 'an operation with this ID is already running',
+      })
+    }
+    const operation: Operation = {
+      controller: new AbortController(),
+      progress: {
+        operationId,
+        phase: 'indexing',
+        layer: 0,
+        layerCount,
+        digest,
+        bytes: 0,
+        totalBytes: null,
+        entries: 0,
+      },
+      lastEmit: -Infinity,
+    }
+    this.operations.set(operationId, operation)
+    try {
+      const result = await task(operation)
+      this.report(operation, 'done', true)
+      return result
+    } catch (error) {
+      const cancelled = operation.controller.signal.aborted
+      this.report(operation, cancelled ? 'cancelled' : 'failed', true)
+      if (cancelled) {
+        throw new AppErrorException({ code: 'Cancelled', message: 'The operation was cancelled.' })
+      }
+      throw error
+    } finally {
+      this.operations.delete(operationId)
+    }
+  }
+
+  private bytes(operation: Operation, bytes: number, entries: number): void {
+    operation.progress.bytes = bytes
+    operation.progress.entries = entries
+    this.report(operation, operation.progress.phase, false)
+  }
+
+  // Phase changes always go out; byte counts at most every 100 ms per operation.
+  private report(operation: Operation, phase: ContentsPhase, force: boolean): void {
+    const changed = operation.progress.phase !== phase
+    const now = this.now()
+    if (!force && !changed && now - operation.lastEmit < PROGRESS_INTERVAL_MS) return
+    operation.lastEmit = now
+    if (changed) {
+      operation.progress.bytes = phase === 'done' ? operation.progress.bytes : 0
+    }
+    operation.progress = { ...operation.progress, phase }
+    this.deps.emit('layers:contents-progress', operation.progress)
+  }
+}
+
+// A foreign layer lives outside the registry: listed as an empty, incomplete layer.
+function foreignIndex(layer: LayerDescriptor): LayerIndex {
+  return {
+    digest: layer.digest,
+    compression: 'gzip',
+    complete: false,
+    problem: {
+      kind: 'cap',
+      message: `This layer lives outside ECR (${layer.urls?.[0] ?? 'a foreign URL'}), so its files are not listed.`,
+      tarOffset: null,
+      compressedOffset: null,
+    },
+    entries: [],
+    compressedBytes: layer.size,
+    tarBytes: 0,
+    fileBytes: 0,
+    fromCache: false,
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path)).size
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The text of a file, or null when it is binary (a NUL byte, or not UTF-8). */
+export function decodeText(bytes: Buffer): string | null {
+  if (bytes.includes(0)) return null
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return null
+  }
+}

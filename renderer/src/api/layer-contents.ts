@@ -1,0 +1,160 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import type { ConnectionState } from '../../../shared/models/connection'
+import type { ContentsProgress, ContentsRef } from '../../../shared/models/layer-contents'
+import { invoke, subscribe } from './ecr'
+import { connectionKey, queryKeys } from './query-keys'
+
+/** A layer blob of a repository, as the contents channels take it. */
+export interface LayerTarget {
+  repositoryName: string
+  digest: string
+  mediaType: string
+  size: number | null
+}
+
+const isDigest = (ref: string) => /^sha256:[a-f0-9]{64}$/.test(ref)
+const imageRef = (ref: string) => (isDigest(ref) ? { imageDigest: ref } : { imageTag: ref })
+
+let sequence = 0
+/** A fresh operationId under a prefix, so a page can follow and cancel its own operations. */
+export function operationId(prefix: string): string {
+  sequence = (sequence + 1) % 1_000_000
+  return `${prefix}-${sequence}`
+}
+
+/** A prefix for one page's operation IDs. */
+export function newOperationPrefix(): string {
+  return `lc${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`
+}
+
+/** An image's merged filesystem, or one layer of it against the layers below. */
+export const imageFilesystemQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  ref: string,
+  layer: number | null,
+  prefix: string,
+) =>
+  queryOptions({
+    queryKey: queryKeys.contents(connectionKey(connection), repositoryName, 'image', ref, layer),
+    queryFn: () =>
+      invoke('getImageFilesystem', {
+        operationId: operationId(prefix),
+        repositoryName,
+        ...imageRef(ref),
+        ...(layer === null ? {} : { layer }),
+      }),
+  })
+
+/** One layer's index on its own. */
+export const layerIndexQuery = (connection: ConnectionState, layer: LayerTarget, prefix: string) =>
+  queryOptions({
+    queryKey: queryKeys.contents(
+      connectionKey(connection),
+      layer.repositoryName,
+      'layer',
+      layer.digest,
+    ),
+    queryFn: () => invoke('indexLayer', { operationId: operationId(prefix), ...layer }),
+  })
+
+/** One side of a diff, from the URL's form. */
+export function contentsRef(
+  side: string | { digest: string; mediaType: string; size: number | null },
+): ContentsRef {
+  return typeof side === 'string'
+    ? { kind: 'image', ...imageRef(side) }
+    : { kind: 'layer', digest: side.digest, mediaType: side.mediaType, size: side.size }
+}
+
+/** The differences between two images or layers, optionally under one path. */
+export const contentsDiffQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  from: ContentsRef,
+  to: ContentsRef,
+  path: string | null,
+  prefix: string,
+) =>
+  queryOptions({
+    queryKey: queryKeys.contents(
+      connectionKey(connection),
+      repositoryName,
+      'diff',
+      JSON.stringify(from),
+      JSON.stringify(to),
+      path,
+    ),
+    queryFn: () =>
+      invoke('diffContents', {
+        operationId: operationId(prefix),
+        repositoryName,
+        from,
+        to,
+        ...(path ? { path } : {}),
+      }),
+  })
+
+/** A small text file's contents, shown in place. */
+export const previewQuery = (connection: ConnectionState, layer: LayerTarget, path: string) =>
+  queryOptions({
+    queryKey: queryKeys.contents(
+      connectionKey(connection),
+      layer.repositoryName,
+      'preview',
+      layer.digest,
+      path,
+    ),
+    queryFn: () => invoke('previewFile', { ...layer, path }),
+  })
+
+/** The sizes of the layer index and blob caches. */
+export const contentsCacheQuery = () =>
+  queryOptions({
+    queryKey: ['contents-cache'] as const,
+    queryFn: () => invoke('getContentsCache', {}),
+  })
+
+/** Empties the layer caches, and forgets the indexes the renderer holds. */
+export function useClearContentsCache() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => invoke('clearContentsCache', {}),
+    onSuccess: (info) => {
+      queryClient.setQueryData(contentsCacheQuery().queryKey, info)
+    },
+  })
+}
+
+/** Extracts a file or folder of a layer to a folder the user picks. */
+export function useExtract(prefix: string) {
+  return useMutation({
+    mutationFn: (request: LayerTarget & { path: string }) =>
+      invoke('extractFromLayer', { operationId: operationId(prefix), ...request }),
+  })
+}
+
+/**
+ * The latest progress of this page's operations (null once they end), and a cancel for the one
+ * under way. Listens to main's `layers:contents-progress`; never polls.
+ */
+export function useContentsProgress(prefix: string): {
+  progress: ContentsProgress | null
+  cancel: () => void
+} {
+  const [progress, setProgress] = useState<ContentsProgress | null>(null)
+  useEffect(
+    () =>
+      subscribe('onContentsProgress', (payload) => {
+        if (!payload.operationId.startsWith(`${prefix}-`)) return
+        const over = ['done', 'failed', 'cancelled'].includes(payload.phase)
+        setProgress(over ? null : payload)
+      }),
+    [prefix],
+  )
+  const cancel = () => {
+    if (progress) void invoke('cancelOperation', { operationId: progress.operationId })
+  }
+  return { progress, cancel }
+}

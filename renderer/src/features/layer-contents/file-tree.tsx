@@ -1,0 +1,256 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useLayoutEffect, useRef, useState } from 'react'
+import type { KeyboardEvent } from 'react'
+import { formatMode } from '../../../../shared/layer-contents/entries'
+import type { ChangeKind } from '../../../../shared/models/layer-contents'
+import { formatBytes, formatDateTime, formatExactBytes } from '../../components/format'
+import type { SortKey, TreeNode } from './tree'
+
+const ROW_HEIGHT = 30
+const OVERSCAN = 12
+
+interface FileTreeProps {
+  /** The treegrid's accessible name. */
+  label: string
+  rows: readonly TreeNode[]
+  /** Search results: a flat list showing full paths, no disclosure. */
+  flat: boolean
+  expanded: ReadonlySet<string>
+  onToggle: (node: TreeNode) => void
+  selected: string | null
+  onSelect: (node: TreeNode) => void
+  /** Show which layer wrote each path (merged and per-layer views). */
+  showLayer: boolean
+  sort: SortKey
+  onSort: (sort: SortKey) => void
+  /** Exposed as data-rows-for, so a test can tell when rows caught up with the filter. */
+  filter: string
+}
+
+/** The words a change badge shows. */
+export const CHANGE_LABEL: Record<ChangeKind, string> = {
+  added: 'added',
+  modified: 'modified',
+  deleted: 'deleted',
+  unchanged: '',
+}
+
+/**
+ * A virtualized ARIA treegrid: only the rows in view are in the DOM, so 100,000 entries scroll as
+ * smoothly as 100. Rows are one tab stop; arrows move, Right/Left open and close folders (or go
+ * to the first child / the parent), Home/End/Page keys jump, Enter opens a folder or selects.
+ */
+export function FileTree({
+  label,
+  rows,
+  flat,
+  expanded,
+  onToggle,
+  selected,
+  onSelect,
+  showLayer,
+  sort,
+  onSort,
+  filter,
+}: FileTreeProps) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const [activeIndex, setActiveIndex] = useState(0)
+  const pendingFocus = useRef<number | null>(null)
+  const count = rows.length
+
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    getItemKey: (index) => rows[index]?.path ?? index,
+  })
+  const items = virtualizer.getVirtualItems()
+
+  useLayoutEffect(() => {
+    const index = pendingFocus.current
+    if (index === null) return
+    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)
+    if (row) {
+      pendingFocus.current = null
+      row.focus({ preventScroll: true })
+    }
+  })
+
+  const active = Math.min(activeIndex, Math.max(count - 1, 0))
+  const tabbable = items.some((item) => item.index === active) ? active : items[0]?.index
+
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(count - 1, index))
+    setActiveIndex(next)
+    pendingFocus.current = next
+    virtualizer.scrollToIndex(next, { align: 'auto' })
+    const node = rows[next]
+    if (node) onSelect(node)
+  }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
+    const node = rows[index]
+    if (!node) return
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1)
+    const folder = !flat && node.children.length > 0
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(index + 1)
+        break
+      case 'ArrowUp':
+        moveTo(index - 1)
+        break
+      case 'PageDown':
+        moveTo(index + page)
+        break
+      case 'PageUp':
+        moveTo(index - page)
+        break
+      case 'Home':
+        moveTo(0)
+        break
+      case 'End':
+        moveTo(count - 1)
+        break
+      case 'ArrowRight':
+        if (folder && !expanded.has(node.path)) onToggle(node)
+        else if (folder) moveTo(index + 1)
+        break
+      case 'ArrowLeft':
+        if (folder && expanded.has(node.path)) onToggle(node)
+        else if (!flat && node.parent && node.parent.depth >= 0) {
+          moveTo(rows.indexOf(node.parent))
+        }
+        break
+      case 'Enter':
+      case ' ':
+        if (folder) onToggle(node)
+        onSelect(node)
+        break
+      default:
+        return
+    }
+    event.preventDefault()
+  }
+
+  const header = (name: string, key?: SortKey) =>
+    key ? (
+      <div
+        role="columnheader"
+        aria-sort={sort === key ? (key === 'size' ? 'descending' : 'ascending') : undefined}
+      >
+        <button type="button" className="sort-header" onClick={() => onSort(key)}>
+          {name}
+        </button>
+      </div>
+    ) : (
+      <div role="columnheader">{name}</div>
+    )
+
+  return (
+    <div
+      className={`table file-tree ${showLayer ? 'with-layer' : ''}`}
+      role="treegrid"
+      aria-label={label}
+      aria-rowcount={count + 1}
+      data-rows-for={filter}
+    >
+      <div role="rowgroup" className="table-head">
+        <div role="row" aria-rowindex={1} className="table-row">
+          {header('Name', 'name')}
+          {header('Size', 'size')}
+          {header('Mode')}
+          {header('Owner')}
+          {header('Modified')}
+          {showLayer && header('Layer')}
+          {header('Change')}
+        </div>
+      </div>
+      <div className="table-scroll" ref={scrollRef}>
+        <div role="rowgroup" className="table-body" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const node = rows[item.index]
+            if (!node) return null
+            const entry = node.entry
+            const folder = !flat && node.children.length > 0
+            const open = folder && expanded.has(node.path)
+            const type = entry?.type ?? 'directory'
+            return (
+              <div
+                role="row"
+                key={item.key}
+                data-index={item.index}
+                aria-rowindex={item.index + 2}
+                aria-level={flat ? 1 : node.depth + 1}
+                aria-expanded={folder ? open : undefined}
+                aria-selected={selected === node.path}
+                tabIndex={item.index === tabbable ? 0 : -1}
+                className={`table-row${node.deleted ? ' deleted' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onFocus={() => setActiveIndex(item.index)}
+                onKeyDown={(event) => onKeyDown(event, item.index)}
+                onClick={() => {
+                  setActiveIndex(item.index)
+                  onSelect(node)
+                }}
+                onDoubleClick={() => folder && onToggle(node)}
+              >
+                <div role="gridcell" className="cell-name" title={node.path}>
+                  <span
+                    className="indent"
+                    style={{ width: flat ? 0 : Math.min(node.depth, 40) * 16 }}
+                  />
+                  <span
+                    className="disclosure"
+                    aria-hidden="true"
+                    onClick={(event) => {
+                      if (!folder) return
+                      event.stopPropagation()
+                      onToggle(node)
+                    }}
+                  >
+                    {folder ? (open ? '▾' : '▸') : ''}
+                  </span>
+                  <span className={`entry-name type-${type}`}>{flat ? node.path : node.name}</span>
+                  {entry?.linkTarget !== undefined && (
+                    <span className="link-target">
+                      {type === 'hardlink' ? ' ⇒ ' : ' → '}
+                      {entry.linkTarget}
+                    </span>
+                  )}
+                  {entry?.unsafe && <span className="badge unsafe">unsafe name</span>}
+                </div>
+                <div role="gridcell" className="cell-number" title={formatExactBytes(node.size)}>
+                  {node.isDirectory || type === 'file' ? formatBytes(node.size) : ''}
+                </div>
+                <div role="gridcell" className="cell-mode">
+                  {entry ? formatMode(entry.type, entry.mode) : ''}
+                </div>
+                <div role="gridcell" className="cell-owner">
+                  {entry ? `${entry.uname || entry.uid}:${entry.gname || entry.gid}` : ''}
+                </div>
+                <div role="gridcell">
+                  {entry ? formatDateTime(new Date(entry.mtime * 1000).toISOString()) : ''}
+                </div>
+                {showLayer && (
+                  <div role="gridcell" className="cell-number">
+                    {entry ? String(entry.layer + 1) : ''}
+                  </div>
+                )}
+                <div role="gridcell">
+                  {entry && entry.change !== 'unchanged' && (
+                    <span className={`badge change-${entry.change}`}>
+                      {CHANGE_LABEL[entry.change]}
+                    </span>
+                  )}
+                </div>
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}
