@@ -1,6 +1,7 @@
 import { cpus } from 'node:os'
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
+import { format, resolveConfig } from 'prettier'
 import { browse } from './browse'
 import { download } from './download'
 import { layers } from './layers'
@@ -31,7 +32,7 @@ if (unknown.length > 0) {
 }
 const selected = wanted.length === 0 ? SUITES : SUITES.filter((suite) => wanted.includes(suite.id))
 
-const sections = await readSections()
+const fresh = new Map<string, string>()
 const missed: string[] = []
 for (const suite of selected) {
   console.log(`\n== ${suite.title} ==`)
@@ -41,20 +42,24 @@ for (const suite of selected) {
   console.log(`(${suite.id} took ${((Date.now() - started) / 1000).toFixed(0)} s)`)
   missed.push(...result.missed.map((line) => `${suite.id}: ${line}`))
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
-  sections.set(
+  fresh.set(
     suite.id,
     `## ${suite.title}\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine}.\n\n${result.markdown.trim()}\n`,
   )
 }
 
-// Suites in the runner's order first, then sections of suites no longer listed (kept, not lost).
+// Read the file only now, so sections another run wrote meanwhile are kept. Suites in the
+// runner's order first, then sections of suites no longer listed (kept, not lost).
+const sections = new Map([...(await readSections()), ...fresh])
 const order = [...SUITES.map((suite) => suite.id), ...sections.keys()]
 const body = [...new Set(order)]
   .filter((id) => sections.has(id))
-  .map((id) => `<!-- bench:${id} -->\n${sections.get(id)!.trim()}\n<!-- /bench:${id} -->`)
+  .map((id) => `<!-- bench:${id} -->\n\n${sections.get(id)!.trim()}\n\n<!-- /bench:${id} -->`)
   .join('\n\n')
 await mkdir(dirname(DOC), { recursive: true })
-await writeFile(DOC, `${HEADER}\n${body}\n`)
+// Formatted as `npm test` checks it (Prettier aligns the tables).
+const options = { ...(await resolveConfig(DOC)), filepath: DOC }
+await writeFile(DOC, await format(`${HEADER}\n${body}\n`, options))
 console.log(`\nWrote ${DOC}`)
 
 if (missed.length > 0) {
@@ -65,8 +70,10 @@ if (missed.length > 0) {
 async function readSections(): Promise<Map<string, string>> {
   const text = await readFile(DOC, 'utf8').catch(() => '')
   const found = new Map<string, string>()
-  for (const match of text.matchAll(/<!-- bench:([\w-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g)) {
-    found.set(match[1]!, match[2]!)
+  for (const match of text.matchAll(
+    /<!-- bench:([\w-]+) -->\s*\n([\s\S]*?)\n\s*<!-- \/bench:\1 -->/g,
+  )) {
+    found.set(match[1]!, match[2]!.trim())
   }
   return found
 }

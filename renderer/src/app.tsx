@@ -7,9 +7,11 @@ import { createQueryClient } from './api/query-client'
 import { useConnectionEvents } from './api/use-connection-events'
 import { ErrorPanel } from './components/error-panel'
 import { PageReadyContext, usePageReady } from './components/page-ready'
+import { useBackShortcut } from './components/shortcuts'
 import { ConnectionBar } from './features/connection/connection-bar'
+import { LayerContentsPage } from './features/layer-contents/layer-contents-page'
 import { RepositoriesPage } from './features/repositories/repositories-page'
-import { RepositoryPage } from './features/repositories/repository-page'
+import { RepositoryRoute } from './features/repositories/repository-route'
 import { WelcomeScreen } from './features/welcome/welcome-screen'
 
 /** The app: one QueryClient, hash routes (the renderer is loaded from a file). */
@@ -22,7 +24,8 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
         errorElement: <RouteError />,
         children: [
           { index: true, element: <RepositoriesPage /> },
-          { path: 'repositories/*', element: <RepositoryPage /> },
+          { path: 'repositories/*', element: <RepositoryRoute /> },
+          { path: 'contents/*', element: <LayerContentsPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },
@@ -42,6 +45,7 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
  */
 function Shell() {
   useConnectionEvents()
+  useBackShortcut()
   const connection = useQuery(connectionQuery())
   const [pageReady, setPageReady] = useState(false)
 

@@ -108,6 +108,26 @@ export class EcrService {
     return { items: (out.imageDetails ?? []).map(toImageSummary), nextToken: out.nextToken ?? null }
   }
 
+  /** DescribeImages for one image by digest (imageIds cannot be combined with paging). */
+  async describeImage(request: ImageRequest & { imageDigest: string }): Promise<ImageSummary> {
+    const { client, registryId } = await this.target()
+    const out = await client.send(
+      new DescribeImagesCommand({
+        registryId: request.registryId ?? registryId,
+        repositoryName: request.repositoryName,
+        imageIds: [{ imageDigest: request.imageDigest }],
+      }),
+    )
+    const found = out.imageDetails?.[0]
+    if (!found) {
+      throw new AppErrorException({
+        code: 'ImageNotFound',
+        message: `The image ${request.imageDigest} does not exist in "${request.repositoryName}".`,
+      })
+    }
+    return toImageSummary(found)
+  }
+
   /** BatchGetImage for one image, by digest (never converted) or tag; parsed and validated. */
   async getManifest(
     request: ImageRequest & { imageDigest?: string; imageTag?: string },

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import type { ConnectionChoice } from '../../../shared/models/connection'
+import type { ConnectionChoice, ConnectionState } from '../../../shared/models/connection'
 import type { Settings, SettingsPatch } from '../../../shared/models/settings'
 import { invoke } from './ecr'
 import { applyConnection, cachedConnection, sameConnection } from './query-client'
-import { queryKeys } from './query-keys'
+import { connectionKey, queryKeys } from './query-keys'
 
 /** Switches profile/region or to the demo registry; main remembers the choice. */
 export function useSetConnection() {
@@ -16,6 +16,19 @@ export function useSetConnection() {
       // when it is what we had before, i.e. the same connection was picked to check it again.
       const alreadyApplied = sameConnection(cachedConnection(queryClient), connection)
       if (alreadyApplied && !sameConnection(context.before, connection)) return
+      return applyConnection(queryClient, connection)
+    },
+  })
+}
+
+/** Browses another account's registry (null: the caller's own); main remembers it per profile. */
+export function useSetRegistry() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (registryId: string | null) => invoke('setRegistry', { registryId }),
+    onSuccess: (connection) => {
+      // main's connection:changed event may have applied it already.
+      if (sameConnection(cachedConnection(queryClient), connection)) return
       return applyConnection(queryClient, connection)
     },
   })
@@ -46,4 +59,20 @@ export function useUpdateSettings() {
 export function useRefresh() {
   const queryClient = useQueryClient()
   return () => queryClient.invalidateQueries()
+}
+
+/**
+ * BatchGetImage by tag, for a tag the list does not show: a pull-through cache fetches an image
+ * from its upstream registry the first time it is asked for. The manifest is kept for the page.
+ */
+export function useOpenTag(connection: ConnectionState, repositoryName: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (imageTag: string) => invoke('getManifest', { repositoryName, imageTag }),
+    onSuccess: (manifest) =>
+      queryClient.setQueryData(
+        queryKeys.manifest(connectionKey(connection), repositoryName, manifest.digest),
+        manifest,
+      ),
+  })
 }

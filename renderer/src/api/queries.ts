@@ -1,10 +1,13 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import type { ConnectionState } from '../../../shared/models/connection'
+import type { TagStatus } from '../../../shared/models/image'
 import { invoke } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
 
 /** DescribeRepositories' largest page: fewer round trips for registries with thousands. */
 export const REPOSITORIES_PAGE_SIZE = 1000
+/** DescribeImages' largest page: 50,000 images take 50 calls. */
+export const IMAGES_PAGE_SIZE = 1000
 
 export const connectionQuery = () =>
   queryOptions({
@@ -52,4 +55,75 @@ export const repositoryQuery = (connection: ConnectionState, repositoryName: str
   queryOptions({
     queryKey: queryKeys.repository(connectionKey(connection), repositoryName),
     queryFn: () => invoke('describeRepository', { repositoryName }),
+  })
+
+/** Pull-through cache rules, to mark the repositories they created. */
+export const pullThroughRulesQuery = (connection: ConnectionState) =>
+  queryOptions({
+    queryKey: queryKeys.pullThroughRules(connectionKey(connection)),
+    queryFn: () => invoke('listPullThroughRules', {}),
+  })
+
+/** DescribeImages for a repository, one page of 1000 at a time; the page follows every page. */
+export const imagesQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  tagStatus: TagStatus,
+) =>
+  infiniteQueryOptions({
+    queryKey: queryKeys.images(connectionKey(connection), repositoryName, tagStatus),
+    queryFn: ({ pageParam }) =>
+      invoke('listImages', {
+        repositoryName,
+        tagStatus,
+        maxResults: IMAGES_PAGE_SIZE,
+        ...(pageParam === undefined ? {} : { nextToken: pageParam }),
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (lastPage) => lastPage.nextToken ?? undefined,
+  })
+
+/** One image's DescribeImages entry: tags, size, push and pull times, scan status. */
+export const imageQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  imageDigest: string,
+) =>
+  queryOptions({
+    queryKey: queryKeys.image(connectionKey(connection), repositoryName, imageDigest),
+    queryFn: () => invoke('describeImage', { repositoryName, imageDigest }),
+  })
+
+/** BatchGetImage by digest: the parsed manifest or index. */
+export const manifestQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  digest: string,
+) =>
+  queryOptions({
+    queryKey: queryKeys.manifest(connectionKey(connection), repositoryName, digest),
+    queryFn: () => invoke('getManifest', { repositoryName, imageDigest: digest }),
+  })
+
+/** The image config blob, fetched through GetDownloadUrlForLayer and verified by main. */
+export const configQuery = (connection: ConnectionState, repositoryName: string, digest: string) =>
+  queryOptions({
+    queryKey: queryKeys.config(connectionKey(connection), repositoryName, digest),
+    queryFn: () => invoke('getConfig', { repositoryName, digest }),
+  })
+
+/** BatchCheckLayerAvailability for one manifest's layers. */
+export const layerAvailabilityQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  manifestDigest: string,
+  layerDigests: string[],
+) =>
+  queryOptions({
+    queryKey: queryKeys.layerAvailability(
+      connectionKey(connection),
+      repositoryName,
+      manifestDigest,
+    ),
+    queryFn: () => invoke('checkLayers', { repositoryName, layerDigests }),
   })

@@ -29,7 +29,8 @@ export function sameConnection(a: ConnectionState | undefined, b: ConnectionStat
     a.region === b.region &&
     a.credentialsFound === b.credentialsFound &&
     a.showWelcome === b.showWelcome &&
-    a.endpoint === b.endpoint
+    a.endpoint === b.endpoint &&
+    a.registryId === b.registryId
   )
 }
 

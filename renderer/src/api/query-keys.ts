@@ -1,4 +1,5 @@
 import type { ConnectionState } from '../../../shared/models/connection'
+import type { TagStatus } from '../../../shared/models/image'
 
 /** What identifies a registry: data fetched under one connection never shows under another. */
 export interface ConnectionKey {
@@ -6,6 +7,8 @@ export interface ConnectionKey {
   profile: string | null
   region: string
   endpoint: string | null
+  /** Another account's registry, or null for the caller's own. */
+  registryId: string | null
 }
 
 /** Reduces a connection to the fields that decide which registry answers. */
@@ -15,6 +18,7 @@ export function connectionKey(connection: ConnectionState): ConnectionKey {
     profile: connection.kind === 'demo' ? null : connection.profile,
     region: connection.region,
     endpoint: connection.endpoint,
+    registryId: connection.registryId,
   }
 }
 
@@ -30,4 +34,24 @@ export const queryKeys = {
   repositories: (connection: ConnectionKey) => ['registry', connection, 'repositories'] as const,
   repository: (connection: ConnectionKey, repositoryName: string) =>
     ['registry', connection, 'repository', repositoryName] as const,
+  pullThroughRules: (connection: ConnectionKey) =>
+    ['registry', connection, 'pull-through-rules'] as const,
+  images: (connection: ConnectionKey, repositoryName: string, tagStatus: TagStatus) =>
+    ['registry', connection, 'repository', repositoryName, 'images', tagStatus] as const,
+  image: (connection: ConnectionKey, repositoryName: string, imageDigest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'image', imageDigest] as const,
+  // Manifests, configs and layer digests are content-addressed: a digest always names the same
+  // bytes, so these never go stale; they are still per registry (access can differ).
+  manifest: (connection: ConnectionKey, repositoryName: string, digest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'manifest', digest] as const,
+  config: (connection: ConnectionKey, repositoryName: string, digest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'config', digest] as const,
+  layerAvailability: (connection: ConnectionKey, repositoryName: string, manifestDigest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'layers', manifestDigest] as const,
+  /** Layer contents (indexes, merged filesystems, diffs): keyed by digests, so never stale. */
+  contents: (
+    connection: ConnectionKey,
+    repositoryName: string,
+    ...what: readonly (string | number | null)[]
+  ) => ['registry', connection, 'repository', repositoryName, 'contents', ...what] as const,
 }

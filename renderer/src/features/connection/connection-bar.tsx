@@ -3,9 +3,10 @@ import { useId } from 'react'
 import { describeError } from '../../../../shared/errors'
 import type { ConnectionState } from '../../../../shared/models/connection'
 import { toAppError } from '../../api/ecr'
-import { useRefresh, useSetConnection } from '../../api/mutations'
+import { useRefresh, useSetConnection, useSetRegistry } from '../../api/mutations'
 import { callerIdentityQuery, identityQuery, profilesQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
+import { RegistryField } from './registry-field'
 import {
   choiceForProfile,
   profileLabel,
@@ -18,6 +19,7 @@ import {
 export function ConnectionBar({ connection }: { connection: ConnectionState }) {
   const profiles = useQuery(profilesQuery())
   const setConnection = useSetConnection()
+  const setRegistry = useSetRegistry()
   const refresh = useRefresh()
   const fetching = useIsFetching() > 0
   const profileId = useId()
@@ -67,6 +69,13 @@ export function ConnectionBar({ connection }: { connection: ConnectionState }) {
               </option>
             ))}
           </select>
+          {!connection.showWelcome && (
+            <RegistryField
+              key={`${connection.kind}:${connection.profile ?? ''}:${connection.registryId ?? ''}`}
+              connection={connection}
+              setRegistry={setRegistry}
+            />
+          )}
           <button
             type="button"
             className="refresh"
@@ -78,6 +87,15 @@ export function ConnectionBar({ connection }: { connection: ConnectionState }) {
         </div>
         {!connection.showWelcome && <IdentityLine connection={connection} />}
       </header>
+      {setRegistry.isError && (
+        <ErrorPanel
+          error={setRegistry.error}
+          retrying={setRegistry.isPending}
+          onRetry={() => {
+            if (setRegistry.variables !== undefined) setRegistry.mutate(setRegistry.variables)
+          }}
+        />
+      )}
       {setConnection.isError && (
         <ErrorPanel
           error={setConnection.error}
@@ -115,6 +133,9 @@ function IdentityLine({ connection }: { connection: ConnectionState }) {
       <span title={accountTitle}>{`Account: ${account}`}</span>
       <span>{`Region: ${region}`}</span>
       <span>{`Profile: ${profile}`}</span>
+      {connection.registryId && (
+        <span className="other-registry">{`Browsing registry: ${connection.registryId}`}</span>
+      )}
       {caller.isPending ? (
         <span className="arn" title="Asking STS who you are">
           …

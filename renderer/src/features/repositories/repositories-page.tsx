@@ -1,11 +1,13 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useEffect, useId, useMemo, useRef } from 'react'
 import type { RepositorySort } from '../../../../shared/models/settings'
 import { useUpdateSettings } from '../../api/mutations'
-import { repositoriesQuery, settingsQuery } from '../../api/queries'
+import { pullThroughRulesQuery, repositoriesQuery, settingsQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
+import { useRememberedState } from '../../components/remembered'
+import { useFindShortcut } from '../../components/shortcuts'
 import { useConnection } from '../connection/use-connection'
 import { countLabel, emptyMessage, filterRepositories, sortRepositories } from './repository-list'
 import { RepositoryTable } from './repository-table'
@@ -15,9 +17,10 @@ export function RepositoriesPage() {
   const connection = useConnection()
   const settings = useQuery(settingsQuery())
   const repositories = useInfiniteQuery(repositoriesQuery(connection))
+  // Only marks pull-through repositories: a registry without rules, or a refusal, marks none.
+  const rules = useQuery(pullThroughRulesQuery(connection))
   const updateSettings = useUpdateSettings()
-  const [filter, setFilter] = useState('')
-  const deferredFilter = useDeferredValue(filter)
+  const [filter, setFilter] = useRememberedState('filter', '')
   const filterRef = useRef<HTMLInputElement>(null)
   const sortId = useId()
   const sort: RepositorySort = settings.data?.repositorySort ?? 'name'
@@ -32,25 +35,15 @@ export function RepositoriesPage() {
   }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, pageCount])
 
   // Ctrl+F / Cmd+F goes to the filter, as in a browser.
-  useEffect(() => {
-    const onKeyDown = (event: globalThis.KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
-        event.preventDefault()
-        filterRef.current?.focus()
-        filterRef.current?.select()
-      }
-    }
-    window.addEventListener('keydown', onKeyDown)
-    return () => window.removeEventListener('keydown', onKeyDown)
-  }, [])
+  useFindShortcut(filterRef)
 
   const all = useMemo(
     () => repositories.data?.pages.flatMap((page) => page.items) ?? [],
     [repositories.data],
   )
   const sorted = useMemo(() => sortRepositories(all, sort), [all, sort])
-  const shown = useMemo(() => filterRepositories(sorted, deferredFilter), [sorted, deferredFilter])
-  const filtering = deferredFilter.trim() !== ''
+  const shown = useMemo(() => filterRepositories(sorted, filter), [sorted, filter])
+  const filtering = filter.trim() !== ''
 
   usePageReady(repositories.status !== 'pending' && settings.status !== 'pending')
 
@@ -81,7 +74,8 @@ export function RepositoriesPage() {
           <option value="name">Name</option>
           <option value="created">Created</option>
         </select>
-        <span role="status" className="count">
+        {/* data-filter: the filter the list on screen reflects (the benchmark waits for it). */}
+        <span role="status" className="count" data-filter={filter}>
           {repositories.isPending
             ? 'Loading repositories…'
             : repositories.data
@@ -112,9 +106,9 @@ export function RepositoriesPage() {
 
       {repositories.data &&
         (shown.length === 0 && !loadingMore ? (
-          <p className="empty-state">{emptyMessage(deferredFilter)}</p>
+          <p className="empty-state">{emptyMessage(filter)}</p>
         ) : (
-          <RepositoryTable repositories={shown} sort={sort} />
+          <RepositoryTable repositories={shown} sort={sort} rules={rules.data} />
         ))}
     </main>
   )

@@ -6,7 +6,6 @@ import {
   filterRepositories,
   formatEncryption,
   formatMutability,
-  repositoryPath,
   sortRepositories,
 } from './repository-list'
 
@@ -78,10 +77,6 @@ describe('labels', () => {
   it('explains an empty list', () => {
     expect(emptyMessage('')).toBe('No repositories in this registry')
     expect(emptyMessage(' web ')).toBe('No repositories match "web"')
-  })
-
-  it('builds repository paths', () => {
-    expect(repositoryPath('team/app')).toBe('/repositories/team/app')
   })
 })
 

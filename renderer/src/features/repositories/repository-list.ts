@@ -49,11 +49,6 @@ export function emptyMessage(filter: string): string {
   return trimmed === '' ? 'No repositories in this registry' : `No repositories match "${trimmed}"`
 }
 
-/** The app route of a repository; each path segment is encoded on its own. */
-export function repositoryPath(repositoryName: string): string {
-  return `/repositories/${repositoryName.split('/').map(encodeURIComponent).join('/')}`
-}
-
 /** "MUTABLE" -> "Mutable", "IMMUTABLE_WITH_EXCLUSION" -> "Immutable with exclusion". */
 export function formatMutability(value: string): string {
   const words = value.toLowerCase().split('_').filter(Boolean).join(' ')

@@ -1,69 +1,94 @@
 import { useQuery } from '@tanstack/react-query'
-import { Link, Navigate, useParams } from 'react-router'
-import { repositoryQuery } from '../../api/queries'
+import { Link } from 'react-router'
+import { pullThroughRulesQuery, repositoryQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatDateTime } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
+import { ImagesList } from '../images/images-list'
 import { useConnection } from '../connection/use-connection'
+import { findPullThroughRule } from './pull-through'
 import { formatEncryption, formatMutability } from './repository-list'
 
-/** One repository's settings. Issue 3 adds its images below. */
-export function RepositoryPage() {
+/** One repository: its settings in a line, then all of its images. */
+export function RepositoryPage({ repositoryName }: { repositoryName: string }) {
   const connection = useConnection()
-  // The name is the rest of the path: repository names contain slashes.
-  const repositoryName = useParams()['*'] ?? ''
-  const repository = useQuery({
-    ...repositoryQuery(connection, repositoryName),
-    enabled: repositoryName !== '',
-  })
-  usePageReady(repositoryName === '' || repository.status !== 'pending')
-
-  if (repositoryName === '') return <Navigate to="/" replace />
+  const repository = useQuery(repositoryQuery(connection, repositoryName))
+  const rules = useQuery(pullThroughRulesQuery(connection))
+  const rule = findPullThroughRule(rules.data, repositoryName)
 
   return (
     <main className="repository-page">
-      <nav className="breadcrumbs">
-        <Link to="/">All repositories</Link>
-      </nav>
-      <h1 className="repository-name">{repositoryName}</h1>
-      {repository.isPending ? (
-        <p className="hint">Loading repository…</p>
-      ) : repository.isError ? (
-        <ErrorPanel
+      <header className="page-header">
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          <Link to="/">All repositories</Link>
+        </nav>
+        <h1 className="repository-name">{repositoryName}</h1>
+        {rule && (
+          <p className="pull-through">
+            Pull-through cache of <code>{rule.upstreamRegistryUrl}</code>
+            {` (cache rule prefix "${rule.prefix}")`}
+          </p>
+        )}
+        {repository.isPending ? (
+          <p className="hint">Loading repository…</p>
+        ) : repository.isError ? null : (
+          <dl className="facts repository-details">
+            <div>
+              <dt>URI</dt>
+              <dd>
+                <code title={repository.data.repositoryArn}>{repository.data.repositoryUri}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>Registry</dt>
+              <dd>{repository.data.registryId}</dd>
+            </div>
+            <div>
+              <dt>Created</dt>
+              <dd>
+                {repository.data.createdAt ? (
+                  <time dateTime={repository.data.createdAt} title={repository.data.createdAt}>
+                    {formatDateTime(repository.data.createdAt)}
+                  </time>
+                ) : (
+                  '—'
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Tag mutability</dt>
+              <dd>{formatMutability(repository.data.imageTagMutability)}</dd>
+            </div>
+            <div>
+              <dt>Scan on push</dt>
+              <dd>{repository.data.scanOnPush ? 'On' : 'Off'}</dd>
+            </div>
+            <div>
+              <dt>Encryption</dt>
+              <dd>{formatEncryption(repository.data.encryptionType)}</dd>
+            </div>
+          </dl>
+        )}
+      </header>
+      {repository.isError ? (
+        <RepositoryError
           error={repository.error}
           retrying={repository.isFetching}
           onRetry={() => void repository.refetch()}
         />
       ) : (
-        <dl className="facts repository-details">
-          <dt>URI</dt>
-          <dd>
-            <code>{repository.data.repositoryUri}</code>
-          </dd>
-          <dt>ARN</dt>
-          <dd>
-            <code>{repository.data.repositoryArn}</code>
-          </dd>
-          <dt>Registry</dt>
-          <dd>{repository.data.registryId}</dd>
-          <dt>Created</dt>
-          <dd>
-            {repository.data.createdAt ? (
-              <time dateTime={repository.data.createdAt} title={repository.data.createdAt}>
-                {formatDateTime(repository.data.createdAt)}
-              </time>
-            ) : (
-              '—'
-            )}
-          </dd>
-          <dt>Tag mutability</dt>
-          <dd>{formatMutability(repository.data.imageTagMutability)}</dd>
-          <dt>Scan on push</dt>
-          <dd>{repository.data.scanOnPush ? 'On' : 'Off'}</dd>
-          <dt>Encryption</dt>
-          <dd>{formatEncryption(repository.data.encryptionType)}</dd>
-        </dl>
+        <ImagesList
+          repositoryName={repositoryName}
+          pageSettled={!repository.isPending}
+          pullThroughRule={rule}
+        />
       )}
     </main>
   )
+}
+
+// The images list would fail the same way, so only the repository's error is shown.
+function RepositoryError(props: { error: unknown; retrying: boolean; onRetry: () => void }) {
+  usePageReady(true)
+  return <ErrorPanel {...props} />
 }

@@ -1,0 +1,403 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Page } from '@playwright/test'
+import { launchBridge, type BridgeRun } from '../e2e/fixtures'
+import config from '../playwright.config'
+import { ms, ratio, stats, table, type Suite, type SuiteResult } from './suite'
+
+// Browsing at scale (issue 3): 10,000 repositories and the 50,000 images of demo/scale-50k, in
+// Debian's Chromium driving the real renderer through the web bridge, as the e2e tests do.
+
+const ROOT = resolve(import.meta.dirname, '..')
+const REPOSITORIES = 10_000
+const IMAGES = 50_000
+const SCALE_REPOSITORY = 'demo/scale-50k'
+const VIEWPORT = { width: 1280, height: 720 }
+const SCROLL_STEPS = 300
+const GOALS = { pageSize: 1000, domRows: 150, keystrokeMs: 50 }
+// 20 keystrokes each: ten characters typed, then erased one by one.
+const REPOSITORY_KEYS = [...'service-01', ...Array<string>(10).fill('Backspace')]
+const IMAGE_KEYS = [...'build-1234', ...Array<string>(10).fill('Backspace')]
+
+/** What one list measured. */
+interface ListMeasures {
+  label: string
+  count: number
+  calls: number
+  firstRowMs: number
+  allLoadedMs: number
+  navigationFirstRowMs: number | null
+  maxRows: number
+  lastRowReached: boolean
+  scrollFrameMs: { median: number; p95: number }
+  keystrokes: number[]
+}
+
+export const browse: Suite = {
+  id: 'browse',
+  title: 'Browsing: 10,000 repositories and 50,000 images',
+  async run(): Promise<SuiteResult> {
+    await ensureRendererBuilt()
+    const workDir = await mkdtemp(join(tmpdir(), 'elb-bench-'))
+    const bridge = await launchBridge(workDir, {
+      ECR_LAYER_BROWSER_DEMO_REPOSITORIES: String(REPOSITORIES),
+    })
+    const browser = await chromium.launch(config.use?.launchOptions)
+    try {
+      const page = await browser.newPage({ viewport: VIEWPORT })
+      // tsx compiles with esbuild's keepNames, which wraps named functions in __name(); the
+      // probes below are sent to the page as source text, so the page needs that helper too.
+      await page.addInitScript({ content: 'globalThis.__name = (target) => target' })
+      await page.addInitScript(installProbes)
+
+      // Warm-up: start the demo registry and let main seed it; not measured.
+      await page.goto(bridge.url)
+      await page.getByRole('button', { name: 'Open demo registry' }).click()
+      await waitForStatus(page, `${count(REPOSITORIES)} repositories`)
+
+      const repositories = await measureList(page, bridge, {
+        label: `${count(REPOSITORIES)} repositories`,
+        hash: '',
+        tableName: 'Repositories',
+        filterName: 'Filter repositories',
+        channel: 'ecr:list-repositories',
+        total: REPOSITORIES,
+        keys: REPOSITORY_KEYS,
+      })
+
+      // Warm the registry's generated repository once too, then measure a fresh page load.
+      await page.goto(`${bridge.url}#/repositories/${SCALE_REPOSITORY}`)
+      await waitForStatus(page, `${count(IMAGES)} images`)
+      const images = await measureList(page, bridge, {
+        label: `${count(IMAGES)} images (${SCALE_REPOSITORY})`,
+        hash: `/repositories/${SCALE_REPOSITORY}`,
+        tableName: 'Images',
+        filterName: 'Filter images',
+        channel: 'ecr:list-images',
+        total: IMAGES,
+        keys: IMAGE_KEYS,
+      })
+      images.navigationFirstRowMs = await measureNavigation(page, bridge)
+
+      return report([repositories, images], browser.version())
+    } finally {
+      await browser.close()
+      await bridge.stop()
+      await rm(workDir, { recursive: true, force: true })
+    }
+  },
+}
+
+interface ListPlan {
+  label: string
+  hash: string
+  tableName: string
+  filterName: string
+  channel: string
+  total: number
+  keys: string[]
+}
+
+async function measureList(page: Page, bridge: BridgeRun, plan: ListPlan): Promise<ListMeasures> {
+  // A fresh document: an empty query cache, as when the app starts on this page.
+  await page.goto('about:blank')
+  const callsBefore = countResponses(await bridge.trace(), plan.channel)
+  await page.goto(`${bridge.url}${plan.hash ? `#${plan.hash}` : ''}`)
+  const allLoadedMs = await waitForStatus(page, plan.label.replace(/ \(.*\)$/, ''))
+  const firstRowMs = await page.evaluate(() => window.__bench.firstRowPainted)
+  const calls = countResponses(await bridge.trace(), plan.channel) - callsBefore
+
+  const scroll = await page.evaluate(scrollTopToBottom, {
+    tableName: plan.tableName,
+    steps: SCROLL_STEPS,
+    total: plan.total,
+  })
+
+  await page.getByRole('searchbox', { name: plan.filterName }).focus()
+  const keystrokes: number[] = []
+  for (const key of plan.keys) {
+    await page.evaluate(armKeystroke)
+    await page.keyboard.press(key)
+    keystrokes.push(await page.evaluate(() => window.__bench.keystroke!))
+  }
+  return {
+    label: plan.label,
+    count: plan.total,
+    calls,
+    firstRowMs: firstRowMs ?? Number.NaN,
+    allLoadedMs,
+    navigationFirstRowMs: null,
+    maxRows: scroll.maxRows,
+    lastRowReached: scroll.lastRowReached,
+    scrollFrameMs: scroll.frameMs,
+    keystrokes,
+  }
+}
+
+/** From a click on a repository in the list to the first image row painted. */
+async function measureNavigation(page: Page, bridge: BridgeRun): Promise<number> {
+  await page.goto('about:blank')
+  await page.goto(bridge.url)
+  await waitForStatus(page, `${count(REPOSITORIES)} repositories`)
+  await page.getByRole('searchbox', { name: 'Filter repositories' }).fill(SCALE_REPOSITORY)
+  await page.evaluate(() => window.__bench.armNavigation('Images'))
+  await page
+    .getByRole('table', { name: 'Repositories' })
+    .getByRole('link', { name: SCALE_REPOSITORY, exact: true })
+    .click()
+  return page.evaluate(() => window.__bench.navigation!)
+}
+
+/** Waits until the list's count says `text`; returns when that was, from navigation start. */
+async function waitForStatus(page: Page, text: string): Promise<number> {
+  const handle = await page.waitForFunction(
+    (expected) => {
+      const found = [...document.querySelectorAll('[role="status"]')].some(
+        (status) => status.textContent === expected,
+      )
+      return found ? performance.now() : 0
+    },
+    text,
+    { timeout: 180_000, polling: 'raf' },
+  )
+  return handle.jsonValue()
+}
+
+const countResponses = (trace: string, channel: string): number =>
+  trace.split('\n').filter((line) => line.startsWith(`response ${channel} {"ok":true`)).length
+
+const count = (value: number): string => new Intl.NumberFormat('en-US').format(value)
+
+// ---- In-page probes (run in Chromium; they only read the DOM and the clock) ----
+
+declare global {
+  interface Window {
+    __bench: {
+      firstRowPainted: number | null
+      keystroke: Promise<number> | null
+      navigation: Promise<number> | null
+      armNavigation: (tableName: string) => void
+      /** Calls back once the frame showing the current DOM has been painted. */
+      afterPaint: (callback: () => void) => void
+    }
+  }
+}
+
+/** Installed before the app loads: stamps the first table row painted, and arms navigations. */
+function installProbes(): void {
+  // requestAnimationFrame runs before the frame is painted; a message posted from it is handled
+  // after that paint.
+  const painted = (callback: () => void) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel()
+      channel.port1.onmessage = () => callback()
+      channel.port2.postMessage(null)
+    })
+  const bench: Window['__bench'] = {
+    afterPaint: painted,
+    firstRowPainted: null,
+    keystroke: null,
+    navigation: null,
+    armNavigation(tableName) {
+      bench.navigation = new Promise((resolve) => {
+        let clicked = 0
+        addEventListener('click', () => (clicked = performance.now()), {
+          capture: true,
+          once: true,
+        })
+        const observer = new MutationObserver(() => {
+          const row = document.querySelector(
+            `[role="table"][aria-label="${tableName}"] [role="row"][data-index]`,
+          )
+          if (!row || !clicked) return
+          observer.disconnect()
+          painted(() => resolve(performance.now() - clicked))
+        })
+        observer.observe(document, { childList: true, subtree: true })
+      })
+    },
+  }
+  window.__bench = bench
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('[role="table"] [role="row"][data-index]')) return
+    observer.disconnect()
+    painted(() => (bench.firstRowPainted = performance.now()))
+  })
+  observer.observe(document, { childList: true, subtree: true })
+}
+
+/**
+ * Arms a measurement for the next keystroke into the focused filter: from its keydown to the
+ * frame painted after the list shows the new filter (the count's data-filter, which the same
+ * React commit as the rows updates, equals the field's value).
+ */
+function armKeystroke(): void {
+  const input = document.activeElement as HTMLInputElement
+  const status = document.querySelector('[role="status"][data-filter]')!
+  window.__bench.keystroke = new Promise((resolve) => {
+    let down = 0
+    input.addEventListener('keydown', () => (down = performance.now()), {
+      capture: true,
+      once: true,
+    })
+    const observer = new MutationObserver(() => {
+      if (!down || status.getAttribute('data-filter') !== input.value) return
+      observer.disconnect()
+      window.__bench.afterPaint(() => resolve(performance.now() - down))
+    })
+    observer.observe(status, { attributes: true, attributeFilter: ['data-filter'] })
+  })
+}
+
+/** Scrolls the table from top to bottom in even steps, counting the rows in the DOM after each. */
+async function scrollTopToBottom(plan: {
+  tableName: string
+  steps: number
+  total: number
+}): Promise<{
+  maxRows: number
+  lastRowReached: boolean
+  frameMs: { median: number; p95: number }
+}> {
+  const grid = document.querySelector(`[role="table"][aria-label="${plan.tableName}"]`)!
+  const scroller = grid.querySelector<HTMLElement>('.table-scroll')!
+  const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+  const range = scroller.scrollHeight - scroller.clientHeight
+  const times: number[] = []
+  let maxRows = 0
+  for (let step = 0; step <= plan.steps; step++) {
+    const started = performance.now()
+    scroller.scrollTop = Math.round((range * step) / plan.steps)
+    await frame()
+    await frame()
+    times.push(performance.now() - started)
+    maxRows = Math.max(maxRows, grid.querySelectorAll('[role="row"]').length)
+  }
+  const last = grid.querySelector(`[role="row"][aria-rowindex="${plan.total + 1}"]`)
+  times.sort((a, b) => a - b)
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!
+  return { maxRows, lastRowReached: last !== null, frameMs: { median: at(0.5), p95: at(0.95) } }
+}
+
+// ---- The report ----
+
+function report(lists: ListMeasures[], chromiumVersion: string): SuiteResult {
+  const missed: string[] = []
+  const rows: string[][] = []
+  for (const list of lists) {
+    const goalCalls = Math.ceil(list.count / GOALS.pageSize)
+    const keys = stats(list.keystrokes)
+    if (list.calls > goalCalls) missed.push(`${list.label}: ${list.calls} calls > ${goalCalls}`)
+    if (list.maxRows > GOALS.domRows) {
+      missed.push(`${list.label}: ${list.maxRows} DOM rows > ${GOALS.domRows}`)
+    }
+    if (!list.lastRowReached) missed.push(`${list.label}: the last row never rendered`)
+    if (keys.p95 > GOALS.keystrokeMs) {
+      missed.push(`${list.label}: keystroke p95 ${ms(keys.p95)} > ${GOALS.keystrokeMs} ms`)
+    }
+    const verdict = (ok: boolean) => (ok ? 'met' : '**missed**')
+    rows.push(
+      [
+        list.label,
+        'API calls (DescribeRepositories/DescribeImages pages)',
+        String(list.calls),
+        `≤ ${goalCalls} (ceil(N/1000))`,
+        ratio(list.calls, goalCalls),
+        verdict(list.calls <= goalCalls),
+      ],
+      [
+        list.label,
+        'First row painted, from navigation start (fresh page)',
+        ms(list.firstRowMs),
+        '—',
+        '—',
+        '',
+      ],
+      ...(list.navigationFirstRowMs === null
+        ? []
+        : [
+            [
+              list.label,
+              'First row painted, from the click on the repository',
+              ms(list.navigationFirstRowMs),
+              '—',
+              '—',
+              '',
+            ],
+          ]),
+      [list.label, 'All pages loaded and counted', ms(list.allLoadedMs), '—', '—', ''],
+      [
+        list.label,
+        `Max DOM rows while scrolling top → bottom (${SCROLL_STEPS} steps)`,
+        String(list.maxRows),
+        `≤ ${GOALS.domRows}`,
+        ratio(list.maxRows, GOALS.domRows),
+        verdict(list.maxRows <= GOALS.domRows && list.lastRowReached),
+      ],
+      [
+        list.label,
+        'Scroll step → painted, median / p95',
+        `${ms(list.scrollFrameMs.median)} / ${ms(list.scrollFrameMs.p95)}`,
+        '—',
+        '—',
+        '',
+      ],
+      [
+        list.label,
+        `Filter keystroke → repaint, median / p95 (${list.keystrokes.length} keys)`,
+        `${ms(keys.median)} / ${ms(keys.p95)}`,
+        `≤ ${GOALS.keystrokeMs} ms`,
+        `${ratio(keys.median, GOALS.keystrokeMs)} / ${ratio(keys.p95, GOALS.keystrokeMs)}`,
+        verdict(keys.p95 <= GOALS.keystrokeMs),
+      ],
+    )
+  }
+  const header = ['List', 'Measure', 'Result', 'Goal', 'Ratio', 'Goal met']
+  const markdown = `Chromium ${chromiumVersion} (${config.use?.launchOptions?.executablePath ?? 'bundled'}), viewport ${VIEWPORT.width}×${VIEWPORT.height}, the production renderer bundle served by the web bridge (\`npm run web\`) with the built-in demo registry (\`ECR_LAYER_BROWSER_DEMO_REPOSITORIES=${REPOSITORIES}\`).
+
+${table(header, rows)}
+
+How each number is taken:
+
+- **API calls**: the bridge's trace of IPC responses while a fresh page loads the list; each \`listRepositories\`/\`listImages\` answer is one DescribeRepositories/DescribeImages call with \`maxResults\` 1000 (main does not page on its own).
+- **First row**: a MutationObserver installed before the app loads notes the first table row, then waits for the next frame to be painted (\`requestAnimationFrame\`, then a message); times are \`performance.now()\` from navigation start, so they include loading the bundle and the connection. The registry was warmed once before (the demo registry generates its data on first use; a real registry has it already).
+- **All pages loaded**: when the count in the toolbar first shows the full total.
+- **DOM rows**: every \`role="row"\` in the table (header included) after each of ${SCROLL_STEPS} even scroll steps from top to bottom, two frames apart; the last row must have been rendered.
+- **Keystroke → repaint**: in the page, from the \`keydown\` of a real key press (Playwright \`keyboard.press\`, so the browser's own input path) to the frame painted after the list's commit for the new filter text (the count's \`data-filter\` equals the field). Ten characters typed, then erased with Backspace: \`${REPOSITORY_KEYS.slice(0, 10).join('')}\` on the repositories, \`${IMAGE_KEYS.slice(0, 10).join('')}\` on the images.`
+  const consoleLines = rows.map(
+    ([list, measure, result, goal, ratioText, met]) =>
+      `${list!.padEnd(32)} ${measure!.padEnd(68)} ${result!.padStart(20)}  goal ${goal!.padEnd(24)} ${ratioText!.padEnd(13)} ${met ?? ''}`,
+  )
+  return { markdown, console: consoleLines.join('\n'), missed }
+}
+
+/** Builds the renderer when out/ is missing or older than its sources. */
+async function ensureRendererBuilt(): Promise<void> {
+  const built = await stat(join(ROOT, 'out', 'renderer', 'index.html')).catch(() => null)
+  const newest = Math.max(
+    await newestIn(join(ROOT, 'renderer')),
+    await newestIn(join(ROOT, 'shared')),
+  )
+  if (built && built.mtimeMs >= newest) return
+  console.log('Building the renderer (electron-vite build)…')
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  )
+}
+
+async function newestIn(dir: string): Promise<number> {
+  let newest = 0
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const info = await stat(join(entry.parentPath, entry.name))
+    newest = Math.max(newest, info.mtimeMs)
+  }
+  return newest
+}

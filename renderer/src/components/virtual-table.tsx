@@ -1,0 +1,210 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { KeyboardEvent, ReactNode } from 'react'
+import { useLocation, useNavigate } from 'react-router'
+import { recall, remember } from './remembered'
+
+/** Fixed row height in px; styles.css uses the same value (--row-height). */
+export const ROW_HEIGHT = 34
+// A tall window shows ~30 rows; 10 either side keeps the DOM near 50 rows at most.
+const OVERSCAN = 10
+const estimateSize = () => ROW_HEIGHT
+
+/** One column of a VirtualTable. */
+export interface Column<T> {
+  header: string
+  /** aria-sort on the header, for the column the rows are sorted by. */
+  sort?: 'ascending' | 'descending'
+  className?: string
+  /** A tooltip for the cell (exact values behind a short display). */
+  title?: (row: T) => string | undefined
+  cell: (row: T) => ReactNode
+}
+
+interface VirtualTableProps<T> {
+  /** The table's accessible name. */
+  label: string
+  /** Sets the column widths (styles.css has one grid template per table). */
+  className: string
+  rows: readonly T[]
+  columns: readonly Column<T>[]
+  rowKey: (row: T) => string
+  /** Where Enter or a click on the row goes. */
+  rowPath: (row: T) => string
+}
+
+/** Where the user was in the table, kept per history entry so Back returns there. */
+interface TablePlace {
+  offset: number
+  active: number
+  focused: boolean
+}
+
+/**
+ * Rows as a virtualized ARIA table: only the rows in view are in the DOM. Rows are one tab stop
+ * (roving tabindex); arrows, Home, End and Page keys move, Enter opens.
+ */
+export function VirtualTable<T>({
+  label,
+  className,
+  rows,
+  columns,
+  rowKey,
+  rowPath,
+}: VirtualTableProps<T>) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const navigate = useNavigate()
+  const location = useLocation()
+  const entryKey = `${location.key}${location.pathname}`
+  const [place] = useState(() => recall<TablePlace>(entryKey, label))
+  const [activeIndex, setActiveIndex] = useState(place?.active ?? 0)
+  const pendingFocus = useRef<number | null>(place?.focused ? place.active : null)
+  const focused = useRef(false)
+  const count = rows.length
+
+  // The virtualizer recomputes every row's position (O(rows)) whenever getItemKey changes, so it
+  // must change only with the rows, not on every render (a scroll re-renders too).
+  const rowKeyRef = useRef(rowKey)
+  useLayoutEffect(() => {
+    rowKeyRef.current = rowKey
+  })
+  const getItemKey = useCallback(
+    (index: number) => {
+      const row = rows[index]
+      return row === undefined ? index : rowKeyRef.current(row)
+    },
+    [rows],
+  )
+
+  // The virtualizer is mutable by design; this component is not memoized, so it re-renders on
+  // every scroll as TanStack Virtual expects.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize,
+    overscan: OVERSCAN,
+    initialOffset: place?.offset ?? 0,
+    getItemKey,
+  })
+  const items = virtualizer.getVirtualItems()
+
+  // Remember the place when the page goes away (opening a row, Back, a link elsewhere).
+  const latest = useRef<TablePlace>({ offset: 0, active: 0, focused: false })
+  useLayoutEffect(() => {
+    latest.current = { offset: virtualizer.scrollOffset ?? 0, active: activeIndex, focused: false }
+  })
+  useEffect(
+    () => () => remember(entryKey, label, { ...latest.current, focused: focused.current }),
+    [entryKey, label],
+  )
+
+  // The row to focus may render only after the virtualizer has scrolled to it.
+  useLayoutEffect(() => {
+    const index = pendingFocus.current
+    if (index === null) return
+    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)
+    if (row) {
+      pendingFocus.current = null
+      row.focus({ preventScroll: true })
+    }
+  })
+
+  const active = Math.min(activeIndex, Math.max(count - 1, 0))
+  const tabbable = items.some((item) => item.index === active) ? active : items[0]?.index
+
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(count - 1, index))
+    setActiveIndex(next)
+    pendingFocus.current = next
+    virtualizer.scrollToIndex(next, { align: 'auto' })
+  }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
+    const row = rows[index]
+    const pageSize = Math.max(
+      1,
+      Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1,
+    )
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(index + 1)
+        break
+      case 'ArrowUp':
+        moveTo(index - 1)
+        break
+      case 'PageDown':
+        moveTo(index + pageSize)
+        break
+      case 'PageUp':
+        moveTo(index - pageSize)
+        break
+      case 'Home':
+        moveTo(0)
+        break
+      case 'End':
+        moveTo(count - 1)
+        break
+      case 'Enter':
+        if (row !== undefined) void navigate(rowPath(row))
+        break
+      default:
+        return
+    }
+    event.preventDefault()
+  }
+
+  return (
+    <div className={`table ${className}`} role="table" aria-label={label} aria-rowcount={count + 1}>
+      <div role="rowgroup" className="table-head">
+        <div role="row" aria-rowindex={1} className="table-row">
+          {columns.map((column) => (
+            <div role="columnheader" key={column.header} aria-sort={column.sort}>
+              {column.header}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="table-scroll" ref={scrollRef}>
+        <div role="rowgroup" className="table-body" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index]
+            if (row === undefined) return null
+            return (
+              <div
+                role="row"
+                key={item.key}
+                data-index={item.index}
+                aria-rowindex={item.index + 2}
+                tabIndex={item.index === tabbable ? 0 : -1}
+                className="table-row"
+                style={{ transform: `translateY(${item.start}px)` }}
+                onFocus={() => {
+                  focused.current = true
+                  setActiveIndex(item.index)
+                }}
+                onBlur={() => (focused.current = false)}
+                onKeyDown={(event) => onKeyDown(event, item.index)}
+                onClick={(event) => {
+                  // A link inside the row navigates by itself.
+                  if (!event.defaultPrevented) void navigate(rowPath(row))
+                }}
+              >
+                {columns.map((column) => (
+                  <div
+                    role="cell"
+                    key={column.header}
+                    className={column.className}
+                    title={column.title?.(row)}
+                  >
+                    {column.cell(row)}
+                  </div>
+                ))}
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}

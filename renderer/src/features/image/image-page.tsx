@@ -1,0 +1,236 @@
+import { useQuery } from '@tanstack/react-query'
+import { useId } from 'react'
+import type { ReactNode } from 'react'
+import { Link, useSearchParams } from 'react-router'
+import {
+  configQuery,
+  imageQuery,
+  layerAvailabilityQuery,
+  manifestQuery,
+  pullThroughRulesQuery,
+  repositoryQuery,
+} from '../../api/queries'
+import { ErrorPanel } from '../../components/error-panel'
+import { formatBytes, formatRelative } from '../../components/format'
+import { JsonViewer } from '../../components/json-viewer'
+import { usePageReady } from '../../components/page-ready'
+import { useNow } from '../../components/use-now'
+import { repositoryPath } from '../../routes'
+import { useConnection } from '../connection/use-connection'
+import { manifestTypeLabel, shortDigest } from '../images/labels'
+import { LayersTable } from '../layers/layers-table'
+import { findPullThroughRule } from '../repositories/pull-through'
+import { HistoryList } from './history-list'
+import {
+  choosePlatform,
+  isImageConfig,
+  platformLabel,
+  type ImageManifestOnly,
+} from './image-detail'
+import { ImageSummary } from './image-summary'
+import { PlatformPicker } from './platform-picker'
+
+interface ImagePageProps {
+  repositoryName: string
+  imageDigest: string
+}
+
+/**
+ * One image: BatchGetImage by digest; for an index, the platform in ?platform= (or the first
+ * runnable one); then the config blob and layer availability of the image on screen.
+ */
+export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
+  const connection = useConnection()
+  const [searchParams, setSearchParams] = useSearchParams()
+  const now = useNow()
+  const repository = useQuery(repositoryQuery(connection, repositoryName))
+  const rules = useQuery(pullThroughRulesQuery(connection))
+  const summary = useQuery(imageQuery(connection, repositoryName, imageDigest))
+  const manifest = useQuery(manifestQuery(connection, repositoryName, imageDigest))
+
+  const index = manifest.data?.kind === 'index' ? manifest.data : null
+  const platform = index ? choosePlatform(index.platforms, searchParams.get('platform')) : null
+  const child = useQuery({
+    ...manifestQuery(connection, repositoryName, platform?.digest ?? ''),
+    enabled: platform !== null,
+  })
+  const image: ImageManifestOnly | null =
+    manifest.data?.kind === 'image'
+      ? manifest.data
+      : platform && child.data?.kind === 'image'
+        ? child.data
+        : null
+
+  const readsConfig = image !== null && isImageConfig(image.config.mediaType)
+  const config = useQuery({
+    ...configQuery(connection, repositoryName, image?.config.digest ?? ''),
+    enabled: readsConfig,
+  })
+  // Foreign layers are not in ECR: asking about them would only report them missing.
+  const inRegistry = image?.layers.filter((layer) => !layer.foreign) ?? []
+  const availability = useQuery({
+    ...layerAvailabilityQuery(
+      connection,
+      repositoryName,
+      image?.digest ?? '',
+      inRegistry.slice(0, 1000).map((layer) => layer.digest),
+    ),
+    enabled: inRegistry.length > 0,
+  })
+
+  usePageReady(
+    !manifest.isPending &&
+      !summary.isPending &&
+      !repository.isPending &&
+      !child.isLoading &&
+      !config.isLoading,
+  )
+
+  const rule = findPullThroughRule(rules.data, repositoryName)
+  const title = summary.data?.tags[0]
+    ? `${repositoryName}:${summary.data.tags[0]}`
+    : `${repositoryName}@${shortDigest(imageDigest)}`
+
+  return (
+    <main className="image-page">
+      <header className="page-header">
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          <Link to="/">All repositories</Link>
+          <span aria-hidden="true"> / </span>
+          <Link to={repositoryPath(repositoryName)}>{repositoryName}</Link>
+        </nav>
+        <h1 className="repository-name">{title}</h1>
+        {summary.data && (
+          <p className="subtitle">
+            {[
+              manifestTypeLabel(summary.data.manifestMediaType),
+              summary.data.sizeInBytes === null ? null : formatBytes(summary.data.sizeInBytes),
+              summary.data.pushedAt ? `pushed ${formatRelative(summary.data.pushedAt, now)}` : null,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </p>
+        )}
+        {rule && (
+          <p className="pull-through">
+            Pull-through cache of <code>{rule.upstreamRegistryUrl}</code>
+          </p>
+        )}
+      </header>
+
+      {manifest.isPending ? (
+        <p className="hint">Loading the manifest…</p>
+      ) : manifest.isError ? (
+        <ErrorPanel
+          error={manifest.error}
+          retrying={manifest.isFetching}
+          onRetry={() => {
+            void manifest.refetch()
+            if (summary.isError) void summary.refetch()
+          }}
+        />
+      ) : (
+        <>
+          {index && (
+            <PlatformPicker
+              platforms={index.platforms}
+              selected={platform}
+              onSelect={(picked) => setSearchParams({ platform: picked.digest }, { replace: true })}
+            />
+          )}
+
+          {index && platform === null && (
+            <p className="empty-state">This index has no runnable platform to show.</p>
+          )}
+          {platform && child.isPending && (
+            <p className="hint">{`Loading the ${platformLabel(platform)} manifest…`}</p>
+          )}
+          {platform && child.isError && (
+            <ErrorPanel
+              error={child.error}
+              retrying={child.isFetching}
+              onRetry={() => void child.refetch()}
+            />
+          )}
+          {platform && child.data?.kind === 'index' && (
+            <p className="empty-state">
+              This platform entry is itself an index; open it by its digest to browse it.
+            </p>
+          )}
+
+          {config.isError && (
+            <ErrorPanel
+              error={config.error}
+              retrying={config.isFetching}
+              onRetry={() => void config.refetch()}
+            />
+          )}
+
+          {image && (
+            <Section title={platform ? `Layers (${platformLabel(platform)})` : 'Layers'}>
+              {image.artifactType && (
+                <p className="hint">{`Artifact type: ${image.artifactType}`}</p>
+              )}
+              <LayersTable
+                layers={image.layers}
+                history={config.data?.history ?? null}
+                historyLoading={config.isLoading}
+                availability={availability.data}
+                availabilityLoading={availability.isLoading}
+              />
+              {availability.isError && (
+                <ErrorPanel
+                  error={availability.error}
+                  retrying={availability.isFetching}
+                  onRetry={() => void availability.refetch()}
+                />
+              )}
+            </Section>
+          )}
+
+          <Section title="Summary">
+            {summary.isError && (
+              <ErrorPanel
+                error={summary.error}
+                retrying={summary.isFetching}
+                onRetry={() => void summary.refetch()}
+              />
+            )}
+            <ImageSummary
+              digest={imageDigest}
+              manifest={manifest.data}
+              summary={summary.data}
+              repositoryUri={repository.data?.repositoryUri ?? null}
+              platform={platform}
+              image={image}
+              config={config.data}
+              now={now}
+            />
+          </Section>
+
+          {config.data && (
+            <Section title="History">
+              <HistoryList history={config.data.history} now={now} />
+            </Section>
+          )}
+
+          <Section title="Raw JSON">
+            <JsonViewer title={index ? 'Index JSON' : 'Manifest JSON'} raw={manifest.data.raw} />
+            {index && image && <JsonViewer title="Manifest JSON" raw={image.raw} />}
+            {config.data && <JsonViewer title="Config JSON" raw={config.data.raw} />}
+          </Section>
+        </>
+      )}
+    </main>
+  )
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId()
+  return (
+    <section className="image-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  )
+}

@@ -1,0 +1,321 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fail, giveTableAViewport } from '../../test/fake-ecr'
+import { digest, makeImages, pagedImages } from '../../test/fake-images'
+import { renderApp, waitForReady } from '../../test/render-app'
+
+let restoreLayout: () => void
+beforeEach(() => (restoreLayout = giveTableAViewport()))
+afterEach(() => {
+  cleanup()
+  restoreLayout()
+  delete window.ecr
+})
+
+const rows = () => within(screen.getByRole('table', { name: 'Images' })).getAllByRole('row')
+
+describe('images list', () => {
+  it('fetches every page of DescribeImages, counts, and keeps the DOM small', async () => {
+    const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(makeImages(2500)) })
+    await waitFor(() => expect(screen.getByText('2,500 images')).toBeTruthy())
+    await waitForReady()
+    expect(ecr.requests('listImages')).toEqual([
+      { repositoryName: 'team/app', tagStatus: 'ANY', maxResults: 1000 },
+      { repositoryName: 'team/app', tagStatus: 'ANY', maxResults: 1000, nextToken: '1000' },
+      { repositoryName: 'team/app', tagStatus: 'ANY', maxResults: 1000, nextToken: '2000' },
+    ])
+    expect(ecr.requests('describeRepository')).toEqual([{ repositoryName: 'team/app' }])
+
+    const table = screen.getByRole('table', { name: 'Images' })
+    expect(table.getAttribute('aria-rowcount')).toBe('2501')
+    expect(rows().length).toBeGreaterThan(10)
+    expect(rows().length).toBeLessThanOrEqual(60)
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent),
+    ).toEqual(['Tags', 'Digest', 'Pushed', 'Size', 'Type', 'Last pull', 'Scan'])
+
+    // Newest push first: image 2499 (tagged v2499).
+    const first = rows()[1]!
+    const cells = within(first).getAllByRole('cell')
+    expect(within(first).getByRole('link', { name: 'v2499' })).toBeTruthy()
+    expect(cells[1]?.textContent).toBe(digest(2499).slice(0, 19))
+    expect(cells[1]?.getAttribute('title')).toBe(digest(2499))
+    const pushed = cells[2]!.querySelector('time')!
+    expect(pushed.textContent).toMatch(/ago$/)
+    expect(pushed.getAttribute('title')).toContain('2025-04-15T03:00:00.000Z')
+    expect(cells[3]?.getAttribute('title')).toMatch(/^[\d,]+ bytes$/)
+    expect(cells[3]?.textContent).toMatch(/^\d+(\.\d+)? (B|KiB|MiB)$/)
+    expect(cells[4]?.textContent).toBe('OCI manifest')
+  })
+
+  it('filters by tag and by digest prefix, with or without sha256:', async () => {
+    renderApp('/repositories/team/app', { listImages: pagedImages(makeImages(300)) })
+    await waitFor(() => expect(screen.getByText('300 images')).toBeTruthy())
+    const filter = screen.getByRole('searchbox', { name: 'Filter images' })
+
+    fireEvent.change(filter, { target: { value: 'v12' } })
+    // v12, v120…v129 (v122, v125, v128 are untagged slots: 122 % 3 === 2 …)
+    await waitFor(() => expect(screen.getByText('8 of 300 images')).toBeTruthy())
+
+    fireEvent.change(filter, { target: { value: 'LATEST' } })
+    await waitFor(() => expect(screen.getByText('1 of 300 images')).toBeTruthy())
+
+    fireEvent.change(filter, { target: { value: digest(0x11).slice(0, 15) } })
+    await waitFor(() => expect(screen.getByText('1 of 300 images')).toBeTruthy())
+    expect(rows()[1]?.textContent).toContain('sha256:00000011')
+
+    // Hex alone is a digest prefix too: 0x120…0x12b (image 300 would be 0x12c).
+    fireEvent.change(filter, { target: { value: '0000012' } })
+    await waitFor(() => expect(screen.getByText('12 of 300 images')).toBeTruthy())
+
+    fireEvent.change(filter, { target: { value: 'nothing-here' } })
+    expect(await screen.findByText('No images match "nothing-here"')).toBeTruthy()
+  })
+
+  it('sorts by size and tag, and remembers the choice', async () => {
+    const images = makeImages(30)
+    const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(images) })
+    await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
+    const sort = screen.getByRole('combobox', { name: 'Sort by' })
+
+    fireEvent.change(sort, { target: { value: 'size' } })
+    await waitFor(() => expect(ecr.requests('updateSettings')).toEqual([{ imageSort: 'size' }]))
+    const largest = [...images].sort((a, b) => b.sizeInBytes! - a.sizeInBytes!)[0]!
+    await waitFor(() => expect(rows()[1]?.textContent).toContain(largest.digest.slice(7, 19)))
+    expect(screen.getByRole('columnheader', { name: 'Size' }).getAttribute('aria-sort')).toBe(
+      'descending',
+    )
+
+    fireEvent.change(sort, { target: { value: 'tag' } })
+    // Version order: latest, v0 (one image), v1, v3, v4, … untagged last.
+    await waitFor(() => expect(within(rows()[1]!).getByRole('link').textContent).toBe('v0, latest'))
+    expect(within(rows()[2]!).getByRole('link').textContent).toBe('v1')
+    expect(within(rows()[3]!).getByRole('link').textContent).toBe('v3')
+    // Sorting happens here: DescribeImages is not called again.
+    expect(ecr.requests('listImages')).toHaveLength(1)
+  })
+
+  it('the tag-status switch changes the DescribeImages filter and is remembered', async () => {
+    const ecr = renderApp(
+      '/repositories/team/app',
+      { listImages: pagedImages(makeImages(30)) },
+      { tagStatus: 'TAGGED' },
+    )
+    await waitFor(() => expect(screen.getByText('20 tagged images')).toBeTruthy())
+    // The remembered status decides the very first call.
+    expect(ecr.requests('listImages')).toEqual([
+      { repositoryName: 'team/app', tagStatus: 'TAGGED', maxResults: 1000 },
+    ])
+    const group = screen.getByRole('group', { name: 'Tag status' })
+    expect(within(group).getByRole<HTMLInputElement>('radio', { name: 'Tagged' }).checked).toBe(
+      true,
+    )
+
+    fireEvent.click(within(group).getByRole('radio', { name: 'Untagged' }))
+    await waitFor(() => expect(screen.getByText('10 untagged images')).toBeTruthy())
+    expect(ecr.requests('updateSettings')).toEqual([{ tagStatus: 'UNTAGGED' }])
+    expect(ecr.requests('listImages').at(-1)).toEqual({
+      repositoryName: 'team/app',
+      tagStatus: 'UNTAGGED',
+      maxResults: 1000,
+    })
+    expect(within(rows()[1]!).getByRole('link').textContent).toBe('untagged')
+
+    fireEvent.click(within(group).getByRole('radio', { name: 'All' }))
+    await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
+  })
+
+  it('says when a repository has no images', async () => {
+    renderApp('/repositories/team/app', { listImages: () => ({ items: [], nextToken: null }) })
+    expect(await screen.findByText('No images in this repository')).toBeTruthy()
+    expect(screen.getByText('0 images')).toBeTruthy()
+    await waitForReady()
+  })
+
+  it('shows a DescribeImages failure through the catalog, and Retry asks again', async () => {
+    let denied = true
+    const ecr = renderApp('/repositories/team/app', {
+      listImages: (request) =>
+        denied
+          ? fail({
+              code: 'AccessDenied',
+              message: 'not authorized to perform: ecr:DescribeImages',
+              action: 'ecr:DescribeImages',
+            })
+          : pagedImages(makeImages(2))(request),
+    })
+    const alert = await screen.findByRole('alert')
+    await waitForReady()
+    expect(
+      within(alert).getByText('Your identity is not allowed to call ecr:DescribeImages.'),
+    ).toBeTruthy()
+    denied = false
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }))
+    await waitFor(() => expect(screen.getByText('2 images')).toBeTruthy())
+    expect(ecr.requests('listImages')).toHaveLength(2)
+  })
+
+  it('shows only the repository error when the repository does not exist', async () => {
+    renderApp('/repositories/nope/missing', {
+      describeRepository: () =>
+        fail({
+          code: 'RepositoryNotFound',
+          message: "The repository 'nope/missing' does not exist",
+        }),
+      listImages: () =>
+        fail({
+          code: 'RepositoryNotFound',
+          message: "The repository 'nope/missing' does not exist",
+        }),
+    })
+    await waitForReady()
+    expect(screen.getAllByRole('alert')).toHaveLength(1)
+    expect(screen.getByRole('heading', { name: 'Repository not found' })).toBeTruthy()
+    expect(screen.queryByRole('searchbox', { name: 'Filter images' })).toBeNull()
+  })
+
+  it('marks a pull-through repository with its upstream registry, here and in the list', async () => {
+    const rules = () => [
+      {
+        prefix: 'ecr-public',
+        upstreamRegistryUrl: 'public.ecr.aws',
+        upstreamRegistry: 'ecr-public',
+        createdAt: null,
+      },
+    ]
+    renderApp('/repositories/ecr-public/docker/library/alpine', {
+      listPullThroughRules: rules,
+      listImages: pagedImages(makeImages(1)),
+    })
+    expect(await screen.findByText(/Pull-through cache of/)).toBeTruthy()
+    expect(screen.getByText('public.ecr.aws')).toBeTruthy()
+    cleanup()
+
+    renderApp('/', {
+      listPullThroughRules: rules,
+      listRepositories: () => ({
+        items: ['demo/api', 'ecr-public/docker/library/alpine'].map((repositoryName) => ({
+          repositoryName,
+          repositoryArn: `arn:aws:ecr:eu-west-1:123456789012:repository/${repositoryName}`,
+          repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${repositoryName}`,
+          registryId: '123456789012',
+          createdAt: null,
+          imageTagMutability: 'MUTABLE',
+          scanOnPush: false,
+          encryptionType: 'AES256',
+        })),
+        nextToken: null,
+      }),
+    })
+    const alpine = await screen.findByRole('row', { name: /alpine/ })
+    const badge = await within(alpine).findByText('pull-through: public.ecr.aws')
+    expect(badge.getAttribute('title')).toBe(
+      'Pull-through cache of public.ecr.aws (rule prefix "ecr-public")',
+    )
+    expect(
+      within(screen.getByRole('row', { name: /demo\/api/ })).queryByText(/pull-through/),
+    ).toBeNull()
+  })
+
+  it('asks a pull-through cache for a tag it does not list, and opens it once fetched', async () => {
+    let upstreamDown = true
+    const fetched = makeImages(2)[1]!
+    const ecr = renderApp('/repositories/ecr-public/docker/library/alpine', {
+      listPullThroughRules: () => [
+        {
+          prefix: 'ecr-public',
+          upstreamRegistryUrl: 'public.ecr.aws',
+          upstreamRegistry: 'ecr-public',
+          createdAt: null,
+        },
+      ],
+      listImages: pagedImages(makeImages(1)),
+      describeImage: () => fetched,
+      getManifest: ({ imageDigest }) =>
+        upstreamDown
+          ? fail({
+              code: 'UpstreamUnavailable',
+              message: 'The upstream registry is unavailable',
+              resource: 'public.ecr.aws',
+            })
+          : {
+              kind: 'index',
+              digest: imageDigest ?? fetched.digest,
+              mediaType: 'application/vnd.oci.image.index.v1+json',
+              raw: '{}',
+              platforms: [],
+            },
+    })
+    await waitFor(() => expect(screen.getByText('1 image')).toBeTruthy())
+    const filter = screen.getByRole('searchbox', { name: 'Filter images' })
+    // A listed tag needs no asking.
+    fireEvent.change(filter, { target: { value: 'v0' } })
+    await waitFor(() => expect(screen.getByText('1 of 1 image')).toBeTruthy())
+    expect(screen.queryByRole('button', { name: /^Open tag/ })).toBeNull()
+
+    fireEvent.change(filter, { target: { value: '3.21' } })
+    const open = await screen.findByRole('button', { name: 'Open tag 3.21' })
+    expect(screen.getByText(/fetch it from public\.ecr\.aws/)).toBeTruthy()
+    fireEvent.click(open)
+    const alert = await screen.findByRole('alert')
+    expect(
+      within(alert).getByRole('heading', { name: 'The upstream registry is unavailable' }),
+    ).toBeTruthy()
+    expect(alert.textContent).toContain('the upstream registry public.ecr.aws did not answer')
+    expect(ecr.requests('getManifest')).toEqual([
+      { repositoryName: 'ecr-public/docker/library/alpine', imageTag: '3.21' },
+    ])
+
+    upstreamDown = false
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }))
+    await waitFor(() =>
+      expect(window.location.hash).toBe(
+        `#/repositories/ecr-public/docker/library/alpine/images/${fetched.digest}`,
+      ),
+    )
+    // The manifest fetched by tag is reused, not asked for again by digest.
+    await waitForReady()
+    expect(ecr.requests('getManifest')).toHaveLength(2)
+  })
+
+  it('opens an image with Enter, goes back with Alt+Left, and keeps the filter', async () => {
+    const images = makeImages(5)
+    renderApp('/repositories/team/app', {
+      listImages: pagedImages(images),
+      describeImage: ({ imageDigest }) => images.find((i) => i.digest === imageDigest)!,
+      getManifest: () =>
+        fail({ code: 'ImageNotFound', message: 'gone', awsName: 'ImageNotFoundException' }),
+    })
+    await waitFor(() => expect(screen.getByText('5 images')).toBeTruthy())
+
+    fireEvent.keyDown(window, { key: 'f', ctrlKey: true })
+    const filter = screen.getByRole('searchbox', { name: 'Filter images' })
+    expect(document.activeElement).toBe(filter)
+    fireEvent.change(filter, { target: { value: 'v' } })
+    await waitFor(() => expect(screen.getByText('4 of 5 images')).toBeTruthy())
+
+    const row = screen.getByRole('row', { name: /v4/ })
+    row.focus()
+    fireEvent.keyDown(row, { key: 'ArrowDown' })
+    const next = screen.getByRole('row', { name: /v3/ })
+    await waitFor(() => expect(document.activeElement).toBe(next))
+    fireEvent.keyDown(next, { key: 'Enter' })
+    expect(await screen.findByRole('heading', { level: 1, name: 'team/app:v3' })).toBeTruthy()
+    expect(window.location.hash).toBe(`#/repositories/team/app/images/${images[3]!.digest}`)
+    expect(await screen.findByRole('heading', { name: 'Image not found' })).toBeTruthy()
+
+    fireEvent.keyDown(window, { key: 'ArrowLeft', altKey: true })
+    await waitFor(() => expect(window.location.hash).toBe('#/repositories/team/app'))
+    // Back where the user was: the same filter, and the same row focused.
+    expect(
+      await screen.findByRole<HTMLInputElement>('searchbox', { name: 'Filter images' }),
+    ).toHaveProperty('value', 'v')
+    await waitFor(() => expect(screen.getByText('4 of 5 images')).toBeTruthy())
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('row', { name: /v3/ })),
+    )
+  })
+})

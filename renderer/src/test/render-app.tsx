@@ -1,0 +1,62 @@
+import { render } from '@testing-library/react'
+import { waitFor } from '@testing-library/react'
+import { expect } from 'vitest'
+import type { Settings } from '../../../shared/models/settings'
+import { App } from '../app'
+import { forgetAll } from '../components/remembered'
+import {
+  awsConnection,
+  defaultSettings,
+  fakeEcr,
+  makeRepositories,
+  pagedRepositories,
+} from './fake-ecr'
+import type { FakeHandlers } from './fake-ecr'
+
+/** Renders the whole app at `hash` against a fake window.ecr with sensible defaults. */
+export function renderApp(
+  hash: string,
+  handlers: FakeHandlers = {},
+  settings: Partial<Settings> = {},
+) {
+  forgetAll()
+  window.history.replaceState(null, '', `/#${hash}`)
+  let current: Settings = defaultSettings(settings)
+  const ecr = fakeEcr({
+    getConnection: () => awsConnection,
+    listProfiles: () => ({
+      profiles: [],
+      configFile: '/home/me/.aws/config',
+      credentialsFile: '/home/me/.aws/credentials',
+      environmentCredentials: false,
+      environmentRegion: null,
+    }),
+    getSettings: () => current,
+    updateSettings: (patch) => (current = { ...current, ...patch }),
+    getIdentity: () => ({
+      account: '123456789012',
+      region: 'eu-west-1',
+      profile: null,
+      kind: 'aws',
+    }),
+    getCallerIdentity: () => ({ arn: null }),
+    listRepositories: pagedRepositories(makeRepositories(3)),
+    describeRepository: ({ repositoryName }) => ({
+      ...makeRepositories(1)[0]!,
+      repositoryName,
+      repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${repositoryName}`,
+    }),
+    listPullThroughRules: () => [],
+    ...handlers,
+  })
+  window.ecr = ecr.api
+  render(<App />)
+  return ecr
+}
+
+/** The shell's data-app-state. */
+export const appState = () =>
+  document.querySelector('[data-app-state]')?.getAttribute('data-app-state')
+
+/** Waits until the page on screen has settled its first data. */
+export const waitForReady = () => waitFor(() => expect(appState()).toBe('ready'))
