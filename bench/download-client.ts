@@ -5,6 +5,7 @@ import { ECRClient } from '@aws-sdk/client-ecr'
 import { BlobDownloader } from '../electron/main/services/blob-downloader'
 import { DownloadService } from '../electron/main/services/download-service'
 import { EcrService } from '../electron/main/services/ecr-service'
+import { Operations } from '../electron/main/services/operations'
 import { createDownloadDispatcher } from '../electron/main/services/http'
 import { fakePlatform } from '../electron/main/testing/app-harness'
 
@@ -26,6 +27,7 @@ const service = new DownloadService({
   concurrency: () => Promise.resolve(1),
   platform: fakePlatform(dir),
   emit: () => undefined,
+  operations: new Operations(),
 })
 const started = performance.now()
 const result = await service.download({

@@ -9,6 +9,7 @@ import { BlobDownloader, fileSize } from './services/blob-downloader'
 import { DownloadService } from './services/download-service'
 import { LayerContentsService } from './layers/layer-contents-service'
 import { EcrService } from './services/ecr-service'
+import { Operations } from './services/operations'
 import { createDownloadDispatcher, proxyAwareFetch } from './services/http'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
@@ -72,6 +73,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     const chosen = (await settings.get()).downloadDir
     return { path: override || chosen || platform.downloadsFolder(), overridden: Boolean(override) }
   }
+  const operations = new Operations()
   const downloads = new DownloadService({
     downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher(env) }),
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
@@ -79,6 +81,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     concurrency: async () => (await settings.get()).downloadConcurrency,
     platform,
     emit,
+    operations,
   })
 
   const contents = new LayerContentsService({
@@ -89,6 +92,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     downloadFolder: async () => (await downloadFolder()).path,
     platform,
     emit,
+    operations,
   })
 
   const handlers: Handlers = {
@@ -115,12 +119,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:check-layers': (request) => ecr.checkLayers(request),
     'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
     'layers:download': (request) => downloads.download(request),
-    'layers:cancel': ({ operationId }) =>
-      Promise.resolve(
-        downloads.cancel(operationId).cancelled
-          ? { cancelled: true }
-          : contents.cancel(operationId),
-      ),
+    'layers:cancel': ({ operationId }) => Promise.resolve(operations.cancel(operationId)),
     'layers:download-url': (request) => downloads.downloadUrl(request),
     'layers:verify-file': (request) => downloads.verifyFile(request),
     'layers:list-partials': () => downloads.listPartials(),

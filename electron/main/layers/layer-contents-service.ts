@@ -29,6 +29,7 @@ import { extractFromLayer } from './extractor'
 import { cacheKey, IndexCache } from './index-cache'
 import { readLayer, type ReadLimits } from './layer-reader'
 import { LruDirectory } from './lru-directory'
+import type { Operations } from '../services/operations'
 
 /** A repository a blob is fetched from. */
 export interface ImageLocation {
@@ -45,6 +46,8 @@ export interface LayerRequest extends ImageLocation {
 
 /** What the service is built from. */
 export interface ContentsDeps {
+  /** The app's operation registry, shared with downloads so one call cancels any. */
+  operations: Operations
   /** The app's data folder; the caches live under it. */
   dataDir: string
   downloader: BlobDownloader
@@ -71,7 +74,7 @@ const PROGRESS_INTERVAL_MS = 100
 const MAX_WASTED_PATHS = 200
 
 interface Operation {
-  controller: AbortController
+  signal: AbortSignal
   progress: ContentsProgress
   lastEmit: number
 }
@@ -83,7 +86,7 @@ interface Operation {
  * long operation has an operationId for progress events and cancel.
  */
 export class LayerContentsService {
-  private readonly operations = new Map<string, Operation>()
+  private readonly active = new Map<string, Operation>()
   private readonly locks = new Map<string, Promise<unknown>>()
   private readonly indexes: IndexCache
   private readonly blobs: LruDirectory
@@ -247,7 +250,7 @@ export class LayerContentsService {
           },
           {
             mediaType: request.mediaType,
-            signal: operation.controller.signal,
+            signal: operation.signal,
             ...this.readOptions(),
             onProgress: (progress) =>
               this.bytes(operation, progress.compressedBytes, progress.entries),
@@ -296,7 +299,7 @@ export class LayerContentsService {
       try {
         const result = await readLayer(createReadStream(blob, { highWaterMark: 256 * 1024 }), {
           mediaType: request.mediaType,
-          signal: operation.controller.signal,
+          signal: operation.signal,
           collect: false,
           ...this.readOptions(),
           onEntry: (candidate) =>
@@ -339,16 +342,9 @@ export class LayerContentsService {
     return this.cacheInfo()
   }
 
-  /** Cancels one of this service's operations; false when it is not one of them. */
-  cancel(operationId: string): { cancelled: boolean } {
-    const operation = this.operations.get(operationId)
-    operation?.controller.abort(new AppErrorException({ code: 'Cancelled', message: 'Cancelled.' }))
-    return { cancelled: operation !== undefined }
-  }
-
   /** How many operations are running (for tests). */
   activeCount(): number {
-    return this.operations.size
+    return this.active.size
   }
 
   private async imageManifest(request: {
@@ -440,7 +436,7 @@ export class LayerContentsService {
     this.report(operation, 'indexing', true)
     const result = await readLayer(createReadStream(path, { highWaterMark: 1024 * 1024 }), {
       mediaType,
-      signal: operation.controller.signal,
+      signal: operation.signal,
       ...this.readOptions(),
       onProgress: (progress) => this.bytes(operation, progress.compressedBytes, progress.entries),
     })
@@ -498,7 +494,7 @@ export class LayerContentsService {
             digest: request.digest,
             expectedSize: request.size,
             partialPath: partial,
-            signal: operation.controller.signal,
+            signal: operation.signal,
             getUrl: () =>
               this.deps.getUrl(
                 {
@@ -539,7 +535,7 @@ export class LayerContentsService {
     let read = 0
     const stream = createReadStream(path, { highWaterMark: 1024 * 1024 })
     const onAbort = () => stream.destroy()
-    operation.controller.signal.addEventListener('abort', onAbort, { once: true })
+    operation.signal.addEventListener('abort', onAbort, { once: true })
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         hash.update(chunk)
@@ -547,9 +543,9 @@ export class LayerContentsService {
         this.bytes(operation, read, operation.progress.entries)
       }
     } finally {
-      operation.controller.signal.removeEventListener('abort', onAbort)
+      operation.signal.removeEventListener('abort', onAbort)
     }
-    operation.controller.signal.throwIfAborted()
+    operation.signal.throwIfAborted()
     return hash.digest('hex')
   }
 
@@ -578,15 +574,8 @@ export class LayerContentsService {
     layerCount: number,
     task: (operation: Operation) => Promise<T>,
   ): Promise<T> {
-    if (this.operations.has(operationId)) {
-      throw new AppErrorException({
-        code: 'InvalidParameter',
-        field: 'operationId',
-        message: 'an operation with this ID is already running',
-      })
-    }
     const operation: Operation = {
-      controller: new AbortController(),
+      signal: this.deps.operations.start(operationId),
       progress: {
         operationId,
         phase: 'indexing',
@@ -599,20 +588,21 @@ export class LayerContentsService {
       },
       lastEmit: -Infinity,
     }
-    this.operations.set(operationId, operation)
+    this.active.set(operationId, operation)
     try {
       const result = await task(operation)
       this.report(operation, 'done', true)
       return result
     } catch (error) {
-      const cancelled = operation.controller.signal.aborted
+      const cancelled = operation.signal.aborted
       this.report(operation, cancelled ? 'cancelled' : 'failed', true)
       if (cancelled) {
         throw new AppErrorException({ code: 'Cancelled', message: 'The operation was cancelled.' })
       }
       throw error
     } finally {
-      this.operations.delete(operationId)
+      this.active.delete(operationId)
+      this.deps.operations.end(operationId)
     }
   }
 

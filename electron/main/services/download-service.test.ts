@@ -12,6 +12,7 @@ import { fakePlatform } from '../testing/app-harness'
 import { BlobDownloader } from './blob-downloader'
 import { DownloadService, describeUrl, type DownloadRequest } from './download-service'
 import { EcrService } from './ecr-service'
+import { Operations } from './operations'
 
 const REPO = 'bench/blobs'
 const SIZE = 4 * 1024 * 1024
@@ -27,6 +28,7 @@ let platform: ReturnType<typeof fakePlatform>
 let service: DownloadService
 let ecr: EcrService
 let sequence = 0
+let operations: Operations
 
 beforeAll(async () => {
   registry = new DemoRegistry({ repositoryCount: 10 })
@@ -48,6 +50,7 @@ afterAll(async () => {
 
 function makeService(concurrency = 3) {
   events = []
+  operations = new Operations()
   platform = fakePlatform(dir)
   return new DownloadService({
     // Tiny backoff: retries are exercised for real, without waiting for real.
@@ -58,6 +61,7 @@ function makeService(concurrency = 3) {
     defaultDirectory: () => Promise.resolve(dir),
     concurrency: () => Promise.resolve(concurrency),
     platform,
+    operations,
     emit: (channel, payload) => {
       if (channel === 'layers:progress') events.push(payload as DownloadProgress)
     },
@@ -277,7 +281,7 @@ describe('cancel', () => {
     const op = request()
     const started = service.download(op)
     await waitFor(() => events.some((e) => e.operationId === op.operationId && e.receivedBytes > 0))
-    expect(service.cancel(op.operationId)).toEqual({ cancelled: true })
+    expect(operations.cancel(op.operationId)).toEqual({ cancelled: true })
     const result = await started
     expect(result.status).toBe('cancelled')
     expect(events.at(-1)).toMatchObject({ operationId: op.operationId, phase: 'cancelled' })
@@ -294,9 +298,9 @@ describe('cancel', () => {
     await waitFor(() =>
       events.some((e) => e.operationId === first.operationId && e.receivedBytes > 0),
     )
-    expect(service.cancel(second.operationId).cancelled).toBe(true)
+    expect(operations.cancel(second.operationId).cancelled).toBe(true)
     expect((await queued).status).toBe('cancelled')
-    service.cancel(first.operationId)
+    operations.cancel(first.operationId)
     await running
     expect(gets()).toHaveLength(1)
   })
@@ -304,7 +308,7 @@ describe('cancel', () => {
   it('cancelling after the end changes nothing', async () => {
     const op = request()
     await expectVerified(await service.download(op))
-    expect(service.cancel(op.operationId)).toEqual({ cancelled: false })
+    expect(operations.cancel(op.operationId)).toEqual({ cancelled: false })
     expect(await sha256(finalPath())).toBe(blobSha)
   })
 })

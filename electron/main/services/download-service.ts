@@ -18,6 +18,7 @@ import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../..
 import type { Platform } from '../platform/platform'
 import { type BlobDownloader, fileSize, removePartial } from './blob-downloader'
 import { startDigest } from './digest'
+import type { Operations } from './operations'
 
 /** One blob the user asked for. */
 export interface DownloadRequest {
@@ -45,12 +46,14 @@ export interface DownloadDeps {
   concurrency: () => Promise<number>
   platform: Platform
   emit: <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
+  /** The app's operation registry, shared with other long tasks so one call cancels any. */
+  operations: Operations
   now?: () => number
   platformName?: string
 }
 
 interface Operation {
-  controller: AbortController
+  signal: AbortSignal
   progress: DownloadProgress
   lastEmit: number
   rate: RateMeter
@@ -75,7 +78,7 @@ const RESUMABLE = new Set(['NetworkUnreachable', 'ServerException', 'Throttling'
  * events, existing-file handling, and the rename into place once a blob is verified.
  */
 export class DownloadService {
-  private readonly operations = new Map<string, Operation>()
+  private readonly active = new Map<string, Operation>()
   private readonly waiting: (() => void)[] = []
   private readonly busyPaths = new Map<string, Promise<unknown>>()
   private running = 0
@@ -88,23 +91,16 @@ export class DownloadService {
 
   /** Queues one blob; resolves when it is verified on disk, skipped, in conflict or cancelled. */
   async download(request: DownloadRequest): Promise<DownloadResult> {
-    if (this.operations.has(request.operationId)) {
-      throw new AppErrorException({
-        code: 'InvalidParameter',
-        field: 'operationId',
-        message: 'an operation with this ID is already running',
-      })
-    }
     const operation = this.track(request)
     try {
-      await this.slot(operation.controller.signal)
+      await this.slot(operation.signal)
       try {
         return await this.run(request, operation)
       } finally {
         this.release()
       }
     } catch (error) {
-      if (operation.controller.signal.aborted) {
+      if (operation.signal.aborted) {
         this.report(operation, 'cancelled', true)
         return this.cancelled(request)
       }
@@ -112,21 +108,15 @@ export class DownloadService {
       this.finished.failed++
       throw error
     } finally {
-      this.operations.delete(request.operationId)
+      this.active.delete(request.operationId)
+      this.deps.operations.end(request.operationId)
       this.updateOverall()
     }
   }
 
-  /** Aborts an operation at once; its partial file is removed. */
-  cancel(operationId: string): { cancelled: boolean } {
-    const operation = this.operations.get(operationId)
-    operation?.controller.abort(new AppErrorException({ code: 'Cancelled', message: 'Cancelled.' }))
-    return { cancelled: operation !== undefined }
-  }
-
   /** How many operations are running or queued (for tests and the quit prompt). */
   activeCount(): number {
-    return this.operations.size
+    return this.active.size
   }
 
   /** Reads the pre-signed URL's date and lifetime out of its query string. */
@@ -198,13 +188,13 @@ export class DownloadService {
       this.report(operation, 'verifying', true)
       let read = 0
       const stream = createReadStream(request.path, { highWaterMark: 1024 * 1024 })
-      operation.controller.signal.addEventListener('abort', () => stream.destroy())
+      operation.signal.addEventListener('abort', () => stream.destroy())
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         check.hash.update(chunk)
         read += chunk.length
         this.bytes(operation, read, total)
       }
-      operation.controller.signal.throwIfAborted()
+      operation.signal.throwIfAborted()
       const actual = `${check.algorithm}:${check.hash.digest('hex')}`
       this.report(operation, 'done', true)
       return {
@@ -215,10 +205,11 @@ export class DownloadService {
         actualDigest: actual,
       }
     } catch (error) {
-      this.report(operation, operation.controller.signal.aborted ? 'cancelled' : 'failed', true)
+      this.report(operation, operation.signal.aborted ? 'cancelled' : 'failed', true)
       throw error
     } finally {
-      this.operations.delete(request.operationId)
+      this.active.delete(request.operationId)
+      this.deps.operations.end(request.operationId)
     }
   }
 
@@ -270,7 +261,7 @@ export class DownloadService {
           digest: request.digest,
           expectedSize: request.size,
           partialPath,
-          signal: operation.controller.signal,
+          signal: operation.signal,
           getUrl: () =>
             this.deps.getUrl({
               ...(request.registryId ? { registryId: request.registryId } : {}),
@@ -296,7 +287,7 @@ export class DownloadService {
         // Nothing unverified ever reaches the final path. A cancelled, corrupt or unwritable
         // download loses its partial file too; one cut off by the network keeps it to resume.
         const resumable =
-          !operation.controller.signal.aborted &&
+          !operation.signal.aborted &&
           error instanceof AppErrorException &&
           RESUMABLE.has(error.error.code)
         if (!resumable) await removePartial(partialPath)
@@ -319,7 +310,7 @@ export class DownloadService {
     for await (const chunk of createReadStream(path, {
       highWaterMark: 1024 * 1024,
     }) as AsyncIterable<Buffer>) {
-      operation.controller.signal.throwIfAborted()
+      operation.signal.throwIfAborted()
       check.hash.update(chunk)
       read += chunk.length
       this.bytes(operation, read, total)
@@ -353,7 +344,7 @@ export class DownloadService {
 
   private track(request: { operationId: string; digest: string }): Operation {
     const operation: Operation = {
-      controller: new AbortController(),
+      signal: this.deps.operations.start(request.operationId),
       progress: {
         operationId: request.operationId,
         digest: request.digest,
@@ -366,7 +357,7 @@ export class DownloadService {
       lastEmit: -Infinity,
       rate: new RateMeter(this.now),
     }
-    this.operations.set(request.operationId, operation)
+    this.active.set(request.operationId, operation)
     this.report(operation, 'queued', true)
     return operation
   }
@@ -402,11 +393,11 @@ export class DownloadService {
   private updateOverall(): void {
     let received = 0
     let total = 0
-    for (const { progress } of this.operations.values()) {
+    for (const { progress } of this.active.values()) {
       received += progress.receivedBytes
       total += progress.totalBytes ?? 0
     }
-    if (this.operations.size === 0) {
+    if (this.active.size === 0) {
       this.deps.platform.setProgress(null)
       if (this.finished.verified + this.finished.failed > 0) {
         const { verified, failed } = this.finished
