@@ -10,7 +10,7 @@ import {
   type ImageDetail,
   type Repository as EcrRepository,
 } from '@aws-sdk/client-ecr'
-import { isAppError } from '../../../shared/errors'
+import { ERROR_CODES, isAppError } from '../../../shared/errors'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
 import { ACCEPTED_MANIFEST_TYPES, parseImageConfig, parseManifest } from '../../../shared/manifest'
 import type {
@@ -293,21 +293,10 @@ export class EcrService {
   }
 }
 
-const FAILURE_CODES = new Set([
-  'InvalidImageDigest',
-  'InvalidImageTag',
-  'ImageTagDoesNotMatchDigest',
-  'ImageNotFound',
-  'MissingDigestAndTag',
-  'ImageReferencedByManifestList',
-  'KmsError',
-  'UpstreamAccessDenied',
-  'UpstreamTooManyRequests',
-  'UpstreamUnavailable',
-  'ImageInaccessible',
-])
-
-const isFailureCode = (code: string): code is AppError['code'] => FAILURE_CODES.has(code)
+// BatchGetImage's failure codes are catalog codes of the same name; an unknown one is shown as
+// ImageNotFound rather than as a bare code.
+const isFailureCode = (code: string): code is AppError['code'] =>
+  (ERROR_CODES as readonly string[]).includes(code)
 
 function toRepository(repo: EcrRepository): Repository {
   return {
