@@ -9,9 +9,13 @@ import { ErrorPanel } from './components/error-panel'
 import { PageReadyContext, usePageReady } from './components/page-ready'
 import { useBackShortcut } from './components/shortcuts'
 import { ConnectionBar } from './features/connection/connection-bar'
+import { DownloadsProvider } from './features/downloads/downloads-context'
+import { DownloadsPanel, DownloadsToggle } from './features/downloads/downloads-panel'
+import { PartialsBanner } from './features/downloads/partials-banner'
 import { LayerContentsPage } from './features/layer-contents/layer-contents-page'
 import { RepositoriesPage } from './features/repositories/repositories-page'
 import { RepositoryRoute } from './features/repositories/repository-route'
+import { SettingsButton } from './features/settings/settings-button'
 import { WelcomeScreen } from './features/welcome/welcome-screen'
 
 /** The app: one QueryClient, hash routes (the renderer is loaded from a file). */
@@ -33,7 +37,9 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
   )
   return (
     <QueryClientProvider client={client}>
-      <RouterProvider router={router} />
+      <DownloadsProvider>
+        <RouterProvider router={router} />
+      </DownloadsProvider>
     </QueryClientProvider>
   )
 }
@@ -72,7 +78,17 @@ function Shell() {
   const state = connection.data
   return (
     <div className="app" data-app-state={state.showWelcome || pageReady ? 'ready' : 'loading'}>
-      <ConnectionBar connection={state} />
+      <ConnectionBar
+        connection={state}
+        tools={
+          <>
+            <DownloadsToggle />
+            <SettingsButton />
+          </>
+        }
+      />
+      <PartialsBanner />
+      <DownloadsPanel />
       {state.showWelcome ? (
         <WelcomeScreen connection={state} />
       ) : (

@@ -27,6 +27,10 @@ export const queryKeys = {
   connection: () => ['connection'] as const,
   profiles: () => ['profiles'] as const,
   settings: () => ['settings'] as const,
+  /** Where downloads go now (the override, the setting or the OS folder). */
+  downloadFolder: () => ['download-folder'] as const,
+  /** .partial files an earlier run left behind. */
+  partials: () => ['partials'] as const,
   registry: (connection: ConnectionKey) => ['registry', connection] as const,
   identity: (connection: ConnectionKey) => ['registry', connection, 'identity'] as const,
   callerIdentity: (connection: ConnectionKey) =>
@@ -48,6 +52,9 @@ export const queryKeys = {
     ['registry', connection, 'repository', repositoryName, 'config', digest] as const,
   layerAvailability: (connection: ConnectionKey, repositoryName: string, manifestDigest: string) =>
     ['registry', connection, 'repository', repositoryName, 'layers', manifestDigest] as const,
+  /** A pre-signed blob URL: it expires, so it is fetched fresh each time it is shown. */
+  downloadUrl: (connection: ConnectionKey, repositoryName: string, digest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'download-url', digest] as const,
   /** Layer contents (indexes, merged filesystems, diffs): keyed by digests, so never stale. */
   contents: (
     connection: ConnectionKey,

@@ -47,6 +47,8 @@ export function renderApp(
       repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${repositoryName}`,
     }),
     listPullThroughRules: () => [],
+    listPartials: () => [],
+    getDownloadFolder: () => ({ path: '/home/me/Downloads', overridden: false }),
     ...handlers,
   })
   window.ecr = ecr.api

@@ -1,5 +1,6 @@
 import { useIsFetching, useQuery } from '@tanstack/react-query'
 import { useId } from 'react'
+import type { ReactNode } from 'react'
 import { describeError } from '../../../../shared/errors'
 import type { ConnectionState } from '../../../../shared/models/connection'
 import { toAppError } from '../../api/ecr'
@@ -15,8 +16,15 @@ import {
   regionOptions,
 } from './connection-options'
 
-/** Profile and region pickers, who the user is, and Refresh. */
-export function ConnectionBar({ connection }: { connection: ConnectionState }) {
+/** Profile and region pickers, who the user is, Refresh, and the app's own tools after them. */
+export function ConnectionBar({
+  connection,
+  tools,
+}: {
+  connection: ConnectionState
+  /** Downloads and Settings, at the end of the bar. */
+  tools?: ReactNode
+}) {
   const profiles = useQuery(profilesQuery())
   const setConnection = useSetConnection()
   const setRegistry = useSetRegistry()
@@ -84,6 +92,7 @@ export function ConnectionBar({ connection }: { connection: ConnectionState }) {
           >
             Refresh
           </button>
+          {tools && <div className="app-tools">{tools}</div>}
         </div>
         {!connection.showWelcome && <IdentityLine connection={connection} />}
       </header>

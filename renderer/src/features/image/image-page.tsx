@@ -18,6 +18,7 @@ import { useNow } from '../../components/use-now'
 import { repositoryPath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
 import { manifestTypeLabel, shortDigest } from '../images/labels'
+import { ImageDownloads } from '../downloads/layer-actions'
 import { LayersTable } from '../layers/layers-table'
 import { findPullThroughRule } from '../repositories/pull-through'
 import { HistoryList } from './history-list'
@@ -171,7 +172,9 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
               {image.artifactType && (
                 <p className="hint">{`Artifact type: ${image.artifactType}`}</p>
               )}
+              <ImageDownloads repositoryName={repositoryName} image={image} />
               <LayersTable
+                repositoryName={repositoryName}
                 layers={image.layers}
                 history={config.data?.history ?? null}
                 historyLoading={config.isLoading}

@@ -13,11 +13,13 @@ import {
   layerFormatLabel,
   layerTotals,
 } from '../image/image-detail'
+import { LayerActions } from '../downloads/layer-actions'
 import { shortDigest } from '../images/labels'
 
-const COLUMNS = 6
+const COLUMNS = 7
 
 interface LayersTableProps {
+  repositoryName: string
   layers: readonly LayerDescriptor[]
   /** The config's history; null while it loads or when the image has none to read. */
   history: readonly HistoryEntry[] | null
@@ -28,9 +30,11 @@ interface LayersTableProps {
 
 /**
  * One row per layer, with the history step that made it; metadata-only steps (ENV, CMD, LABEL…)
- * sit between the rows where they happened. Totals in the footer.
+ * sit between the rows where they happened. Each row can be downloaded, its URL copied, its
+ * files looked at, or a file on disk checked against it. Totals in the footer.
  */
 export function LayersTable({
+  repositoryName,
   layers,
   history,
   historyLoading,
@@ -59,6 +63,7 @@ export function LayersTable({
           </th>
           <th scope="col">Created by</th>
           <th scope="col">Availability</th>
+          <th scope="col">Actions</th>
         </tr>
       </thead>
       <tbody>
@@ -102,6 +107,9 @@ export function LayersTable({
                   availabilityLabel(row.layer, byDigest.get(row.layer.digest))
                 )}
               </td>
+              <td className="cell-actions">
+                <LayerActions repositoryName={repositoryName} layer={row.layer} index={row.index} />
+              </td>
             </tr>
           </Fragment>
         ))}
@@ -120,6 +128,7 @@ export function LayersTable({
           </td>
           <td>compressed</td>
           <td>{availabilityLoading ? '' : summary}</td>
+          <td />
         </tr>
       </tfoot>
     </table>

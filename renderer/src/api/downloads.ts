@@ -1,0 +1,121 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import type { RequestOf } from '../../../shared/ipc/contract'
+import type { ConnectionState } from '../../../shared/models/connection'
+import type { DownloadProgress } from '../../../shared/models/download'
+import { invoke, subscribe } from './ecr'
+import { connectionKey, queryKeys } from './query-keys'
+
+/** One `layers:download` request, as the renderer sends it. */
+export type DownloadRequest = RequestOf<'layers:download'>
+
+/** A fresh operationId: the renderer names each download and file check, to follow and cancel it. */
+export function newOperationId(): string {
+  return crypto.randomUUID()
+}
+
+/** Where downloads go now, and whether ECR_LAYER_BROWSER_DOWNLOAD_DIR decides it. */
+export const downloadFolderQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.downloadFolder(),
+    queryFn: () => invoke('getDownloadFolder', {}),
+  })
+
+/** The .partial files an earlier run left in the download folder, read once at start-up. */
+export const partialsQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.partials(),
+    queryFn: () => invoke('listPartials', {}),
+  })
+
+/**
+ * GetDownloadUrlForLayer for one blob. The URL expires, so it is never served from the cache:
+ * each time the dialog opens it asks again.
+ */
+export const downloadUrlQuery = (
+  connection: ConnectionState,
+  blob: { repositoryName: string; digest: string },
+) =>
+  queryOptions({
+    queryKey: queryKeys.downloadUrl(connectionKey(connection), blob.repositoryName, blob.digest),
+    queryFn: () =>
+      invoke('getDownloadUrl', { repositoryName: blob.repositoryName, digest: blob.digest }),
+    staleTime: 0,
+    gcTime: 0,
+  })
+
+/** Queues one blob in main; resolves with how it ended (verified, conflict, skipped, cancelled). */
+export function downloadBlob(request: DownloadRequest) {
+  return invoke('downloadLayer', request)
+}
+
+/** Cancels a download or file check at once; main removes what it had written. */
+export function cancelOperation(operationId: string) {
+  return invoke('cancelOperation', { operationId })
+}
+
+/** Deletes a leftover partial download, then reads the list again. */
+export function useDiscardPartial() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (path: string) => invoke('discardPartial', { path }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.partials() }),
+  })
+}
+
+/** Reveals a downloaded file in the OS file manager. */
+export function useShowInFolder() {
+  return useMutation({
+    mutationFn: (path: string) => invoke('showInFolder', { path }),
+  })
+}
+
+/**
+ * Changes the download folder: with the native folder dialog ("Change…"), or back to the default
+ * (null). Resolves with false when the user cancelled the dialog.
+ */
+export function useSetDownloadFolder() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (choice: 'choose' | 'default'): Promise<boolean> => {
+      let downloadDir: string | null = null
+      if (choice === 'choose') {
+        const { path } = await invoke('chooseFolder', {})
+        if (path === null) return false
+        downloadDir = path
+      }
+      const settings = await invoke('updateSettings', { downloadDir })
+      queryClient.setQueryData(queryKeys.settings(), settings)
+      return true
+    },
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.downloadFolder() }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.partials() }),
+      ]),
+  })
+}
+
+/** Checks a file on disk against a digest, as a stream; progress comes as `layers:progress`. */
+export function useVerifyFile() {
+  return useMutation({
+    mutationFn: (request: RequestOf<'layers:verify-file'>) => invoke('verifyFile', request),
+  })
+}
+
+/** Listens to main's `layers:progress` events while mounted; never polls. */
+export function useLayerProgress(listener: (progress: DownloadProgress) => void): void {
+  useEffect(() => subscribe('onLayerProgress', listener), [listener])
+}
+
+/** The latest progress of one operation (null before its first event or without one). */
+export function useOperationProgress(operationId: string | null): DownloadProgress | null {
+  const [latest, setLatest] = useState<DownloadProgress | null>(null)
+  useEffect(() => {
+    if (operationId === null) return
+    return subscribe('onLayerProgress', (payload) => {
+      if (payload.operationId === operationId) setLatest(payload)
+    })
+  }, [operationId])
+  return latest !== null && latest.operationId === operationId ? latest : null
+}

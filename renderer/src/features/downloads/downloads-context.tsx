@@ -1,0 +1,146 @@
+import { useMutation } from '@tanstack/react-query'
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react'
+import type { ReactNode, RefObject } from 'react'
+import type { OnExisting } from '../../../../shared/models/download'
+import {
+  cancelOperation,
+  downloadBlob,
+  newOperationId,
+  useLayerProgress,
+} from '../../api/downloads'
+import { toAppError } from '../../api/ecr'
+import { ConflictDialog } from './conflict-dialog'
+import { DownloadStore, type BlobTarget, type DownloadEntry } from './download-store'
+
+/** What the rest of the app does with downloads. */
+export interface Downloads {
+  store: DownloadStore
+  /** Queues blobs in main (one operation each); the panel opens to show them. */
+  start: (targets: readonly BlobTarget[], onExisting?: OnExisting) => void
+  /** Cancels a row's operation; main removes its partial file. */
+  cancel: (entry: DownloadEntry) => void
+  /** Runs a failed row again as a new operation. */
+  retry: (entry: DownloadEntry) => void
+  panelOpen: boolean
+  setPanelOpen: (open: boolean) => void
+  /** The panel itself, focusable, for when the control the user was on goes away. */
+  panelRef: RefObject<HTMLElement | null>
+  /** Opens the panel and moves focus to it. */
+  focusPanel: () => void
+}
+
+const DownloadsContext = createContext<Downloads | null>(null)
+
+interface Run {
+  operationId: string
+  target: BlobTarget
+  onExisting: OnExisting
+}
+
+/**
+ * Owns the downloads of this window: the store fed by `layers:progress`, the download mutation
+ * (one mutation per operation; its outcome lands in the store), and the conflict question.
+ */
+export function DownloadsProvider({ children }: { children: ReactNode }) {
+  const [store] = useState(() => new DownloadStore())
+  const [panelOpen, setPanelOpen] = useState(false)
+  const panelRef = useRef<HTMLElement>(null)
+  useLayerProgress(useCallback((progress) => store.progress(progress), [store]))
+
+  const { mutate } = useMutation({
+    mutationKey: ['downloads'],
+    mutationFn: ({ operationId, target, onExisting }: Run) =>
+      downloadBlob({
+        operationId,
+        ...(target.registryId ? { registryId: target.registryId } : {}),
+        repositoryName: target.repositoryName,
+        digest: target.digest,
+        mediaType: target.mediaType,
+        size: target.size,
+        onExisting,
+      }),
+    // Given to useMutation (not to mutate), so they run for every download, not just the last.
+    onSuccess: (result, run) => store.finish(run.operationId, result),
+    onError: (error, run) => store.fail(run.operationId, toAppError(error)),
+  })
+
+  // A conflict's answer, or Retry: the same row, as a new operation.
+  const rerun = useCallback(
+    (entry: DownloadEntry, onExisting: OnExisting) => {
+      const operationId = newOperationId()
+      const next = store.reissue(entry.id, operationId, onExisting)
+      if (next) mutate({ operationId, target: next.target, onExisting })
+    },
+    [store, mutate],
+  )
+
+  const value = useMemo<Downloads>(
+    () => ({
+      store,
+      start: (targets, onExisting = 'ask') => {
+        for (const target of targets) {
+          const operationId = newOperationId()
+          store.add(operationId, target, onExisting)
+          mutate({ operationId, target, onExisting })
+        }
+        if (targets.length > 0) setPanelOpen(true)
+      },
+      cancel: (entry) => {
+        void cancelOperation(entry.operationId).catch((error: unknown) =>
+          store.fail(entry.operationId, toAppError(error)),
+        )
+      },
+      retry: (entry) => rerun(entry, entry.onExisting),
+      panelOpen,
+      setPanelOpen,
+      panelRef,
+      focusPanel: () => {
+        setPanelOpen(true)
+        // After the commit that un-hides it: a hidden element cannot take focus.
+        requestAnimationFrame(() => panelRef.current?.focus())
+      },
+    }),
+    [store, mutate, rerun, panelOpen],
+  )
+
+  const entries = useDownloadEntries(store)
+  const conflicts = entries.filter((entry) => entry.state.kind === 'conflict')
+  const conflict = conflicts[0]
+
+  return (
+    <DownloadsContext.Provider value={value}>
+      {children}
+      {conflict?.state.kind === 'conflict' && (
+        <ConflictDialog
+          key={conflict.id}
+          entry={conflict}
+          path={conflict.state.path}
+          others={conflicts.length - 1}
+          onAnswer={(choice, all) => {
+            for (const entry of all ? conflicts : [conflict]) rerun(entry, choice)
+          }}
+        />
+      )}
+    </DownloadsContext.Provider>
+  )
+}
+
+/** The downloads of this window; throws outside DownloadsProvider. */
+export function useDownloads(): Downloads {
+  const downloads = useContext(DownloadsContext)
+  if (!downloads) throw new Error('useDownloads needs a DownloadsProvider')
+  return downloads
+}
+
+/** Every row, re-rendering at most every 100 ms for byte counts alone. */
+export function useDownloadEntries(store: DownloadStore): readonly DownloadEntry[] {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot)
+}

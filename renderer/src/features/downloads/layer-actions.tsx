@@ -1,0 +1,188 @@
+import { useId, useState } from 'react'
+import { Link } from 'react-router'
+import { describeError } from '../../../../shared/errors'
+import type { LayerDescriptor } from '../../../../shared/models/image'
+import { formatBytes, pluralize } from '../../components/format'
+import type { ImageManifestOnly } from '../image/image-detail'
+import { shortDigest } from '../images/labels'
+import { contentsLayerPath } from '../layer-contents/routes'
+import { DownloadUrlDialog } from './download-url-dialog'
+import type { BlobTarget } from './download-store'
+import { useDownloads } from './downloads-context'
+import { VerifyDialog } from './verify-dialog'
+
+const foreignLayer = describeError({ code: 'ForeignLayer', message: '' })
+
+/** A layer of an image as a blob to save; `index` is 0-based, as in the manifest. */
+export function layerTarget(
+  repositoryName: string,
+  layer: LayerDescriptor,
+  index: number,
+): BlobTarget {
+  return {
+    repositoryName,
+    digest: layer.digest,
+    mediaType: layer.mediaType,
+    size: layer.size,
+    role: `layer ${index + 1}`,
+  }
+}
+
+/** An image's config blob as a blob to save. */
+export function configTarget(repositoryName: string, image: ImageManifestOnly): BlobTarget {
+  return {
+    repositoryName,
+    digest: image.config.digest,
+    mediaType: image.config.mediaType,
+    size: image.config.size,
+    role: 'config',
+  }
+}
+
+/**
+ * A layer row's actions: Download, Copy download URL, Look inside and Verify a file. A foreign
+ * layer is not in ECR, so it cannot be downloaded from it; the row says why.
+ */
+export function LayerActions({
+  repositoryName,
+  layer,
+  index,
+}: {
+  repositoryName: string
+  layer: LayerDescriptor
+  /** 0-based. */
+  index: number
+}) {
+  const { start } = useDownloads()
+  const [dialog, setDialog] = useState<'url' | 'verify' | null>(null)
+  const foreignId = useId()
+  const whyId = useId()
+  const n = index + 1
+  const describedBy = layer.foreign ? `${foreignId} ${whyId}` : undefined
+  return (
+    <div className="row-actions">
+      <button
+        type="button"
+        aria-label={`Download layer ${n}`}
+        disabled={layer.foreign}
+        aria-describedby={describedBy}
+        onClick={() => start([layerTarget(repositoryName, layer, index)])}
+      >
+        Download
+      </button>
+      <button
+        type="button"
+        aria-label={`Copy download URL of layer ${n}`}
+        aria-haspopup="dialog"
+        disabled={layer.foreign}
+        aria-describedby={describedBy}
+        onClick={() => setDialog('url')}
+      >
+        Copy download URL
+      </button>
+      <Link to={contentsLayerPath(repositoryName, layer)} aria-label={`Look inside layer ${n}`}>
+        Look inside
+      </Link>
+      <button
+        type="button"
+        aria-label={`Verify a file against layer ${n}`}
+        aria-haspopup="dialog"
+        onClick={() => setDialog('verify')}
+      >
+        Verify…
+      </button>
+      {layer.foreign && (
+        <span
+          id={foreignId}
+          className="hint foreign-note"
+          title={`${foreignLayer.explanation} ${foreignLayer.nextStep}`}
+        >
+          {foreignLayer.title}
+          <span id={whyId} hidden>
+            {`${foreignLayer.explanation} ${foreignLayer.nextStep}`}
+          </span>
+        </span>
+      )}
+      {dialog === 'url' && (
+        <DownloadUrlDialog
+          what={`layer ${n}`}
+          blob={{ repositoryName, digest: layer.digest }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'verify' && (
+        <VerifyDialog
+          layer={{ index: n, repositoryName, digest: layer.digest, mediaType: layer.mediaType }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </div>
+  )
+}
+
+/**
+ * Download all layers of the image (or platform) on screen, plus its config blob, through the
+ * same queue; and the config blob on its own.
+ */
+export function ImageDownloads({
+  repositoryName,
+  image,
+}: {
+  repositoryName: string
+  image: ImageManifestOnly
+}) {
+  const { start } = useDownloads()
+  const [urlOpen, setUrlOpen] = useState(false)
+  const inRegistry = image.layers
+    .map((layer, index) => ({ layer, index }))
+    .filter(({ layer }) => !layer.foreign)
+  const foreign = image.layers.length - inRegistry.length
+  const config = configTarget(repositoryName, image)
+  const total = inRegistry.reduce((sum, { layer }) => sum + layer.size, config.size ?? 0)
+
+  return (
+    <div className="image-downloads">
+      <div className="actions">
+        <button
+          type="button"
+          className="primary"
+          onClick={() =>
+            start([
+              ...inRegistry.map(({ layer, index }) => layerTarget(repositoryName, layer, index)),
+              config,
+            ])
+          }
+        >
+          Download all layers
+        </button>
+        <span className="hint">
+          {`${pluralize(inRegistry.length, 'layer', 'layers')} and the config blob, ${formatBytes(total)}`}
+          {foreign > 0 &&
+            `; ${pluralize(foreign, 'foreign layer is', 'foreign layers are')} skipped (outside ECR)`}
+        </span>
+      </div>
+      <p className="config-blob">
+        <span>Config blob</span> <code title={config.digest}>{shortDigest(config.digest)}</code>{' '}
+        <span className="hint">{formatBytes(config.size)}</span>{' '}
+        <button type="button" onClick={() => start([config])}>
+          Download config blob
+        </button>{' '}
+        <button
+          type="button"
+          aria-label="Copy download URL of the config blob"
+          aria-haspopup="dialog"
+          onClick={() => setUrlOpen(true)}
+        >
+          Copy download URL
+        </button>
+      </p>
+      {urlOpen && (
+        <DownloadUrlDialog
+          what="the config blob"
+          blob={{ repositoryName, digest: config.digest }}
+          onClose={() => setUrlOpen(false)}
+        />
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { DownloadResult, PartialDownload } from '../../../../shared/models/download'
+import { renderApp, waitForReady } from '../../test/render-app'
+
+afterEach(() => {
+  cleanup()
+  delete window.ecr
+})
+
+const FOLDER = '/home/me/Downloads'
+const partial = (hex: string, registryId: string | null = null): PartialDownload => {
+  const digest = `sha256:${hex.repeat(64 / hex.length)}`
+  const finalPath = `${FOLDER}/demo_web-app_sha256-${hex.repeat(64 / hex.length)}.tar.gz`
+  return {
+    path: `${finalPath}.partial`,
+    finalPath,
+    bytesOnDisk: 10_240,
+    repositoryName: 'demo/web-app',
+    registryId,
+    digest,
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    size: 40_960,
+  }
+}
+
+describe('unfinished downloads banner', () => {
+  it('offers nothing when no partial file was left', async () => {
+    renderApp('/')
+    await waitForReady()
+    expect(screen.queryByRole('region', { name: /unfinished download/ })).toBeNull()
+  })
+
+  it('lists the leftovers, discards one, and resumes the rest with their sidecar’s details', async () => {
+    const first = partial('aa')
+    const second = partial('bb', '210987654321')
+    let left = [first, second]
+    const never = new Promise<DownloadResult>(() => {})
+    const ecr = renderApp('/', {
+      listPartials: () => left,
+      discardPartial: ({ path }) => {
+        left = left.filter((p) => p.path !== path)
+        return null
+      },
+      downloadLayer: () => never,
+    })
+    const banner = await screen.findByRole('region', { name: '2 unfinished downloads' })
+    expect(banner.textContent).toContain('demo/web-app@sha256:aaaaaaaaaaaa')
+    expect(banner.textContent).toContain('10.0 KiB of 40.0 KiB')
+
+    fireEvent.click(
+      within(banner).getByRole('button', { name: 'Discard demo/web-app@sha256:aaaaaaaaaaaa' }),
+    )
+    await waitFor(() => expect(ecr.requests('discardPartial')).toEqual([{ path: first.path }]))
+    const after = await screen.findByRole('region', { name: '1 unfinished download' })
+    expect(document.activeElement).toBe(within(after).getByRole('button', { name: 'Resume all' }))
+
+    fireEvent.click(within(after).getByRole('button', { name: 'Resume all' }))
+    await waitFor(() => expect(ecr.requests('downloadLayer')).toHaveLength(1))
+    expect(ecr.requests('downloadLayer')[0]).toEqual({
+      operationId: expect.any(String) as string,
+      registryId: '210987654321',
+      repositoryName: 'demo/web-app',
+      digest: second.digest,
+      mediaType: second.mediaType,
+      size: second.size,
+      onExisting: 'ask',
+    })
+    expect(screen.queryByRole('region', { name: /unfinished download/ })).toBeNull()
+    const panel = screen.getByRole('region', { name: 'Downloads' })
+    expect(
+      within(panel).getByRole('listitem', { name: 'demo/web-app@sha256:bbbbbbbbbbbb' }),
+    ).toBeTruthy()
+    await waitFor(() => expect(document.activeElement).toBe(panel))
+  })
+})
