@@ -1,16 +1,17 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useId, useMemo, useState } from 'react'
 import { useNavigate } from 'react-router'
 import type { PullThroughRule, TagStatus } from '../../../../shared/models/image'
 import type { ImageSort } from '../../../../shared/models/settings'
 import { imageTagSchema } from '../../../../shared/schemas'
 import { useOpenTag, useUpdateSettings } from '../../api/mutations'
 import { imagesQuery, settingsQuery } from '../../api/queries'
+import { useAllPages } from '../../api/use-all-pages'
 import { ErrorPanel } from '../../components/error-panel'
+import { FilterField } from '../../components/filter-field'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { useRememberedState } from '../../components/remembered'
-import { useFindShortcut } from '../../components/shortcuts'
 import { useNow } from '../../components/use-now'
 import { imagePath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
@@ -58,19 +59,10 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
     enabled: !settings.isPending,
   })
   const [filter, setFilter] = useRememberedState('filter', '')
-  const filterRef = useRef<HTMLInputElement>(null)
   const sortId = useId()
   const now = useNow()
-  useFindShortcut(filterRef)
 
-  // Fetch every page, one after another, as the repositories list does.
-  const { hasNextPage, isFetching, isFetchNextPageError, fetchNextPage } = images
-  const pageCount = images.data?.pages.length ?? 0
-  useEffect(() => {
-    if (hasNextPage && !isFetching && !isFetchNextPageError) void fetchNextPage()
-  }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, pageCount])
-
-  const all = useMemo(() => images.data?.pages.flatMap((page) => page.items) ?? [], [images.data])
+  const { items: all, loadingMore, retry } = useAllPages(images)
   const sorted = useMemo(() => sortImages(all, sort), [all, sort])
   // Filtered in the keystroke's own render, not deferred: with results remembered and narrowed
   // (createImageFilter) it takes a few ms on 50,000 images, so the list repaints in the same frame
@@ -80,8 +72,6 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
   const filtering = filter.trim() !== ''
 
   usePageReady(pageSettled && !settings.isPending && images.status !== 'pending')
-
-  const loadingMore = !images.isError && (hasNextPage || images.isFetchingNextPage)
 
   // A tag that is not listed can still be asked for by name: a pull-through cache lists only what
   // it has fetched so far, and fetches the rest on request.
@@ -96,16 +86,11 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
   return (
     <>
       <div className="toolbar">
-        <input
-          ref={filterRef}
-          type="search"
-          className="filter"
-          aria-label="Filter images"
+        <FilterField
+          label="Filter images"
           placeholder="Filter by tag or digest (sha256:…)"
           value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-          spellCheck={false}
-          autoComplete="off"
+          onChange={setFilter}
         />
         <label htmlFor={sortId}>Sort by</label>
         <select
@@ -154,11 +139,7 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
       )}
 
       {images.isError && (
-        <ErrorPanel
-          error={images.error}
-          retrying={images.isFetching}
-          onRetry={() => void (isFetchNextPageError ? fetchNextPage() : images.refetch())}
-        />
+        <ErrorPanel error={images.error} retrying={images.isFetching} onRetry={retry} />
       )}
       {updateSettings.isError && (
         <ErrorPanel

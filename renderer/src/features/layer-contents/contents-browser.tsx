@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query'
-import { useDeferredValue, useId, useMemo, useRef, useState } from 'react'
+import { useDeferredValue, useId, useMemo, useState } from 'react'
 import { Link } from 'react-router'
 import { formatMode } from '../../../../shared/layer-contents/entries'
 import type { MergedEntry, MergedLayer } from '../../../../shared/models/layer-contents'
 import { previewQuery, useExtract, type LayerTarget } from '../../api/layer-contents'
 import { ErrorPanel } from '../../components/error-panel'
+import { FilterField } from '../../components/filter-field'
 import {
   formatBytes,
   formatCount,
@@ -12,7 +13,6 @@ import {
   formatExactBytes,
   pluralize,
 } from '../../components/format'
-import { useFindShortcut } from '../../components/shortcuts'
 import { useConnection } from '../connection/use-connection'
 import { FileTree } from './file-tree'
 import { pathMatcher } from './glob'
@@ -64,10 +64,8 @@ export function ContentsBrowser({
   const [showDeleted, setShowDeleted] = useState(true)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
   const [selectedPath, setSelectedPath] = useState<string | null>(null)
-  const searchRef = useRef<HTMLInputElement>(null)
   const sortId = useId()
   const deletedId = useId()
-  useFindShortcut(searchRef)
 
   const tree = useMemo(() => buildTree(entries), [entries])
   const sorted = useMemo(() => {
@@ -108,16 +106,11 @@ export function ContentsBrowser({
   return (
     <div className="contents-browser">
       <div className="toolbar">
-        <input
-          ref={searchRef}
-          type="search"
-          className="filter"
-          aria-label="Search files"
+        <FilterField
+          label="Search files"
           placeholder="Search by path or glob (*.conf, etc/**)"
           value={query}
-          onChange={(event) => setQuery(event.target.value)}
-          spellCheck={false}
-          autoComplete="off"
+          onChange={setQuery}
         />
         <label htmlFor={sortId}>Sort by</label>
         <select

@@ -1,13 +1,14 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useEffect, useId, useMemo, useRef } from 'react'
+import { useId, useMemo } from 'react'
 import type { RepositorySort } from '../../../../shared/models/settings'
 import { useUpdateSettings } from '../../api/mutations'
 import { pullThroughRulesQuery, repositoriesQuery, settingsQuery } from '../../api/queries'
+import { useAllPages } from '../../api/use-all-pages'
 import { ErrorPanel } from '../../components/error-panel'
+import { FilterField } from '../../components/filter-field'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { useRememberedState } from '../../components/remembered'
-import { useFindShortcut } from '../../components/shortcuts'
 import { useConnection } from '../connection/use-connection'
 import { countLabel, emptyMessage, filterRepositories, sortRepositories } from './repository-list'
 import { RepositoryTable } from './repository-table'
@@ -21,47 +22,25 @@ export function RepositoriesPage() {
   const rules = useQuery(pullThroughRulesQuery(connection))
   const updateSettings = useUpdateSettings()
   const [filter, setFilter] = useRememberedState('filter', '')
-  const filterRef = useRef<HTMLInputElement>(null)
   const sortId = useId()
   const sort: RepositorySort = settings.data?.repositorySort ?? 'name'
 
-  // Fetch every page, one after another; rows show from the first page on. Waiting for
-  // isFetching (not just isFetchingNextPage) keeps this from cancelling a Refresh's refetch.
-  // pageCount is a dependency because a fast page can go fetching -> idle within one render.
-  const { hasNextPage, isFetching, isFetchNextPageError, fetchNextPage } = repositories
-  const pageCount = repositories.data?.pages.length ?? 0
-  useEffect(() => {
-    if (hasNextPage && !isFetching && !isFetchNextPageError) void fetchNextPage()
-  }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, pageCount])
+  const { items: all, loadingMore, retry } = useAllPages(repositories)
 
-  // Ctrl+F / Cmd+F goes to the filter, as in a browser.
-  useFindShortcut(filterRef)
-
-  const all = useMemo(
-    () => repositories.data?.pages.flatMap((page) => page.items) ?? [],
-    [repositories.data],
-  )
   const sorted = useMemo(() => sortRepositories(all, sort), [all, sort])
   const shown = useMemo(() => filterRepositories(sorted, filter), [sorted, filter])
   const filtering = filter.trim() !== ''
 
   usePageReady(repositories.status !== 'pending' && settings.status !== 'pending')
 
-  const loadingMore = !repositories.isError && (hasNextPage || repositories.isFetchingNextPage)
-
   return (
     <main className="repositories-page">
       <div className="toolbar">
-        <input
-          ref={filterRef}
-          type="search"
-          className="filter"
-          aria-label="Filter repositories"
+        <FilterField
+          label="Filter repositories"
           placeholder="Filter repositories"
           value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-          spellCheck={false}
-          autoComplete="off"
+          onChange={setFilter}
         />
         <label htmlFor={sortId}>Sort by</label>
         <select
@@ -88,11 +67,7 @@ export function RepositoriesPage() {
       </div>
 
       {repositories.isError && (
-        <ErrorPanel
-          error={repositories.error}
-          retrying={repositories.isFetching}
-          onRetry={() => void (isFetchNextPageError ? fetchNextPage() : repositories.refetch())}
-        />
+        <ErrorPanel error={repositories.error} retrying={repositories.isFetching} onRetry={retry} />
       )}
       {updateSettings.isError && (
         <ErrorPanel
