@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import type { KeyboardEvent, ReactNode } from 'react'
 import { useLocation, useNavigate } from 'react-router'
 import { recall, remember } from './remembered'
+import { useRovingRows } from './roving-rows'
 
 /** Fixed row height in px; styles.css uses the same value (--row-height). */
 export const ROW_HEIGHT = 34
@@ -57,8 +58,6 @@ export function VirtualTable<T>({
   const location = useLocation()
   const entryKey = `${location.key}${location.pathname}`
   const [place] = useState(() => recall<TablePlace>(entryKey, label))
-  const [activeIndex, setActiveIndex] = useState(place?.active ?? 0)
-  const pendingFocus = useRef<number | null>(place?.focused ? place.active : null)
   const focused = useRef(false)
   const count = rows.length
 
@@ -88,6 +87,14 @@ export function VirtualTable<T>({
     getItemKey,
   })
   const items = virtualizer.getVirtualItems()
+  const { activeIndex, setActiveIndex, tabbable, moveByKey } = useRovingRows({
+    count,
+    rowHeight: ROW_HEIGHT,
+    scrollRef,
+    virtualizer,
+    initialActive: place?.active ?? 0,
+    initialFocus: place?.focused ?? false,
+  })
 
   // Remember the place when the page goes away (opening a row, Back, a link elsewhere).
   const latest = useRef<TablePlace>({ offset: 0, active: 0, focused: false })
@@ -99,57 +106,12 @@ export function VirtualTable<T>({
     [entryKey, label],
   )
 
-  // The row to focus may render only after the virtualizer has scrolled to it.
-  useLayoutEffect(() => {
-    const index = pendingFocus.current
-    if (index === null) return
-    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)
-    if (row) {
-      pendingFocus.current = null
-      row.focus({ preventScroll: true })
-    }
-  })
-
-  const active = Math.min(activeIndex, Math.max(count - 1, 0))
-  const tabbable = items.some((item) => item.index === active) ? active : items[0]?.index
-
-  const moveTo = (index: number) => {
-    const next = Math.max(0, Math.min(count - 1, index))
-    setActiveIndex(next)
-    pendingFocus.current = next
-    virtualizer.scrollToIndex(next, { align: 'auto' })
-  }
-
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
-    const row = rows[index]
-    const pageSize = Math.max(
-      1,
-      Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1,
-    )
-    switch (event.key) {
-      case 'ArrowDown':
-        moveTo(index + 1)
-        break
-      case 'ArrowUp':
-        moveTo(index - 1)
-        break
-      case 'PageDown':
-        moveTo(index + pageSize)
-        break
-      case 'PageUp':
-        moveTo(index - pageSize)
-        break
-      case 'Home':
-        moveTo(0)
-        break
-      case 'End':
-        moveTo(count - 1)
-        break
-      case 'Enter':
-        if (row !== undefined) void navigate(rowPath(row))
-        break
-      default:
-        return
+    if (event.key === 'Enter') {
+      const row = rows[index]
+      if (row !== undefined) void navigate(rowPath(row))
+    } else if (!moveByKey(event.key, index)) {
+      return
     }
     event.preventDefault()
   }

@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useLayoutEffect, useRef, useState } from 'react'
+import { useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import { formatMode } from '../../../../shared/layer-contents/entries'
 import type { ChangeKind } from '../../../../shared/models/layer-contents'
 import { formatBytes, formatDateTime, formatExactBytes } from '../../components/format'
+import { useRovingRows } from '../../components/roving-rows'
 import type { SortKey, TreeNode } from './tree'
 
 const ROW_HEIGHT = 30
@@ -54,8 +55,6 @@ export function FileTree({
   filter,
 }: FileTreeProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [activeIndex, setActiveIndex] = useState(0)
-  const pendingFocus = useRef<number | null>(null)
   const count = rows.length
 
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -67,53 +66,23 @@ export function FileTree({
     getItemKey: (index) => rows[index]?.path ?? index,
   })
   const items = virtualizer.getVirtualItems()
-
-  useLayoutEffect(() => {
-    const index = pendingFocus.current
-    if (index === null) return
-    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)
-    if (row) {
-      pendingFocus.current = null
-      row.focus({ preventScroll: true })
-    }
+  // Moving with the keys selects, so the details follow.
+  const { setActiveIndex, tabbable, moveTo, moveByKey } = useRovingRows({
+    count,
+    rowHeight: ROW_HEIGHT,
+    scrollRef,
+    virtualizer,
+    onMove: (next) => {
+      const node = rows[next]
+      if (node) onSelect(node)
+    },
   })
-
-  const active = Math.min(activeIndex, Math.max(count - 1, 0))
-  const tabbable = items.some((item) => item.index === active) ? active : items[0]?.index
-
-  const moveTo = (index: number) => {
-    const next = Math.max(0, Math.min(count - 1, index))
-    setActiveIndex(next)
-    pendingFocus.current = next
-    virtualizer.scrollToIndex(next, { align: 'auto' })
-    const node = rows[next]
-    if (node) onSelect(node)
-  }
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
     const node = rows[index]
     if (!node) return
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1)
     const folder = !flat && node.children.length > 0
     switch (event.key) {
-      case 'ArrowDown':
-        moveTo(index + 1)
-        break
-      case 'ArrowUp':
-        moveTo(index - 1)
-        break
-      case 'PageDown':
-        moveTo(index + page)
-        break
-      case 'PageUp':
-        moveTo(index - page)
-        break
-      case 'Home':
-        moveTo(0)
-        break
-      case 'End':
-        moveTo(count - 1)
-        break
       case 'ArrowRight':
         if (folder && !expanded.has(node.path)) onToggle(node)
         else if (folder) moveTo(index + 1)
@@ -130,7 +99,7 @@ export function FileTree({
         onSelect(node)
         break
       default:
-        return
+        if (!moveByKey(event.key, index)) return
     }
     event.preventDefault()
   }
