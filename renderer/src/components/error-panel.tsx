@@ -1,3 +1,4 @@
+import type { UseMutationResult } from '@tanstack/react-query'
 import { useId } from 'react'
 import { describeError } from '../../../shared/errors'
 import { toAppError } from '../api/ecr'
@@ -68,5 +69,23 @@ export function ErrorPanel({ error, onRetry, retrying = false }: ErrorPanelProps
         </dl>
       </details>
     </section>
+  )
+}
+
+/** A mutation's error, if its last call failed, with a Retry that repeats that call. */
+export function MutationErrorPanel<TData, TError, TVariables, TContext>({
+  mutation,
+}: {
+  mutation: UseMutationResult<TData, TError, TVariables, TContext>
+}) {
+  if (!mutation.isError) return null
+  return (
+    <ErrorPanel
+      error={mutation.error}
+      retrying={mutation.isPending}
+      onRetry={() => {
+        if (mutation.variables !== undefined) mutation.mutate(mutation.variables)
+      }}
+    />
   )
 }

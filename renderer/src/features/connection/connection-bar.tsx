@@ -6,7 +6,7 @@ import type { ConnectionState } from '../../../../shared/models/connection'
 import { toAppError } from '../../api/ecr'
 import { useRefresh, useSetConnection, useSetRegistry } from '../../api/mutations'
 import { callerIdentityQuery, identityQuery, profilesQuery } from '../../api/queries'
-import { ErrorPanel } from '../../components/error-panel'
+import { MutationErrorPanel } from '../../components/error-panel'
 import { RegistryField } from './registry-field'
 import {
   choiceForProfile,
@@ -96,24 +96,8 @@ export function ConnectionBar({
         </div>
         {!connection.showWelcome && <IdentityLine connection={connection} />}
       </header>
-      {setRegistry.isError && (
-        <ErrorPanel
-          error={setRegistry.error}
-          retrying={setRegistry.isPending}
-          onRetry={() => {
-            if (setRegistry.variables !== undefined) setRegistry.mutate(setRegistry.variables)
-          }}
-        />
-      )}
-      {setConnection.isError && (
-        <ErrorPanel
-          error={setConnection.error}
-          retrying={busy}
-          onRetry={() => {
-            if (setConnection.variables) setConnection.mutate(setConnection.variables)
-          }}
-        />
-      )}
+      <MutationErrorPanel mutation={setRegistry} />
+      <MutationErrorPanel mutation={setConnection} />
     </>
   )
 }

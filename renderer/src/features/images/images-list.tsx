@@ -7,7 +7,7 @@ import { imageTagSchema } from '../../../../shared/schemas'
 import { useOpenTag, useUpdateSettings } from '../../api/mutations'
 import { imagesQuery, settingsQuery } from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
-import { ErrorPanel } from '../../components/error-panel'
+import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
 import { FilterField } from '../../components/filter-field'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
@@ -141,15 +141,7 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
       {images.isError && (
         <ErrorPanel error={images.error} retrying={images.isFetching} onRetry={retry} />
       )}
-      {updateSettings.isError && (
-        <ErrorPanel
-          error={updateSettings.error}
-          retrying={updateSettings.isPending}
-          onRetry={() => {
-            if (updateSettings.variables) updateSettings.mutate(updateSettings.variables)
-          }}
-        />
-      )}
+      <MutationErrorPanel mutation={updateSettings} />
 
       {images.data &&
         (shown.length === 0 && !loadingMore ? (

@@ -4,7 +4,7 @@ import type { RepositorySort } from '../../../../shared/models/settings'
 import { useUpdateSettings } from '../../api/mutations'
 import { pullThroughRulesQuery, repositoriesQuery, settingsQuery } from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
-import { ErrorPanel } from '../../components/error-panel'
+import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
 import { FilterField } from '../../components/filter-field'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
@@ -69,15 +69,7 @@ export function RepositoriesPage() {
       {repositories.isError && (
         <ErrorPanel error={repositories.error} retrying={repositories.isFetching} onRetry={retry} />
       )}
-      {updateSettings.isError && (
-        <ErrorPanel
-          error={updateSettings.error}
-          retrying={updateSettings.isPending}
-          onRetry={() => {
-            if (updateSettings.variables) updateSettings.mutate(updateSettings.variables)
-          }}
-        />
-      )}
+      <MutationErrorPanel mutation={updateSettings} />
 
       {repositories.data &&
         (shown.length === 0 && !loadingMore ? (

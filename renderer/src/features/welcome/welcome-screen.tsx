@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import type { ConnectionState } from '../../../../shared/models/connection'
 import { useSetConnection } from '../../api/mutations'
 import { profilesQuery } from '../../api/queries'
-import { ErrorPanel } from '../../components/error-panel'
+import { MutationErrorPanel } from '../../components/error-panel'
 
 /** Shown while no AWS credentials were found: how to add them, or try the demo registry. */
 export function WelcomeScreen({ connection }: { connection: ConnectionState }) {
@@ -61,15 +61,7 @@ export function WelcomeScreen({ connection }: { connection: ConnectionState }) {
           Check again
         </button>
       </div>
-      {setConnection.isError && (
-        <ErrorPanel
-          error={setConnection.error}
-          retrying={busy}
-          onRetry={() => {
-            if (setConnection.variables) setConnection.mutate(setConnection.variables)
-          }}
-        />
-      )}
+      <MutationErrorPanel mutation={setConnection} />
     </main>
   )
 }
