@@ -1,7 +1,6 @@
 import { AwsError } from '../aws-error'
 import type { RepositoryRecord } from '../data'
 import type { ImageRecord } from '../images'
-import { repositoryNotFound } from './describe-repositories'
 import { epochSeconds } from './types'
 import type { JsonObject, OperationContext } from './types'
 import { type Constraints, PATTERNS, optionalString } from './validate'
@@ -31,6 +30,14 @@ export function repositoryMembers(
     .length('repositoryName', repositoryName, 2, 256)
     .pattern('repositoryName', repositoryName, PATTERNS.repositoryName)
   return { registryId, repositoryName: repositoryName ?? '' }
+}
+
+/** ECR's exact wording, which users search for. */
+export function repositoryNotFound(name: string, registryId: string): AwsError {
+  return new AwsError(
+    'RepositoryNotFoundException',
+    `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
+  )
 }
 
 /** Finds the repository in this account, or throws ECR's RepositoryNotFoundException. */

@@ -12,7 +12,7 @@ import {
   tagStatusOf,
   toImageDetail,
 } from './common'
-import { pageRange } from './paging'
+import { DEFAULT_PAGE_SIZE, nextTokenMember, pageRange } from './paging'
 import type { EcrOperation } from './types'
 import {
   Constraints,
@@ -21,9 +21,6 @@ import {
   optionalObjectList,
   optionalString,
 } from './validate'
-
-// ECR documents 100 results per page when maxResults is omitted.
-const DEFAULT_PAGE_SIZE = 100
 
 /** DescribeImages: one repository's images in pages, or up to 100 of them by id. */
 export const describeImages: EcrOperation = {
@@ -90,7 +87,7 @@ export const describeImages: EcrOperation = {
     }
     return {
       imageDetails,
-      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+      ...nextTokenMember(page.nextToken),
     }
   },
 }

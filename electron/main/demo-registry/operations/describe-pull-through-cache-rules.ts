@@ -1,5 +1,5 @@
 import { AwsError } from '../aws-error'
-import { paginate } from './paging'
+import { DEFAULT_PAGE_SIZE, nextTokenMember, paginate } from './paging'
 import { epochSeconds } from './types'
 import type { EcrOperation, PullThroughCacheRuleRecord } from './types'
 import {
@@ -9,9 +9,6 @@ import {
   optionalString,
   optionalStringList,
 } from './validate'
-
-// The model gives no default page size; ECR's other Describe* operations use 100.
-const DEFAULT_PAGE_SIZE = 100
 
 /** DescribePullThroughCacheRules: every rule in pages, or the named prefixes. */
 export const describePullThroughCacheRules: EcrOperation = {
@@ -68,7 +65,7 @@ export const describePullThroughCacheRules: EcrOperation = {
         ...(rule.credentialArn ? { credentialArn: rule.credentialArn } : {}),
         ...(rule.updatedAt ? { updatedAt: epochSeconds(rule.updatedAt) } : {}),
       })),
-      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+      ...nextTokenMember(page.nextToken),
     }
   },
 }

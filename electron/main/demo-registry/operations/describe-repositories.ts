@@ -1,6 +1,7 @@
 import { AwsError } from '../aws-error'
 import type { RepositoryRecord } from '../data'
-import { paginate } from './paging'
+import { findRepository, repositoryNotFound } from './common'
+import { DEFAULT_PAGE_SIZE, nextTokenMember, paginate } from './paging'
 import { epochSeconds } from './types'
 import type { EcrOperation, JsonObject, OperationContext } from './types'
 import {
@@ -10,8 +11,6 @@ import {
   optionalString,
   optionalStringList,
 } from './validate'
-
-const DEFAULT_PAGE_SIZE = 100
 
 /** DescribeRepositories: the whole registry in pages, or up to 100 repositories by name. */
 export const describeRepositories: EcrOperation = {
@@ -51,11 +50,7 @@ export const describeRepositories: EcrOperation = {
     const effectiveRegistry = registryId ?? ctx.accountId
     if (repositoryNames !== undefined) {
       const found: RepositoryRecord[] = []
-      for (const name of new Set(repositoryNames)) {
-        const record = effectiveRegistry === ctx.accountId ? ctx.data.repository(name) : undefined
-        if (!record) throw repositoryNotFound(name, effectiveRegistry)
-        found.push(record)
-      }
+      for (const name of new Set(repositoryNames)) found.push(findRepository(ctx, registryId, name))
       return { repositories: found.map(toWire) }
     }
 
@@ -67,17 +62,9 @@ export const describeRepositories: EcrOperation = {
     })
     return {
       repositories: page.items.map(toWire),
-      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+      ...nextTokenMember(page.nextToken),
     }
   },
-}
-
-/** ECR's exact wording, which users search for. */
-export function repositoryNotFound(name: string, registryId: string): AwsError {
-  return new AwsError(
-    'RepositoryNotFoundException',
-    `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
-  )
 }
 
 function toWire(record: RepositoryRecord) {

@@ -1,10 +1,7 @@
 import { findRepository, repositoryArn, repositoryMembers, tagStatusOf } from './common'
-import { pageRange } from './paging'
+import { DEFAULT_PAGE_SIZE, nextTokenMember, pageRange } from './paging'
 import type { EcrOperation } from './types'
 import { Constraints, optionalInteger, optionalObject, optionalString } from './validate'
-
-// ECR documents 100 results per page when maxResults is omitted.
-const DEFAULT_PAGE_SIZE = 100
 
 /** ListImages: one entry per tag, and one tagless entry per untagged image. */
 export const listImages: EcrOperation = {
@@ -30,7 +27,7 @@ export const listImages: EcrOperation = {
     for (let i = page.start; i < page.end; i++) imageIds.push({ ...collection.idAt(tagStatus, i) })
     return {
       imageIds,
-      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+      ...nextTokenMember(page.nextToken),
     }
   },
 }

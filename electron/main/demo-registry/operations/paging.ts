@@ -6,6 +6,17 @@ export interface Page<T> {
   nextToken: string | undefined
 }
 
+/**
+ * The page size when maxResults is omitted: ECR documents 100 for DescribeRepositories,
+ * DescribeImages and ListImages. DescribePullThroughCacheRules' model gives none; it uses the same.
+ */
+export const DEFAULT_PAGE_SIZE = 100
+
+/** The response's `nextToken` member: present only when there is a next page. */
+export function nextTokenMember(nextToken: string | undefined): { nextToken?: string } {
+  return nextToken === undefined ? {} : { nextToken }
+}
+
 interface TokenBody {
   /** Binds a token to the listing that issued it, so it cannot be replayed against another. */
   s: string
