@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { formatAmzDate, parseAmzDate } from './amz-date'
 import { generateKeyPair } from './credentials'
 
 /** An S3-style failure the blob endpoint renders as XML. */
@@ -22,7 +23,6 @@ export interface PresignedRequest {
 const ALGORITHM = 'AWS4-HMAC-SHA256'
 const SERVICE = 's3'
 const MAX_EXPIRES = 604_800
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 const REQUIRED = [
   'X-Amz-Algorithm',
   'X-Amz-Credential',
@@ -38,14 +38,6 @@ export function uriEncode(text: string): string {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   )
-}
-
-/** `YYYYMMDD'T'HHMMSS'Z'`, SigV4's timestamp form. */
-export function formatAmzDate(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z')
 }
 
 /** S3's timestamp form in error bodies: ISO 8601 without milliseconds. */
@@ -227,14 +219,6 @@ export class BlobUrlSigner {
 
 function queryError(message: string): S3Failure {
   return { status: 400, code: 'AuthorizationQueryParametersError', message }
-}
-
-function parseAmzDate(value: string): Date | undefined {
-  const m = AMZ_DATE.exec(value)
-  if (!m) return undefined
-  const [, y, mo, d, h, mi, s] = m.map(Number)
-  const date = new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s))
-  return !Number.isNaN(date.getTime()) && formatAmzDate(date) === value ? date : undefined
 }
 
 function sameText(a: string, b: string): boolean {

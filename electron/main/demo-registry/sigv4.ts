@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { formatAmzDate, parseAmzDate } from './amz-date'
 import { AwsError, SIGNATURE_MISMATCH_MESSAGE } from './aws-error'
 import type { Identity } from './credentials'
 
@@ -27,7 +28,6 @@ export interface VerifyOptions {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256'
 const MAX_SKEW_MS = 5 * 60 * 1000
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 
 /**
  * Authenticates a header-signed SigV4 request and returns the caller, or throws the AwsError
@@ -187,22 +187,6 @@ function parseAuthorization(header: string): ParsedAuthorization {
     signedHeaders: (params.get('SignedHeaders') ?? '').split(';').map((h) => h.toLowerCase()),
     signature: params.get('Signature') ?? '',
   }
-}
-
-function parseAmzDate(value: string): Date | undefined {
-  const m = AMZ_DATE.exec(value)
-  if (!m) return undefined
-  const [, y, mo, d, h, mi, s] = m.map(Number)
-  const date = new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s))
-  // Date.UTC rolls 20240230 over into March; a round trip rejects such impossible dates.
-  return !Number.isNaN(date.getTime()) && formatAmzDate(date) === value ? date : undefined
-}
-
-function formatAmzDate(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z')
 }
 
 // AWS words the two directions differently; clients (and the SDK's skew correction) rely on it.
