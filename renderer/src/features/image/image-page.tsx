@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { useId } from 'react'
+import { startTransition, useId, useOptimistic } from 'react'
 import type { ReactNode } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import {
@@ -50,7 +50,15 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
   const manifest = useQuery(manifestQuery(connection, repositoryName, imageDigest))
 
   const index = manifest.data?.kind === 'index' ? manifest.data : null
-  const platform = index ? choosePlatform(index.platforms, searchParams.get('platform')) : null
+  // The router commits navigations in a transition, so a controlled radio would snap back to the
+  // old platform until the URL update lands; the optimistic value shows the pick at once.
+  const [platformParam, showPlatform] = useOptimistic(searchParams.get('platform'))
+  const pickPlatform = (digest: string) =>
+    startTransition(() => {
+      showPlatform(digest)
+      setSearchParams({ platform: digest }, { replace: true })
+    })
+  const platform = index ? choosePlatform(index.platforms, platformParam) : null
   const child = useQuery({
     ...manifestQuery(connection, repositoryName, platform?.digest ?? ''),
     enabled: platform !== null,
@@ -136,7 +144,7 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
             <PlatformPicker
               platforms={index.platforms}
               selected={platform}
-              onSelect={(picked) => setSearchParams({ platform: picked.digest }, { replace: true })}
+              onSelect={(picked) => pickPlatform(picked.digest)}
             />
           )}
 
