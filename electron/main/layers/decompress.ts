@@ -133,28 +133,32 @@ function zstdError(error: unknown): Error {
 /**
  * Node's zstd stream stops at the end of the first frame and drops the rest, but layers may hold
  * many frames (parallel compressors, zstd:chunked). So the stream is split at frame boundaries,
- * found from the frame and block headers without decoding, and each frame gets its own native
- * decoder. Skippable frames are skipped; bytes that are not a frame go to a decoder to fail on.
+ * found by hopping from block header to block header without decoding or copying, and each frame
+ * gets its own native decoder. A frame's bytes go to its decoder as the largest slices of the
+ * incoming chunks that belong to it, so a single-frame layer passes through chunk for chunk.
+ * Skippable frames are skipped; bytes that are not a frame go to a decoder to fail on.
  */
 function nativeZstdFrames(native: NativeZstdFactory) {
   let consumed = 0
   const stage = async function* (source: AsyncIterable<Buffer>) {
-    const cursor = new ByteCursor(source[Symbol.asyncIterator]())
+    const input = new FrameSplitter(source[Symbol.asyncIterator]())
     for (;;) {
-      const magic = await cursor.peek(4)
+      const magic = await input.peek(4)
       if (magic.length === 0) return
-      const start = cursor.position
+      const start = input.position
       const value = magic.length === 4 ? magic.readUInt32LE(0) : 0
       if (magic.length === 4 && (value & 0xfffffff0) === 0x184d2a50) {
-        const head = await cursor.take(8)
-        if (head.length === 8) await cursor.skip(head.readUInt32LE(4))
-        consumed = cursor.position
+        for await (const piece of input.take(new FrameScanner(SKIPPABLE))) void piece
+        consumed = input.position
         continue
       }
       const decoder = native() as Duplex & { bytesWritten?: number }
+      // Fewer than four bytes that begin like a frame are the start of a truncated one.
+      const frame = magic.equals(ZSTD_MAGIC.subarray(0, magic.length))
+      const scanner = new FrameScanner(frame ? FRAME : REST)
       const feed = (async () => {
         try {
-          for await (const piece of frameBytes(cursor, value === 0xfd2fb528)) {
+          for await (const piece of input.take(scanner)) {
             if (!decoder.write(piece)) await once(decoder, 'drain')
           }
         } finally {
@@ -172,99 +176,153 @@ function nativeZstdFrames(native: NativeZstdFactory) {
         throw error
       }
       await feed
-      consumed = cursor.position
+      consumed = input.position
+      // Node's decoder ends quietly on a frame cut short; the headers show it was.
+      if (frame && !scanner.done) {
+        throw Object.assign(new Error('zstd: unexpected end of data'), { code: 'ZSTD_TRUNCATED' })
+      }
     }
   }
   return { stage, consumed: () => consumed }
 }
 
-// The bytes of one zstd frame (or everything left, when it is not a frame).
-async function* frameBytes(cursor: ByteCursor, isFrame: boolean): AsyncGenerator<Buffer> {
-  if (!isFrame) {
-    yield* cursor.rest()
-    return
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd])
+
+// What a FrameScanner walks through: a zstd frame, a skippable frame, or everything that is left.
+const FRAME = 0
+const SKIPPABLE = 1
+const REST = 2
+// Its steps: reading the magic and frame header descriptor (5 bytes), a block header (3 bytes),
+// a skippable frame's header (8 bytes); or done once the bytes to skip are behind it.
+const DESCRIPTOR = 0
+const BLOCK = 1
+const SKIP_HEADER = 2
+const END = 3
+const HEADER_BYTES = [5, 3, 8, 0]
+
+/**
+ * Finds where one frame ends, chunk by chunk, reading only its headers: the frame header says how
+ * long the rest of the header is, and each 3-byte block header gives the size of its block, so
+ * whole blocks are stepped over by count. Headers may straddle chunks; their bytes are kept here.
+ */
+class FrameScanner {
+  done = false
+  private step: number
+  private readonly header = new Uint8Array(8)
+  private have = 0
+  private skip = 0
+  private checksum = 0
+
+  constructor(private readonly kind: number) {
+    this.step = kind === SKIPPABLE ? SKIP_HEADER : DESCRIPTOR
   }
-  const fixed = await cursor.take(5)
-  yield fixed
-  if (fixed.length < 5) return
-  const fhd = fixed[4]!
-  const singleSegment = (fhd >> 5) & 1
-  const headerRest =
-    (singleSegment ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + [singleSegment ? 1 : 0, 2, 4, 8][fhd >> 6]!
-  yield await cursor.take(headerRest)
-  for (;;) {
-    const block = await cursor.take(3)
-    yield block
-    if (block.length < 3) return
-    const header = block[0]! | (block[1]! << 8) | (block[2]! << 16)
-    const type = (header >> 1) & 3
-    const size = type === 1 ? 1 : header >>> 3
-    yield* cursor.pieces(size)
-    if (header & 1) break
+
+  /** Walks `buffer` from `at`; returns where the frame ends in it, or its length if it goes on. */
+  scan(buffer: Buffer, at: number): number {
+    if (this.kind === REST) return buffer.length
+    let i = at
+    for (;;) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, buffer.length - i)
+        i += n
+        this.skip -= n
+        if (this.skip > 0) return i
+      }
+      if (this.step === END) {
+        this.done = true
+        return i
+      }
+      if (i >= buffer.length) return i
+      this.header[this.have++] = buffer[i++]!
+      if (this.have === HEADER_BYTES[this.step]) this.parse()
+    }
   }
-  if ((fhd >> 2) & 1) yield await cursor.take(4)
+
+  private parse(): void {
+    const h = this.header
+    this.have = 0
+    if (this.step === DESCRIPTOR) {
+      const fhd = h[4]!
+      const singleSegment = (fhd >> 5) & 1
+      this.checksum = (fhd >> 2) & 1 ? 4 : 0
+      this.skip =
+        (singleSegment ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + [singleSegment, 2, 4, 8][fhd >> 6]!
+      this.step = BLOCK
+    } else if (this.step === BLOCK) {
+      const header = h[0]! | (h[1]! << 8) | (h[2]! << 16)
+      const last = header & 1
+      this.skip = (((header >> 1) & 3) === 1 ? 1 : header >>> 3) + (last ? this.checksum : 0)
+      if (last) this.step = END
+    } else {
+      this.skip = (h[4]! | (h[5]! << 8) | (h[6]! << 16) | (h[7]! << 24)) >>> 0
+      this.step = END
+    }
+  }
 }
 
-/** Reads an async byte source in exact amounts, without copying more than a header's bytes. */
-class ByteCursor {
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * Hands out an async byte source frame by frame, as slices of the chunks it arrives in. Only a
+ * frame's first bytes, when they straddle two chunks, are ever copied.
+ */
+class FrameSplitter {
   position = 0
-  private buffer: Buffer = Buffer.alloc(0)
+  private chunk: Buffer = EMPTY
+  private at = 0
+  /** The first bytes of the next frame, when they began at the end of a chunk. */
+  private held: Buffer = EMPTY
   private ended = false
 
   constructor(private readonly source: AsyncIterator<Buffer>) {}
 
-  private async fill(size: number): Promise<void> {
-    while (this.buffer.length < size && !this.ended) {
-      const next = await this.source.next()
-      if (next.done) this.ended = true
-      else
-        this.buffer =
-          this.buffer.length === 0 ? next.value : Buffer.concat([this.buffer, next.value])
+  private async pull(): Promise<boolean> {
+    if (this.ended) return false
+    const next = await this.source.next()
+    if (next.done) {
+      this.ended = true
+      return false
     }
+    this.chunk = next.value
+    this.at = 0
+    return true
   }
 
   /** Up to `size` bytes, without consuming them. */
   async peek(size: number): Promise<Buffer> {
-    await this.fill(size)
-    return this.buffer.subarray(0, size)
-  }
-
-  /** Exactly `size` bytes (fewer at the end of the source). */
-  async take(size: number): Promise<Buffer> {
-    await this.fill(size)
-    const out = this.buffer.subarray(0, size)
-    this.buffer = this.buffer.subarray(out.length)
-    this.position += out.length
-    return out
-  }
-
-  /** `size` bytes as they arrive, chunk by chunk. */
-  async *pieces(size: number): AsyncGenerator<Buffer> {
-    let left = size
-    while (left > 0) {
-      await this.fill(1)
-      if (this.buffer.length === 0) return
-      const out = this.buffer.subarray(0, left)
-      this.buffer = this.buffer.subarray(out.length)
-      this.position += out.length
-      left -= out.length
-      yield out
+    while (this.held.length + this.chunk.length - this.at < size) {
+      if (this.at < this.chunk.length) {
+        this.held = Buffer.concat([this.held, this.chunk.subarray(this.at)])
+        this.chunk = EMPTY
+        this.at = 0
+      }
+      if (!(await this.pull())) break
     }
+    if (this.held.length === 0) return this.chunk.subarray(this.at, this.at + size)
+    return Buffer.concat([
+      this.held,
+      this.chunk.subarray(this.at, this.at + size - this.held.length),
+    ])
   }
 
-  async skip(size: number): Promise<void> {
-    for await (const piece of this.pieces(size)) void piece
-  }
-
-  /** Everything that is left. */
-  async *rest(): AsyncGenerator<Buffer> {
+  /** The bytes up to where `scanner` says its frame ends (or the source does), slice by slice. */
+  async *take(scanner: FrameScanner): AsyncGenerator<Buffer> {
+    if (this.held.length > 0) {
+      const held = this.held
+      const end = scanner.scan(held, 0)
+      this.held = held.subarray(end)
+      this.position += end
+      if (end > 0) yield held.subarray(0, end)
+      if (scanner.done) return
+    }
     for (;;) {
-      await this.fill(1)
-      if (this.buffer.length === 0) return
-      const out = this.buffer
-      this.buffer = Buffer.alloc(0)
-      this.position += out.length
-      yield out
+      if (this.at >= this.chunk.length && !(await this.pull())) return
+      const from = this.at
+      const end = scanner.scan(this.chunk, from)
+      this.at = end
+      this.position += end - from
+      if (end > from) yield this.chunk.subarray(from, end)
+      if (scanner.done) return
     }
   }
 }

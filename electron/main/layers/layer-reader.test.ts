@@ -1,11 +1,12 @@
 import { compress as zstdCompress, init as initZstd } from '@bokuweb/zstd-wasm'
 import { spawn, execFileSync } from 'node:child_process'
+import { decompress as fzstdDecompress } from 'fzstd'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Duplex, Readable } from 'node:stream'
+import { Duplex, Readable, Transform } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatMode } from '../../../shared/layer-contents/entries'
@@ -306,6 +307,67 @@ describe('readLayer: compression', () => {
     expect(fallback.entries).toHaveLength(9)
   })
 
+  it('hands each native decoder exactly one frame, however the chunks fall', async () => {
+    // Frames from the zstd CLI (with checksums, with and without a content size) and from
+    // zstd-wasm, holding raw (random), run-length (zeros) and compressed blocks, with skippable
+    // frames between them; cut into chunks from three bytes up, so every kind of header straddles a chunk.
+    const random = createHash('sha512')
+    const noise = Buffer.concat(
+      Array.from({ length: 2200 }, (_, i) => random.copy().update(String(i)).digest()),
+    )
+    const parts = [
+      tarBytes([{ name: 'noise', content: noise }], false),
+      tarBytes([{ name: 'zeros', content: Buffer.alloc(300_000) }], false),
+      tarBytes([{ name: 'text', content: 'layer '.repeat(40_000) }]),
+    ]
+    const frames = [
+      execFileSync('zstd', ['-q', '-c', '-3'], { input: parts[0] }),
+      execFileSync('zstd', ['-q', '-c', '--no-check', '--no-content-size'], { input: parts[1] }),
+      await zstd(parts[2]!),
+    ]
+    const skippable = (size: number) => {
+      const frame = Buffer.alloc(8 + size, 0x28)
+      frame.writeUInt32LE(0x184d2a50 + size, 0)
+      frame.writeUInt32LE(size, 4)
+      return frame
+    }
+    const blob = Buffer.concat([skippable(3), frames[0]!, frames[1]!, skippable(0), frames[2]!])
+    for (const size of [3, 7, 100, 65_536, blob.length]) {
+      const seen: Buffer[] = []
+      const result = await read(
+        blob,
+        { mediaType: ZSTD, nativeZstd: () => recordingZstd(seen) },
+        size,
+      )
+      expect(result).toMatchObject({ decoder: 'zstd-native', complete: true })
+      expect(result.entries.map((e) => e.path)).toEqual(['noise', 'zeros', 'text'])
+      expect(result.compressedBytes).toBe(blob.length)
+      expect(seen).toEqual(frames)
+    }
+  })
+
+  it('reports a zstd stream cut short as truncated, with the compressed offset, on the native path', async () => {
+    const first = tarBytes([{ name: 'kept', content: 'x'.repeat(900) }], false)
+    const rest = tarBytes([{ name: 'more', content: 'y'.repeat(5000) }], false)
+    const second = execFileSync('zstd', ['-q', '-c'], { input: rest })
+    const blob = Buffer.concat([await zstd(first), second])
+    const at = blob.length - second.length
+    // In the checksum, in a block, in the frame header, in the magic.
+    for (const cut of [blob.length - 2, blob.length - 20, at + 5, at + 2]) {
+      const seen: Buffer[] = []
+      const result = await read(blob.subarray(0, cut), {
+        mediaType: ZSTD,
+        nativeZstd: () => (nativeZstd() ?? (() => recordingZstd(seen, true)))(),
+      })
+      expect(result.decoder).toBe('zstd-native')
+      expect(result.problem).toMatchObject({ kind: 'truncated', compressedOffset: cut })
+      expect(result.problem?.message).toContain(
+        `zstd stream ends early, at compressed byte offset ${cut}`,
+      )
+      expect(result.entries[0]?.path).toBe('kept')
+    }
+  })
+
   it.runIf(nativeZstd() !== null)('reads zstd with zlib.createZstdDecompress', async () => {
     const result = await read(await zstd(sample), { mediaType: ZSTD })
     expect(result).toMatchObject({ decoder: 'zstd-native', complete: true })
@@ -570,6 +632,28 @@ describe('readLayer: memory', () => {
     expect(JSON.stringify(result.entries).length).toBeLessThan(10_000)
   })
 })
+
+// A zstd decoder with a stream's shape that records what it was given, and decodes it whole with
+// fzstd: stands in for Node's own, which also decodes one frame (and, with `quiet`, also ends
+// without an error when the frame is cut short).
+function recordingZstd(seen: Buffer[], quiet = false): Duplex {
+  const input: Buffer[] = []
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      input.push(chunk)
+      done()
+    },
+    flush(done) {
+      const frame = Buffer.concat(input)
+      seen.push(frame)
+      try {
+        done(null, Buffer.from(fzstdDecompress(frame)))
+      } catch (error) {
+        done(quiet ? null : (error as Error))
+      }
+    },
+  })
+}
 
 // A zstd decoder with a stream's shape, backed by the zstd CLI: stands in for Node's own.
 function externalZstd(): Duplex {
