@@ -74,8 +74,11 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     return { path: override || chosen || platform.downloadsFolder(), overridden: Boolean(override) }
   }
   const operations = new Operations()
+  // One downloader, and so one proxy-aware connection pool, for layer downloads and for the
+  // blobs the layer-contents reader fetches.
+  const downloader = new BlobDownloader({ dispatcher: createDownloadDispatcher(env) })
   const downloads = new DownloadService({
-    downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher(env) }),
+    downloader,
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
     defaultDirectory: async () => (await downloadFolder()).path,
     concurrency: async () => (await settings.get()).downloadConcurrency,
@@ -86,7 +89,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
 
   const contents = new LayerContentsService({
     dataDir,
-    downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher(env) }),
+    downloader,
     getUrl: (image, digest) => ecr.downloadUrl(image, digest),
     getManifest: (request) => ecr.getManifest(request),
     downloadFolder: async () => (await downloadFolder()).path,
