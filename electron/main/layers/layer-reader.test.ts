@@ -395,6 +395,17 @@ describe('readLayer: compression', () => {
 })
 
 describe('readLayer: hostile and damaged layers', () => {
+  it('passes on an unknown error with a numeric code as it is, not as a TypeError', async () => {
+    const failure = Object.assign(new Error('decoder failed'), { code: 42 })
+    const source = Readable.from(
+      (function* () {
+        yield tarBytes([{ name: 'a.txt', content: 'a' }]).subarray(0, 1024)
+        throw failure
+      })(),
+    )
+    await expect(readLayer(source, { mediaType: TAR })).rejects.toBe(failure)
+  })
+
   it('stops a bomb of a million tiny entries at the entry cap, without reading the rest', async () => {
     const batch = Buffer.concat(Array.from({ length: 1000 }, () => header({ name: 'f' })))
     let pulled = 0

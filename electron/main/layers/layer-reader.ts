@@ -337,9 +337,11 @@ function toProblem(
       compressedOffset: compression === 'none' ? error.offset : null,
     }
   }
-  const e = error as { code?: string; message?: string }
+  const e = error as { code?: unknown; message?: string }
   const message = e.message ?? String(error)
-  if (e.code === 'ERR_STREAM_PREMATURE_CLOSE' || e.code === 'ABORT_ERR') {
+  // Some decoders put a number in `code`; only Node's string codes are recognised below.
+  const code = typeof e.code === 'string' ? e.code : undefined
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR') {
     return {
       kind: 'truncated',
       message: `Reading stopped at byte offset ${tarOffset} of the tar stream: ${message}`,
@@ -348,13 +350,13 @@ function toProblem(
     }
   }
   if (
-    e.code?.startsWith('Z_') ||
-    e.code?.startsWith('ERR_ZSTD') ||
-    e.code?.startsWith('ZSTD_') ||
-    e.code === 'ZSTD_FALLBACK_ERROR' ||
-    e.code === 'ERR__ZLIB_INITIALIZATION_FAILED'
+    code?.startsWith('Z_') ||
+    code?.startsWith('ERR_ZSTD') ||
+    code?.startsWith('ZSTD_') ||
+    code === 'ZSTD_FALLBACK_ERROR' ||
+    code === 'ERR__ZLIB_INITIALIZATION_FAILED'
   ) {
-    const truncated = e.code === 'Z_BUF_ERROR' || /unexpected (end|EOF)/i.test(message)
+    const truncated = code === 'Z_BUF_ERROR' || /unexpected (end|EOF)/i.test(message)
     const format = compression === 'gzip' ? 'gzip' : 'zstd'
     return {
       kind: truncated ? 'truncated' : 'corrupt',
