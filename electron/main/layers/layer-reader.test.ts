@@ -121,6 +121,23 @@ describe('readLayer: listing', () => {
     expect(limited.entries.find((e) => e.path === 'etc/passwd')!.sha256).toBeUndefined()
   })
 
+  it('gives the same content digest whether a file arrives whole or split across chunks', async () => {
+    const content = 'abcdefghij'.repeat(300)
+    const tar = tarBytes([
+      { name: 'whole', content },
+      { name: 'empty', content: '' },
+    ])
+    const expected = createHash('sha256').update(content).digest('hex')
+    const empty = createHash('sha256').digest('hex')
+    // In one chunk each file is hashed in one call; in 100-byte chunks it is streamed.
+    for (const chunk of [tar.length, 100]) {
+      const result = await read(tar, {}, chunk)
+      const byPath = new Map(result.entries.map((e) => [e.path, e.sha256]))
+      expect(byPath.get('whole')).toBe(expected)
+      expect(byPath.get('empty')).toBe(empty)
+    }
+  })
+
   it('turns .wh. files into whiteouts and .wh..wh..opq into an opaque directory, and skips AUFS bookkeeping', async () => {
     const result = await read(
       tarBytes([
@@ -492,6 +509,15 @@ describe('readLayer: hostile and damaged layers', () => {
       'Corrupt tar header at byte offset 1536: its checksum does not match.',
     )
     expect(result.entries.map((e) => e.path)).toEqual(['good'])
+  })
+
+  it('accepts a checksum summed over signed bytes, as some old tars wrote it, and no other', async () => {
+    // "café" is 63 61 66 c3 a9: two bytes above 127, each counting 256 less when signed.
+    const signed = await read(tarBytes([{ name: 'café', content: 'x', checksumDelta: -512 }]))
+    expect(signed.problem).toBeNull()
+    expect(signed.entries.map((e) => e.path)).toEqual(['café'])
+    const neither = await read(tarBytes([{ name: 'café', content: 'x', checksumDelta: -256 }]))
+    expect(neither.problem).toMatchObject({ kind: 'corrupt', tarOffset: 0 })
   })
 
   it('reports a header with a non-numeric size as corrupt', async () => {

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto'
+import { createHash, hash as hashOnce, type Hash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { classifyLayer } from '../../../shared/manifest'
@@ -41,6 +41,8 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxExtensionBytes: 1024 * 1024,
   hashLimit: 1024 * 1024,
 }
+
+const EMPTY_SHA256 = createHash('sha256').digest('hex')
 
 /** Where an entry's content goes when the caller wants it (extraction, preview). */
 export interface EntrySink {
@@ -177,10 +179,19 @@ export async function readLayer(
       if (entry.type === 'file') fileBytes += entry.size
       const sinks: ContentSink[] = []
       if (entry.type === 'file' && entry.size <= limits.hashLimit) {
-        const hash: Hash = createHash('sha256')
+        // Most files in a layer are small and arrive in one piece: those are hashed in one call,
+        // and a streaming hash is made only for content split across chunks.
+        let hash: Hash | null = null
         sinks.push({
-          data: (chunk) => void hash.update(chunk),
-          end: () => void (entry.sha256 = hash.digest('hex')),
+          data: (chunk) => {
+            if (hash === null && chunk.length === entry.size)
+              entry.sha256 = hashOnce('sha256', chunk)
+            else (hash ??= createHash('sha256')).update(chunk)
+          },
+          end: () => {
+            if (hash !== null) entry.sha256 = hash.digest('hex')
+            else entry.sha256 ??= EMPTY_SHA256
+          },
         })
       }
       const external = options.onEntry?.(entry)
