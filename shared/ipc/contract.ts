@@ -223,6 +223,8 @@ export const invokeContract = {
       size: z.number().int().nonnegative().nullable(),
       directory: absolutePathSchema.optional(),
       onExisting: z.enum(['ask', 'replace', 'keep-both', 'skip']).default('ask'),
+      /** A leftover `.partial` file to continue; the blob lands at the name it belongs to. */
+      resumePartial: absolutePathSchema.optional(),
     }),
   }),
   /** Cancels a download, file check, or layer contents operation at once; nothing is left behind. */

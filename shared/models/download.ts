@@ -1,6 +1,16 @@
 /** What to do when the destination already holds a different file of the same name. */
 export type OnExisting = 'ask' | 'replace' | 'keep-both' | 'skip'
 
+/**
+ * The failures after which main keeps a download's `.partial` file to resume later: the network
+ * or the server gave up, and the bytes so far are good. Any other failure removes it.
+ */
+export const PARTIAL_KEPT_AFTER: ReadonlySet<string> = new Set([
+  'NetworkUnreachable',
+  'ServerException',
+  'Throttling',
+])
+
 /** Where a download is. */
 export type DownloadPhase =
   | 'queued'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { blobFileName } from '../../../shared/file-names'
@@ -394,6 +394,127 @@ describe('resuming a partial file left by an earlier run', () => {
     await expectVerified(resumed)
     expect(resumed.resumedFrom).toBe(partial!.bytesOnDisk)
     expect(gets().at(-1)?.range).toBe(`bytes=${partial!.bytesOnDisk}-`)
+  })
+})
+
+describe('resuming a leftover partial file by its path (resumePartial)', () => {
+  const secondCopy = () => finalPath().replace('.tar.gz', ' (2).tar.gz')
+  const thirdCopy = () => finalPath().replace('.tar.gz', ' (3).tar.gz')
+  const sidecar = (digest = blob.digest) =>
+    JSON.stringify({
+      repositoryName: REPO,
+      registryId: null,
+      digest,
+      mediaType: BLOB_TYPE,
+      size: SIZE,
+    })
+  const leavePartial = async (path: string, bytes: number, digest = blob.digest) => {
+    await writeFile(`${path}.partial`, registry.blob(blob.digest)!.subarray(0, bytes))
+    await writeFile(`${path}.partial.json`, sidecar(digest))
+  }
+
+  it('continues a keep-both download cut off by the network, at its own "(2)" name', async () => {
+    await writeFile(finalPath(), 'not the blob')
+    registry.injectBlobFault({ kind: 'truncate', afterBytes: SIZE / 2 })
+    registry.injectBlobFault({ kind: 'status', status: 503, times: 10 })
+    await expectFailure(service.download(request({ onExisting: 'keep-both' })), 'Throttling')
+    const [partial] = await service.listPartials()
+    expect(partial).toMatchObject({ path: `${secondCopy()}.partial`, finalPath: secondCopy() })
+    const left = partial!.bytesOnDisk
+    expect(left).toBeGreaterThan(0)
+    expect(left).toBeLessThanOrEqual(SIZE / 2)
+
+    // A later run: the faults are gone, and the banner resumes that file, asking as usual.
+    registry.clearBlobFaults()
+    registry.clearBlobRequestLog()
+    registry.clearRequestLog()
+    service = makeService()
+    const resumed = await service.download(request({ resumePartial: partial!.path }))
+    expect(resumed).toMatchObject({
+      status: 'downloaded',
+      path: secondCopy(),
+      size: SIZE,
+      resumedFrom: left,
+      bytesTransferred: SIZE - left,
+    })
+    expect(events.some((e) => e.phase === 'rehashing')).toBe(true)
+    expect(gets().map((g) => [g.range, g.status, g.bytesSent])).toEqual([
+      [`bytes=${left}-`, 206, SIZE - left],
+    ])
+    expect(await sha256(secondCopy())).toBe(blobSha)
+    expect(await readFile(finalPath(), 'utf8')).toBe('not the blob')
+    expect((await readdir(dir)).sort()).toEqual(
+      [blobFileName(REPO, blob.digest, BLOB_TYPE), secondCopy().slice(dir.length + 1)].sort(),
+    )
+    expect(await service.listPartials()).toEqual([])
+  })
+
+  it('never overwrites a different file that took its name: asks, then keeps both', async () => {
+    await writeFile(finalPath(), 'not the blob')
+    await leavePartial(secondCopy(), SIZE / 4)
+    await writeFile(secondCopy(), 'another file')
+    const resumePartial = `${secondCopy()}.partial`
+
+    const asked = await service.download(request({ resumePartial }))
+    expect(asked).toMatchObject({ status: 'conflict', path: secondCopy() })
+    expect((await service.listPartials()).map((p) => p.path)).toEqual([resumePartial])
+    expect(gets()).toHaveLength(0)
+
+    const both = await service.download(request({ resumePartial, onExisting: 'keep-both' }))
+    // The partial moved along to the free name, and only the rest came over the network.
+    expect(both).toMatchObject({ status: 'downloaded', path: thirdCopy(), resumedFrom: SIZE / 4 })
+    expect(gets().map((g) => g.range)).toEqual([`bytes=${SIZE / 4}-`])
+    expect(await sha256(thirdCopy())).toBe(blobSha)
+    expect(await readFile(finalPath(), 'utf8')).toBe('not the blob')
+    expect(await readFile(secondCopy(), 'utf8')).toBe('another file')
+    expect(await readdir(dir)).toHaveLength(3)
+    expect(await service.listPartials()).toEqual([])
+  })
+
+  it('drops the partial, downloading nothing, when the blob is already verified at its name', async () => {
+    await leavePartial(secondCopy(), SIZE / 4)
+    await writeFile(secondCopy(), registry.blob(blob.digest)!)
+    const result = await service.download(request({ resumePartial: `${secondCopy()}.partial` }))
+    expect(result).toMatchObject({ status: 'already-verified', path: secondCopy(), size: SIZE })
+    expect(gets()).toHaveLength(0)
+    expect(await readdir(dir)).toEqual([secondCopy().slice(dir.length + 1)])
+  })
+
+  it('refuses a path outside the folder, not a partial, or of another digest, before any call', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'elb-elsewhere-'))
+    try {
+      await leavePartial(join(elsewhere, 'x.tar.gz'), 10)
+      await leavePartial(secondCopy(), 10, `sha256:${'0'.repeat(64)}`)
+      await writeFile(join(dir, 'notes.txt'), 'mine')
+      await writeFile(join(dir, 'notes.txt.json'), sidecar())
+      await symlink(join(elsewhere, 'x.tar.gz.partial'), join(dir, 'link.tar.gz.partial'))
+      await writeFile(join(dir, 'link.tar.gz.partial.json'), sidecar())
+      const refused = [
+        join(elsewhere, 'x.tar.gz.partial'),
+        join(dir, '..', basename(elsewhere), 'x.tar.gz.partial'),
+        `${secondCopy()}.partial`,
+        join(dir, 'notes.txt'),
+        join(dir, 'missing.tar.gz.partial'),
+        join(dir, 'link.tar.gz.partial'),
+        'relative.tar.gz.partial',
+      ]
+      for (const resumePartial of refused) {
+        const error = await expectFailure(
+          service.download(request({ resumePartial, onExisting: 'replace' })),
+          'InvalidParameter',
+        )
+        expect(error.field).toBe('resumePartial')
+      }
+      expect(gets()).toHaveLength(0)
+      expect(registry.requestCount('GetDownloadUrlForLayer')).toBe(0)
+      // Nothing was touched: the partials are as they were, and no file reached a final path.
+      expect((await readFile(join(elsewhere, 'x.tar.gz.partial'))).length).toBe(10)
+      expect((await readFile(`${secondCopy()}.partial`)).length).toBe(10)
+      expect(await readdir(dir)).not.toContain(blobFileName(REPO, blob.digest, BLOB_TYPE))
+      expect(await readdir(dir)).not.toContain(secondCopy().slice(dir.length + 1))
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true })
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { isAbsolute, join, resolve } from 'node:path'
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName, keepBothName, longPathSafe } from '../../../shared/file-names'
 import { AppErrorException } from '../../../shared/ipc/result'
@@ -13,6 +13,7 @@ import type {
   PartialDownload,
   VerifyResult,
 } from '../../../shared/models/download'
+import { PARTIAL_KEPT_AFTER } from '../../../shared/models/download'
 import { z } from 'zod'
 import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../../../shared/schemas'
 import type { Platform } from '../platform/platform'
@@ -30,6 +31,11 @@ export interface DownloadRequest {
   size: number | null
   directory?: string
   onExisting: OnExisting
+  /**
+   * A leftover `.partial` file (from listPartials) to continue: the blob lands at the name that
+   * partial belongs to, such as "name (2).tar.gz" after keep-both, not at its usual name.
+   */
+  resumePartial?: string
 }
 
 /** What the download service is built from. */
@@ -69,9 +75,6 @@ const sidecarSchema = z.object({
 })
 
 const PROGRESS_INTERVAL_MS = 100
-
-// Failures of the network or the server, after retries: the bytes so far are good to resume.
-const RESUMABLE = new Set(['NetworkUnreachable', 'ServerException', 'Throttling'])
 
 /**
  * The download queue: a concurrency limit, one AbortController per operation, throttled progress
@@ -215,21 +218,28 @@ export class DownloadService {
 
   private async run(request: DownloadRequest, operation: Operation): Promise<DownloadResult> {
     const directory = await this.directory(request.directory)
+    const leftover =
+      request.resumePartial === undefined
+        ? null
+        : await this.leftover(request.resumePartial, directory, request.digest)
     await mkdir(directory, { recursive: true })
     const name = blobFileName(request.repositoryName, request.digest, request.mediaType)
     const platform = this.deps.platformName ?? process.platform
-    let finalPath = longPathSafe(join(directory, name), platform)
+    let finalPath = longPathSafe(leftover ?? join(directory, name), platform)
 
     // Two requests for the same file run one after the other; the second then finds it verified.
-    await this.busyPaths.get(finalPath)?.catch(() => undefined)
+    const busyKey = finalPath
+    await this.busyPaths.get(busyKey)?.catch(() => undefined)
     let done!: () => void
     const busy = new Promise<void>((r) => (done = r))
-    this.busyPaths.set(finalPath, busy)
+    this.busyPaths.set(busyKey, busy)
     try {
       if ((await fileSize(finalPath)) !== null) {
         this.report(operation, 'checking-existing', true)
         const existing = await this.matches(finalPath, request.digest, operation)
         if (existing !== null) {
+          // The blob is already there, verified: a leftover partial of it has no use any more.
+          if (leftover !== null) await removePartial(`${finalPath}.partial`)
           this.report(operation, 'done', true)
           this.finished.verified++
           return this.result(request, 'already-verified', finalPath, existing, 0, null)
@@ -242,7 +252,12 @@ export class DownloadService {
           this.report(operation, 'done', true)
           return this.result(request, 'skipped', finalPath, 0, 0, null)
         }
-        if (request.onExisting === 'keep-both') finalPath = await this.freeName(directory, name)
+        if (request.onExisting === 'keep-both') {
+          const free = await this.freeName(directory, name)
+          // A leftover partial moves along, so its bytes still count and none is left behind.
+          if (leftover !== null) await movePartial(`${finalPath}.partial`, `${free}.partial`)
+          finalPath = free
+        }
       }
 
       const partialPath = `${finalPath}.partial`
@@ -289,12 +304,12 @@ export class DownloadService {
         const resumable =
           !operation.signal.aborted &&
           error instanceof AppErrorException &&
-          RESUMABLE.has(error.error.code)
+          PARTIAL_KEPT_AFTER.has(error.error.code)
         if (!resumable) await removePartial(partialPath)
         throw error
       }
     } finally {
-      this.busyPaths.delete(finalPath)
+      this.busyPaths.delete(busyKey)
       done()
     }
   }
@@ -316,6 +331,32 @@ export class DownloadService {
       this.bytes(operation, read, total)
     }
     return check.hash.digest('hex') === check.hex ? read : null
+  }
+
+  /**
+   * The final path a leftover partial belongs to, once it is known to be a `.partial` file directly
+   * in the download folder whose sidecar names this digest. The path comes from the renderer, so
+   * anything else is refused before any network call.
+   */
+  private async leftover(path: string, directory: string, digest: string): Promise<string> {
+    const refuse = (message: string) =>
+      new AppErrorException({ code: 'InvalidParameter', field: 'resumePartial', message })
+    if (!isAbsolute(path)) throw refuse('must be an absolute path')
+    const partial = resolve(path)
+    if (
+      !partial.endsWith('.partial') ||
+      basename(partial) === '.partial' ||
+      dirname(partial) !== resolve(directory)
+    ) {
+      throw refuse(`must be a .partial file in the download folder ${directory}`)
+    }
+    // lstat: a symbolic link could point the appends at any file outside the folder.
+    const stats = await lstat(partial).catch(() => null)
+    if (!stats?.isFile()) throw refuse(`no partial download at ${partial}`)
+    if ((await readSidecar(partial))?.digest !== digest) {
+      throw refuse(`${basename(partial)} is not a partial download of ${digest}`)
+    }
+    return partial.slice(0, -'.partial'.length)
   }
 
   private async freeName(directory: string, name: string): Promise<string> {
@@ -472,6 +513,13 @@ class RateMeter {
     if (!first || !last || last.at <= first.at) return 0
     return Math.round(((last.bytes - first.bytes) * 1000) / (last.at - first.at))
   }
+}
+
+// The new sidecar first, so a crash at any point leaves the partial beside one, still listed.
+async function movePartial(from: string, to: string): Promise<void> {
+  await writeFile(`${to}.json`, await readFile(`${from}.json`))
+  await rename(from, to)
+  await rm(`${from}.json`, { force: true })
 }
 
 async function readSidecar(partialPath: string) {

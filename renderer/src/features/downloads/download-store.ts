@@ -14,6 +14,8 @@ export interface BlobTarget {
   size: number | null
   /** What the blob is to the user, such as "layer 3" or "config"; null when unknown. */
   role: string | null
+  /** A leftover `.partial` file of an earlier run to continue, at the name it belongs to. */
+  resumePartial?: string
 }
 
 /** Where one download stands, as the panel shows it. */
@@ -84,12 +86,21 @@ export class DownloadStore {
     return entry
   }
 
-  /** Runs a row again as a new operation (a conflict's answer, or Retry after a failure). */
-  reissue(id: string, operationId: string, onExisting: OnExisting): DownloadEntry | undefined {
+  /**
+   * Runs a row again as a new operation (a conflict's answer, or Retry after a failure), with its
+   * target changed when given.
+   */
+  reissue(
+    id: string,
+    operationId: string,
+    onExisting: OnExisting,
+    target?: BlobTarget,
+  ): DownloadEntry | undefined {
     this.update(id, (entry) => ({
       ...entry,
       operationId,
       onExisting,
+      target: target ?? entry.target,
       state: { kind: 'active' },
       progress: null,
     }))

@@ -9,7 +9,7 @@ import {
   useSyncExternalStore,
 } from 'react'
 import type { ReactNode, RefObject } from 'react'
-import type { OnExisting } from '../../../../shared/models/download'
+import { PARTIAL_KEPT_AFTER, type OnExisting } from '../../../../shared/models/download'
 import {
   cancelOperation,
   downloadBlob,
@@ -66,6 +66,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
         mediaType: target.mediaType,
         size: target.size,
         onExisting,
+        ...(target.resumePartial !== undefined ? { resumePartial: target.resumePartial } : {}),
       }),
     // Given to useMutation (not to mutate), so they run for every download, not just the last.
     onSuccess: (result, run) => store.finish(run.operationId, result),
@@ -74,9 +75,9 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
 
   // A conflict's answer, or Retry: the same row, as a new operation.
   const rerun = useCallback(
-    (entry: DownloadEntry, onExisting: OnExisting) => {
+    (entry: DownloadEntry, onExisting: OnExisting, target?: BlobTarget) => {
       const operationId = newOperationId()
-      const next = store.reissue(entry.id, operationId, onExisting)
+      const next = store.reissue(entry.id, operationId, onExisting, target)
       if (next) mutate({ operationId, target: next.target, onExisting })
     },
     [store, mutate],
@@ -98,7 +99,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
           store.fail(entry.operationId, toAppError(error)),
         )
       },
-      retry: (entry) => rerun(entry, entry.onExisting),
+      retry: (entry) => rerun(entry, entry.onExisting, retryTarget(entry)),
       panelOpen,
       setPanelOpen,
       panelRef,
@@ -131,6 +132,17 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
       )}
     </DownloadsContext.Provider>
   )
+}
+
+/**
+ * What Retry asks for. Main keeps a resumed partial file only when the network or the server gave
+ * up; after any other failure it is gone, so the blob starts afresh under its usual name.
+ */
+function retryTarget(entry: DownloadEntry): BlobTarget {
+  const { resumePartial, ...target } = entry.target
+  if (resumePartial === undefined) return entry.target
+  const kept = entry.state.kind === 'failed' && PARTIAL_KEPT_AFTER.has(entry.state.error.code)
+  return kept ? entry.target : target
 }
 
 /** The downloads of this window; throws outside DownloadsProvider. */

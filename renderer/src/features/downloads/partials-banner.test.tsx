@@ -1,6 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { RequestOf } from '../../../../shared/ipc/contract'
+import { AppErrorException } from '../../../../shared/ipc/result'
 import type { DownloadResult, PartialDownload } from '../../../../shared/models/download'
 import { renderApp, waitForReady } from '../../test/render-app'
 
@@ -10,9 +12,9 @@ afterEach(() => {
 })
 
 const FOLDER = '/home/me/Downloads'
-const partial = (hex: string, registryId: string | null = null): PartialDownload => {
+const partial = (hex: string, registryId: string | null = null, copy = ''): PartialDownload => {
   const digest = `sha256:${hex.repeat(64 / hex.length)}`
-  const finalPath = `${FOLDER}/demo_web-app_sha256-${hex.repeat(64 / hex.length)}.tar.gz`
+  const finalPath = `${FOLDER}/demo_web-app_sha256-${hex.repeat(64 / hex.length)}${copy}.tar.gz`
   return {
     path: `${finalPath}.partial`,
     finalPath,
@@ -66,6 +68,7 @@ describe('unfinished downloads banner', () => {
       mediaType: second.mediaType,
       size: second.size,
       onExisting: 'ask',
+      resumePartial: second.path,
     })
     expect(screen.queryByRole('region', { name: /unfinished download/ })).toBeNull()
     const panel = screen.getByRole('region', { name: 'Downloads' })
@@ -73,5 +76,51 @@ describe('unfinished downloads banner', () => {
       within(panel).getByRole('listitem', { name: 'demo/web-app@sha256:bbbbbbbbbbbb' }),
     ).toBeTruthy()
     await waitFor(() => expect(document.activeElement).toBe(panel))
+  })
+
+  it('resumes a "keep both" copy by its own partial file, through conflicts and retries', async () => {
+    const copy = partial('cc', null, ' (2)')
+    const calls: RequestOf<'layers:download'>[] = []
+    const pending: { resolve: (result: DownloadResult) => void; reject: (e: Error) => void }[] = []
+    renderApp('/', {
+      listPartials: () => [copy],
+      downloadLayer: (request) => {
+        calls.push(request)
+        return new Promise<DownloadResult>((resolve, reject) => pending.push({ resolve, reject }))
+      },
+    })
+    const banner = await screen.findByRole('region', { name: '1 unfinished download' })
+    expect(banner.textContent).toContain(`in ${copy.path.slice(FOLDER.length + 1)}`)
+    fireEvent.click(within(banner).getByRole('button', { name: 'Resume all' }))
+    await waitFor(() => expect(calls).toHaveLength(1))
+    expect(calls[0]).toMatchObject({ resumePartial: copy.path, onExisting: 'ask' })
+
+    // A different file took the "(2)" name meanwhile: the answer still continues that partial.
+    pending[0]!.resolve({
+      status: 'conflict',
+      path: copy.finalPath,
+      digest: copy.digest,
+      size: 0,
+      bytesTransferred: 0,
+      resumedFrom: null,
+    })
+    const dialog = await screen.findByRole('dialog')
+    fireEvent.click(within(dialog).getByRole('button', { name: /Keep both/ }))
+    await waitFor(() => expect(calls).toHaveLength(2))
+    expect(calls[1]).toMatchObject({ resumePartial: copy.path, onExisting: 'keep-both' })
+
+    // The network gave up: main kept the partial, so Retry continues it again.
+    pending[1]!.reject(new AppErrorException({ code: 'Throttling', message: 'slow down' }))
+    const panel = screen.getByRole('region', { name: 'Downloads' })
+    fireEvent.click(await within(panel).findByRole('button', { name: 'Retry' }))
+    await waitFor(() => expect(calls).toHaveLength(3))
+    expect(calls[2]).toMatchObject({ resumePartial: copy.path, onExisting: 'keep-both' })
+
+    // A corrupt blob: main removed the partial, so Retry starts the blob afresh.
+    pending[2]!.reject(new AppErrorException({ code: 'DigestMismatch', message: 'bad bytes' }))
+    fireEvent.click(await within(panel).findByRole('button', { name: 'Retry' }))
+    await waitFor(() => expect(calls).toHaveLength(4))
+    expect(calls[3]).not.toHaveProperty('resumePartial')
+    expect(calls[3]).toMatchObject({ digest: copy.digest, onExisting: 'keep-both' })
   })
 })

@@ -16,6 +16,8 @@ export function partialTarget(partial: PartialDownload): BlobTarget {
     mediaType: partial.mediaType,
     size: partial.size,
     role: null,
+    // That very file is continued: after "keep both" it belongs to "name (2)", not to the usual name.
+    resumePartial: partial.path,
   }
 }
 
