@@ -227,7 +227,16 @@ test.describe('against a registry the test controls', () => {
     const open = page.getByRole('button', { name: 'Verify a file…' })
     await open.click()
     const dialog = page.getByRole('dialog', { name: 'Verify a file' })
-    await dialog.getByRole('textbox', { name: 'File path' }).fill(path)
+    const pathField = dialog.getByRole('textbox', { name: 'File path' })
+    await pathField.fill(path)
+    // The web bridge has no file dialog: "Choose file…", by keyboard, keeps the typed path and
+    // says to type it.
+    await dialog.getByRole('button', { name: 'Choose file…' }).focus()
+    await page.keyboard.press('Enter')
+    const hint = 'No file dialog here: type the file’s full path.'
+    await expect(dialog.getByText(hint)).toBeVisible()
+    await expect(pathField).toHaveAccessibleDescription(hint)
+    await expect(pathField).toHaveValue(path)
     await dialog.getByRole('textbox', { name: 'Digest' }).fill(layer.digest)
     await dialog.getByRole('button', { name: 'Verify' }).click()
     const outcome = dialog.getByRole('status')

@@ -297,3 +297,62 @@ describe('every catalog error, produced for real through the demo registry', () 
     )
   })
 })
+
+describe('layers:choose-file', () => {
+  it('answers the file picked in the dialog, which starts at the given path', async () => {
+    const { app, platform } = await start({ settings: AWS })
+    platform.chosenFile = '/home/me/blobs/layer.tar.gz'
+    expect(
+      await app.dispatch('layers:choose-file', { defaultPath: '/home/me/blobs/old.tar.gz' }),
+    ).toEqual({ ok: true, value: { path: '/home/me/blobs/layer.tar.gz', picker: true } })
+    expect(platform.fileDialogs).toEqual([
+      { title: 'Choose a file to verify', defaultPath: '/home/me/blobs/old.tar.gz' },
+    ])
+  })
+
+  it('answers null when cancelled, the dialog having started in the download folder', async () => {
+    const { app, platform, dataDir } = await start({ settings: AWS })
+    expect(await app.dispatch('layers:choose-file', {})).toEqual({
+      ok: true,
+      value: { path: null, picker: true },
+    })
+    expect(platform.fileDialogs).toEqual([
+      { title: 'Choose a file to verify', defaultPath: join(dataDir, 'downloads') },
+    ])
+  })
+
+  it('says there is no picker where the platform has no file dialog, and shows none', async () => {
+    const { app, platform } = await start({ settings: AWS })
+    platform.canChooseFile = false
+    platform.chosenFile = '/never/shown'
+    expect(await app.dispatch('layers:choose-file', {})).toEqual({
+      ok: true,
+      value: { path: null, picker: false },
+    })
+    expect(platform.fileDialogs).toEqual([])
+  })
+
+  it('answers InvalidParameter to a malformed request, without showing a dialog', async () => {
+    const { app, platform } = await start({ settings: AWS })
+    const cases: [unknown, string][] = [
+      [{ defaultPath: 42 }, 'defaultPath'],
+      [{ defaultPath: null }, 'defaultPath'],
+      [{ defaultPath: '' }, 'defaultPath'],
+      [{ defaultPath: 'relative/blob.tar.gz' }, 'defaultPath'],
+      [{ defaultPath: '/tmp/a\u0000b' }, 'defaultPath'],
+      [{ defaultPath: ['/tmp'] }, 'defaultPath'],
+      [{ path: '/tmp/x' }, 'path'],
+      [null, 'request'],
+      ['/tmp/x', 'request'],
+      [[], 'request'],
+    ]
+    for (const [request, field] of cases) {
+      const error = expectError(
+        await app.dispatch('layers:choose-file', request),
+        'InvalidParameter',
+      )
+      expect(error.field, JSON.stringify(request)).toBe(field)
+    }
+    expect(platform.fileDialogs).toEqual([])
+  })
+})

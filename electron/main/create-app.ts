@@ -144,6 +144,15 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
         defaultPath: (await downloadFolder()).path,
       }),
     }),
+    'layers:choose-file': async ({ defaultPath }) => {
+      // Without a dialog the renderer says to type the path; asking would only log.
+      if (!platform.canChooseFile) return { path: null, picker: false }
+      const path = await platform.chooseFile({
+        title: 'Choose a file to verify',
+        defaultPath: defaultPath ?? (await downloadFolder()).path,
+      })
+      return { path, picker: true }
+    },
     'layers:download-folder': () => downloadFolder(),
     'layers:index': (request) => contents.index(request),
     'layers:index-file': (request) => contents.indexFile(request),

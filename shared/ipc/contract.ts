@@ -270,6 +270,15 @@ export const invokeContract = {
     method: 'chooseFolder',
     request: empty,
   }),
+  /**
+   * Asks for a file to verify with the native dialog, starting at `defaultPath` (else the download
+   * folder). `path` is null when cancelled; `picker` is false where there is no dialog (the web
+   * bridge), so the user types the path instead.
+   */
+  'layers:choose-file': returns<{ path: string | null; picker: boolean }>()({
+    method: 'chooseFile',
+    request: z.strictObject({ defaultPath: absolutePathSchema.optional() }),
+  }),
   /** Where downloads go now: the override, the setting, or the OS Downloads folder. */
   'layers:download-folder': returns<{ path: string; overridden: boolean }>()({
     method: 'getDownloadFolder',

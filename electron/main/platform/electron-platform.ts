@@ -1,8 +1,18 @@
-import { app, dialog, Notification, shell, type BrowserWindow } from 'electron'
+import {
+  app,
+  dialog,
+  Notification,
+  shell,
+  type BrowserWindow,
+  type OpenDialogOptions,
+} from 'electron'
 import { isAllowedExternalUrl, type Platform } from './platform'
 
 /** The desktop app's platform: native dialogs, shell and notifications. */
 export class ElectronPlatform implements Platform {
+  /** The native file dialog is always there. */
+  readonly canChooseFile = true
+
   constructor(private readonly window: () => BrowserWindow | null) {}
 
   /** Opens an allow-listed https URL in the default browser. */
@@ -32,11 +42,24 @@ export class ElectronPlatform implements Platform {
   }
 
   /** Asks for a folder with the native dialog. */
-  async chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null> {
+  chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null> {
+    return this.showOpenDialog(options, ['openDirectory', 'createDirectory'])
+  }
+
+  /** Asks for one existing file with the native dialog. */
+  chooseFile(options: { title: string; defaultPath?: string }): Promise<string | null> {
+    return this.showOpenDialog(options, ['openFile'])
+  }
+
+  // Sheet-style on the window when there is one, so the dialog cannot get lost behind it.
+  private async showOpenDialog(
+    options: { title: string; defaultPath?: string },
+    properties: OpenDialogOptions['properties'],
+  ): Promise<string | null> {
     const win = this.window()
-    const dialogOptions = {
+    const dialogOptions: OpenDialogOptions = {
       title: options.title,
-      properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[],
+      properties,
       ...(options.defaultPath ? { defaultPath: options.defaultPath } : {}),
     }
     const result = win

@@ -12,6 +12,10 @@ export interface Platform {
   downloadsFolder(): string
   /** Asks the user for a folder; null when cancelled. */
   chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null>
+  /** Whether chooseFile can show a dialog at all (the web bridge has none unless given one). */
+  readonly canChooseFile: boolean
+  /** Asks the user for one existing file; null when cancelled or when there is no dialog. */
+  chooseFile(options: { title: string; defaultPath?: string }): Promise<string | null>
 }
 
 // Links the app may open: AWS documentation and console pages only. Anything else is refused, so

@@ -10,6 +10,8 @@ import { Logger } from '../services/logger'
 /** A real app wired to a demo registry the test owns, through the standard AWS environment. */
 export interface Harness {
   app: App
+  /** The fake desktop the app runs on: what it was asked, and what its file dialog answers. */
+  platform: FakePlatform
   registry: DemoRegistry
   dataDir: string
   env: NodeJS.ProcessEnv
@@ -46,15 +48,17 @@ export async function startHarness(
     await writeFile(join(dataDir, 'settings.json'), JSON.stringify(options.settings))
   }
   const events: Harness['events'] = []
+  const platform = fakePlatform(join(dataDir, 'downloads'))
   const app = createApp({
     dataDir,
     env,
-    platform: fakePlatform(join(dataDir, 'downloads')),
+    platform,
     emit: (channel, payload) => void events.push({ channel, payload }),
     log: new Logger(join(dataDir, 'logs', 'main.log')),
   })
   return {
     app,
+    platform,
     registry,
     dataDir,
     env,
@@ -68,25 +72,38 @@ export async function startHarness(
 }
 
 /** A platform that records what the app asked of the desktop, for assertions. */
-export function fakePlatform(downloads: string): Platform & {
+export type FakePlatform = Platform & {
   notifications: { title: string; body: string }[]
   progress: (number | null)[]
   shown: string[]
-} {
-  const notifications: { title: string; body: string }[] = []
-  const progress: (number | null)[] = []
-  const shown: string[] = []
-  return {
-    notifications,
-    progress,
-    shown,
+  /** Every chooseFile call's options, in order. */
+  fileDialogs: { title: string; defaultPath?: string }[]
+  /** What the file dialog answers (null: cancelled). */
+  chosenFile: string | null
+  canChooseFile: boolean
+}
+
+/** Builds a FakePlatform whose folder dialog answers `downloads` and whose file dialog cancels. */
+export function fakePlatform(downloads: string): FakePlatform {
+  const fake: FakePlatform = {
+    notifications: [],
+    progress: [],
+    shown: [],
+    fileDialogs: [],
+    chosenFile: null,
+    canChooseFile: true,
     openExternal: () => Promise.resolve(),
-    showItemInFolder: (path) => void shown.push(path),
-    notify: (title, body) => void notifications.push({ title, body }),
-    setProgress: (fraction) => void progress.push(fraction),
+    showItemInFolder: (path) => void fake.shown.push(path),
+    notify: (title, body) => void fake.notifications.push({ title, body }),
+    setProgress: (fraction) => void fake.progress.push(fraction),
     downloadsFolder: () => downloads,
     chooseFolder: () => Promise.resolve(downloads),
+    chooseFile: (options) => {
+      fake.fileDialogs.push(options)
+      return Promise.resolve(fake.chosenFile)
+    },
   }
+  return fake
 }
 
 /** Names of the AWS variables the SDK reads from process.env. */

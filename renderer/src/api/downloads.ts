@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import type { RequestOf } from '../../../shared/ipc/contract'
 import type { ConnectionState } from '../../../shared/models/connection'
 import type { DownloadProgress } from '../../../shared/models/download'
+import { absolutePathSchema } from '../../../shared/schemas'
 import { invoke, subscribe } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
 
@@ -93,6 +94,20 @@ export function useSetDownloadFolder() {
         queryClient.invalidateQueries({ queryKey: queryKeys.downloadFolder() }),
         queryClient.invalidateQueries({ queryKey: queryKeys.partials() }),
       ]),
+  })
+}
+
+/**
+ * Asks main for a file with the native dialog, starting at `defaultPath` when it is absolute.
+ * Resolves with the path (null when cancelled) and whether there was a dialog at all.
+ */
+export function useChooseFile() {
+  return useMutation({
+    mutationFn: (defaultPath: string) =>
+      invoke(
+        'chooseFile',
+        absolutePathSchema.safeParse(defaultPath).success ? { defaultPath } : {},
+      ),
   })
 }
 

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RequestOf } from '../../../../shared/ipc/contract'
 import { AppErrorException } from '../../../../shared/ipc/result'
@@ -155,6 +155,50 @@ describe('Verify a file', () => {
     const alert = await within(dialog).findByRole('alert')
     expect(within(alert).getByRole('heading', { name: 'Invalid input' })).toBeTruthy()
     expect(alert.textContent).toContain('no file at /nowhere/x.tar.gz')
+  })
+
+  it('fills the path from “Choose file…”, whose dialog starts at the typed path', async () => {
+    const { ecr, dialog } = await openFromPanel({
+      chooseFile: () => ({ path: '/data/blobs/layer.tar.gz', picker: true }),
+    })
+    const path = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'File path' })
+    fireEvent.change(path, { target: { value: PATH } })
+    const choose = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Choose file…' })
+    // A plain button: reachable with Tab, and Enter in the path field still means Verify.
+    expect(choose.type).toBe('button')
+    fireEvent.click(choose)
+    await waitFor(() => expect(path.value).toBe('/data/blobs/layer.tar.gz'))
+    expect(ecr.requests('chooseFile')).toEqual([{ defaultPath: PATH }])
+    expect(within(dialog).queryByText(/type the file’s full path/)).toBeNull()
+  })
+
+  it('leaves the typed path alone when the file dialog is cancelled', async () => {
+    const { ecr, dialog } = await openFromPanel({
+      chooseFile: () => ({ path: null, picker: true }),
+    })
+    const path = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'File path' })
+    // Not an absolute path: main starts the dialog in the download folder instead.
+    fireEvent.change(path, { target: { value: 'blobs/x.tar' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Choose file…' }))
+    await waitFor(() => expect(ecr.requests('chooseFile')).toEqual([{}]))
+    // Let the answer land (React Query notifies on a timer) before checking nothing changed.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+    expect(path.value).toBe('blobs/x.tar')
+    expect(within(dialog).queryByText(/type the file’s full path/)).toBeNull()
+    expect(within(dialog).queryByRole('alert')).toBeNull()
+  })
+
+  it('says to type the path where there is no file dialog, and keeps what was typed', async () => {
+    const { ecr, dialog } = await openFromPanel({
+      chooseFile: () => ({ path: null, picker: false }),
+    })
+    const path = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'File path' })
+    fireEvent.change(path, { target: { value: PATH } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Choose file…' }))
+    const hint = await within(dialog).findByText('No file dialog here: type the file’s full path.')
+    expect(ecr.requests('chooseFile')).toHaveLength(1)
+    expect(path.value).toBe(PATH)
+    expect(path.getAttribute('aria-describedby')).toBe(hint.id)
   })
 
   it('from a layer row, checks against that layer’s digest and starts from where Download saves it', async () => {

@@ -6,6 +6,7 @@ import {
   cancelOperation,
   downloadFolderQuery,
   newOperationId,
+  useChooseFile,
   useOperationProgress,
   useVerifyFile,
 } from '../../api/downloads'
@@ -30,8 +31,9 @@ interface VerifyDialogProps {
 
 /**
  * "Verify a file…": streams a file on disk through the digest's hash in main, with progress and
- * Cancel, and says whether it matches. Opened from a layer row, the digest is that layer's and the
- * path starts as where Download would have saved it.
+ * Cancel, and says whether it matches. The path is typed or picked with "Choose file…" (the native
+ * dialog). Opened from a layer row, the digest is that layer's and the path starts as where
+ * Download would have saved it.
  */
 export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
   const folder = useQuery(downloadFolderQuery())
@@ -40,10 +42,12 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
   const [operationId, setOperationId] = useState<string | null>(null)
   const [cancelled, setCancelled] = useState(false)
   const verify = useVerifyFile()
+  const choose = useChooseFile()
   const progress = useOperationProgress(verify.isPending ? operationId : null)
   const submitButton = useRef<HTMLButtonElement>(null)
   const pathId = useId()
   const digestId = useId()
+  const pickerHintId = useId()
 
   const suggested =
     layer && folder.data
@@ -55,6 +59,18 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
   const shownPath = path ?? suggested
   const digest = layer ? layer.digest : typedDigest.trim()
   const ready = shownPath.trim() !== '' && digest !== ''
+  // The web bridge has no file dialog: say so, instead of a button that seems to do nothing.
+  const noPicker = choose.data?.picker === false
+
+  const chooseFile = () => {
+    if (choose.isPending) return
+    choose.mutate(shownPath.trim(), {
+      // Cancelled (null): the path stays as the user left it.
+      onSuccess: ({ path: chosen }) => {
+        if (chosen !== null) setPath(chosen)
+      },
+    })
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -88,16 +104,25 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
     >
       <form onSubmit={submit} className="dialog-form">
         <label htmlFor={pathId}>File path</label>
-        <input
-          id={pathId}
-          type="text"
-          value={shownPath}
-          onChange={(event) => setPath(event.target.value)}
-          placeholder="/path/to/blob.tar.gz"
-          spellCheck={false}
-          autoComplete="off"
-          required
-        />
+        <div className="path-field">
+          <input
+            id={pathId}
+            type="text"
+            value={shownPath}
+            onChange={(event) => setPath(event.target.value)}
+            placeholder="/path/to/blob.tar.gz"
+            spellCheck={false}
+            autoComplete="off"
+            required
+            {...(noPicker ? { 'aria-describedby': pickerHintId } : {})}
+          />
+          <button type="button" onClick={chooseFile}>
+            Choose file…
+          </button>
+        </div>
+        <p id={pickerHintId} className="hint" aria-live="polite">
+          {noPicker && 'No file dialog here: type the file’s full path.'}
+        </p>
         {layer ? (
           <p>
             Digest of layer {layer.index}: <code>{layer.digest}</code>
@@ -189,6 +214,7 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
         {verify.isError && cancelled && <p>Cancelled</p>}
       </div>
       {verify.isError && !cancelled && <ErrorPanel error={verify.error} />}
+      {choose.isError && <ErrorPanel error={choose.error} />}
     </Dialog>
   )
 }
