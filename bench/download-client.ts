@@ -6,7 +6,7 @@ import { BlobDownloader } from '../electron/main/services/blob-downloader'
 import { DownloadService } from '../electron/main/services/download-service'
 import { EcrService } from '../electron/main/services/ecr-service'
 import { Operations } from '../electron/main/services/operations'
-import { createDownloadDispatcher } from '../electron/main/services/http'
+import { createBlobHttp } from '../electron/main/services/http'
 import { fakePlatform } from '../electron/main/testing/app-harness'
 
 // One download through the app's own path (GetDownloadUrlForLayer, stream, hash, fsync, rename),
@@ -30,7 +30,7 @@ const client = new ECRClient({
 })
 const ecr = new EcrService(() => Promise.resolve({ client, registryId: undefined }))
 const service = new DownloadService({
-  downloader: new BlobDownloader({ dispatcher: createDownloadDispatcher({}) }),
+  downloader: new BlobDownloader({ http: createBlobHttp({}) }),
   getUrl: ({ digest: d, ...image }) => ecr.downloadUrl(image, d),
   defaultDirectory: () => Promise.resolve(dir),
   concurrency: () => Promise.resolve(1),

@@ -10,7 +10,7 @@ import { DownloadService } from './services/download-service'
 import { LayerContentsService } from './layers/layer-contents-service'
 import { EcrService } from './services/ecr-service'
 import { Operations } from './services/operations'
-import { createDownloadDispatcher, proxyAwareFetch } from './services/http'
+import { createBlobHttp, proxyAwareFetch } from './services/http'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
 import { SettingsService } from './services/settings-service'
@@ -76,7 +76,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
   const operations = new Operations()
   // One downloader, and so one proxy-aware connection pool, for layer downloads and for the
   // blobs the layer-contents reader fetches.
-  const downloader = new BlobDownloader({ dispatcher: createDownloadDispatcher(env) })
+  const downloader = new BlobDownloader({ http: createBlobHttp(env) })
   const downloads = new DownloadService({
     downloader,
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),

@@ -1,10 +1,9 @@
 import type { FileHandle } from 'node:fs/promises'
 import { open, rm, stat } from 'node:fs/promises'
 import { createReadStream } from 'node:fs'
-import { Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
+import { BlobHttp, type BlobResponse, type BodySink } from './blob-http'
 import { finishDigest, startDigest, type DigestCheck } from './digest'
 
 /** How often and how long to retry a blob download that fails without the user's doing. */
@@ -27,6 +26,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 /** What the downloader needs from outside. */
 export interface DownloaderDeps {
+  /** How blob URLs are fetched (default: directly, or undici with `dispatcher`). */
+  http?: BlobHttp
+  /** Used only when `http` is not given: undici for every request, through this dispatcher. */
   dispatcher?: Dispatcher
   retry?: RetryPolicy
   /** Milliseconds since an arbitrary epoch, for rates and throttling. */
@@ -76,8 +78,12 @@ export class BlobDownloader {
   private readonly now: () => number
   private readonly random: () => number
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>
+  private readonly http: BlobHttp
 
-  constructor(private readonly deps: DownloaderDeps = {}) {
+  constructor(deps: DownloaderDeps = {}) {
+    this.http =
+      deps.http ??
+      new BlobHttp(deps.dispatcher ? { dispatcher: deps.dispatcher, proxied: () => true } : {})
     this.retry = deps.retry ?? DEFAULT_RETRY
     this.now = deps.now ?? (() => performance.now())
     this.random = deps.random ?? Math.random
@@ -106,15 +112,13 @@ export class BlobDownloader {
         job.signal.throwIfAborted()
         if (total !== null && offset >= total) break
         attempts++
-        let response: Dispatcher.ResponseData
+        let response: BlobResponse
         try {
-          response = await request(url, {
-            method: 'GET',
+          response = await this.http.get(url, {
             headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
             signal: job.signal,
-            ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
-            headersTimeout: 30_000,
-            bodyTimeout: 60_000,
+            headersTimeoutMs: 30_000,
+            bodyTimeoutMs: 60_000,
           })
         } catch (error) {
           job.signal.throwIfAborted()
@@ -124,7 +128,7 @@ export class BlobDownloader {
 
         const status = response.statusCode
         if (status === 403 || status === 400) {
-          const body = await response.body.text()
+          const body = await response.text()
           if (/Request has expired/i.test(body) && urlRefreshes < this.retry.maxUrlRefreshes) {
             urlRefreshes++
             url = await job.getUrl()
@@ -133,14 +137,14 @@ export class BlobDownloader {
           throw new AppErrorException(blobRefused(status, body))
         }
         if (status === 404) {
-          await response.body.dump()
+          await response.dump()
           throw new AppErrorException({
             code: 'LayersNotFound',
             message: 'The blob URL answered 404: the blob is gone from the registry.',
           })
         }
         if (RETRYABLE_STATUS(status)) {
-          const body = await response.body.text().catch(() => '')
+          const body = await response.text().catch(() => '')
           failures = await this.backOff(failures, job, serverError(status, body))
           continue
         }
@@ -150,7 +154,7 @@ export class BlobDownloader {
           start = contentRangeStart(response.headers['content-range'])
           if (start !== offset) {
             // Not the bytes we asked for: drop them and start again from zero.
-            await response.body.dump()
+            await response.dump()
             ;({ offset, check } = await restart(file, job.digest))
             continue
           }
@@ -161,7 +165,7 @@ export class BlobDownloader {
             ;({ offset, check } = await restart(file, job.digest))
           }
         } else {
-          await response.body.dump()
+          await response.dump()
           throw new AppErrorException({
             code: 'Unknown',
             message: `The blob URL answered HTTP ${status}.`,
@@ -171,17 +175,22 @@ export class BlobDownloader {
         const length = Number(response.headers['content-length'])
         if (Number.isFinite(length)) total = start + length
         job.onPhase?.('downloading')
-        const writer = new HashingWriter(file, offset, check, (position) => {
+        const writer = new BatchWriter(file, offset, check, (position) => {
           job.onBytes?.(position, total)
         })
         const before = offset
         try {
-          await pipeline(response.body, writer, { signal: job.signal })
+          await response.pipe(writer)
+          await writer.settle()
         } catch (error) {
-          await writer.settled()
+          if (job.signal.aborted) {
+            await writer.abandon()
+            job.signal.throwIfAborted()
+          }
+          // What arrived intact is kept: written, hashed, and not fetched again.
+          await writer.settle().catch(() => undefined)
           offset = writer.position
           transferred += offset - before
-          job.signal.throwIfAborted()
           if (writer.failure)
             throw new AppErrorException(diskError(writer.failure, job.partialPath))
           failures = offset > before ? 0 : failures
@@ -254,56 +263,137 @@ async function restart(file: FileHandle, digest: string) {
   return { offset: 0, check: startDigest(digest) }
 }
 
-/** Writes at explicit positions and hashes only what was written, so file and hash agree. */
-class HashingWriter extends Writable {
+const BATCH = CHUNK
+/** Filled batches waiting for the disk before the sender is asked to pause. */
+const QUEUED_BATCHES = 8
+/** A batch still filling is written anyway after this long, so a slow link's bytes reach the disk. */
+const PARTIAL_BATCH_MS = 100
+
+/**
+ * Copies the body into 1 MiB batches and writes them in order at explicit positions, hashing each
+ * batch once it is on disk, so file and hash always agree. At most QUEUED_BATCHES wait for the
+ * disk; past that the sender is paused.
+ */
+class BatchWriter implements BodySink {
   failure: NodeJS.ErrnoException | null = null
-  private inflight: Promise<unknown> = Promise.resolve()
+  private current: Buffer | null = null
+  private fill = 0
+  private readonly queue: { buffer: Buffer; length: number }[] = []
+  private readonly spare: Buffer[] = []
+  private writing: Promise<void> | null = null
+  private abandoned = false
+  private waiters: (() => void)[] = []
   private flushedTo: number
   private flushing: Promise<void> | null = null
   private flushFailure: NodeJS.ErrnoException | null = null
+  /** Bytes taken so far, written or not: what progress shows, so a slow link moves at once. */
+  private accepted: number
+  private partialTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly file: FileHandle,
+    /** Bytes written and hashed. */
     public position: number,
     private readonly check: DigestCheck,
-    private readonly onWritten: (position: number) => void,
+    private readonly onProgress: (bytes: number) => void,
   ) {
-    super({ highWaterMark: CHUNK })
     this.flushedTo = position
+    this.accepted = position
   }
 
-  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk)
-    const expected = buffers.reduce((n, b) => n + b.length, 0)
-    const write = this.file.writev(buffers, this.position).then(({ bytesWritten }) => {
-      if (bytesWritten !== expected) throw Object.assign(new Error('short write'), { code: 'EIO' })
-      for (const buffer of buffers) this.check.hash.update(buffer)
-      this.position += bytesWritten
-      this.onWritten(this.position)
-      this.flushInBackground()
+  write(view: Buffer): boolean {
+    if (this.failure) throw this.failure
+    let at = 0
+    while (at < view.length) {
+      this.current ??= this.spare.pop() ?? Buffer.allocUnsafeSlow(BATCH)
+      const copied = view.copy(this.current, this.fill, at)
+      this.fill += copied
+      at += copied
+      if (this.fill === BATCH) this.enqueue()
+    }
+    this.accepted += view.length
+    this.onProgress(this.accepted)
+    if (this.fill > 0 && this.partialTimer === null) {
+      this.partialTimer = setTimeout(() => {
+        this.partialTimer = null
+        if (this.fill > 0 && !this.failure && !this.abandoned) this.enqueue()
+      }, PARTIAL_BATCH_MS)
+      this.partialTimer.unref()
+    }
+    return this.queue.length < QUEUED_BATCHES
+  }
+
+  drained(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (this.queue.length < QUEUED_BATCHES) return Promise.resolve()
+    return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => {
+      if (this.failure) throw this.failure
     })
-    this.inflight = write.then(
-      () => callback(),
-      (error: NodeJS.ErrnoException) => {
-        this.failure = error
-        callback(error)
-      },
-    )
   }
 
-  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void) {
-    this._writev([{ chunk }], callback)
+  /** Writes out everything taken so far, including a part-filled batch; throws a disk failure. */
+  async settle(): Promise<void> {
+    this.stopPartialTimer()
+    if (this.fill > 0 && !this.failure) this.enqueue()
+    while (this.writing) await this.writing
+    if (this.failure) throw this.failure
   }
 
-  /** Resolves once the write under way (if any) has finished or failed. */
-  settled(): Promise<unknown> {
-    return this.inflight
+  /** Drops what is not written yet (the download was cancelled) and waits for a write under way. */
+  async abandon(): Promise<void> {
+    this.abandoned = true
+    this.stopPartialTimer()
+    this.queue.length = 0
+    this.fill = 0
+    while (this.writing) await this.writing
   }
 
   /** Waits for the background flush, so the final fsync has only the tail left to write. */
   async flushed(): Promise<void> {
     await this.flushing
     if (this.flushFailure) throw this.flushFailure
+  }
+
+  private stopPartialTimer(): void {
+    if (this.partialTimer) clearTimeout(this.partialTimer)
+    this.partialTimer = null
+  }
+
+  private enqueue(): void {
+    this.stopPartialTimer()
+    this.queue.push({ buffer: this.current!, length: this.fill })
+    this.current = null
+    this.fill = 0
+    this.writing ??= this.drain()
+  }
+
+  // One write at a time, in order: the hash must see the bytes in file order.
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.abandoned) {
+        const { buffer, length } = this.queue[0]!
+        const { bytesWritten } = await this.file.write(buffer, 0, length, this.position)
+        if (bytesWritten !== length) throw Object.assign(new Error('short write'), { code: 'EIO' })
+        this.queue.shift()
+        this.check.hash.update(buffer.subarray(0, length))
+        this.position += length
+        this.spare.push(buffer)
+        this.flushInBackground()
+        this.wake()
+      }
+    } catch (error) {
+      this.failure = error as NodeJS.ErrnoException
+    } finally {
+      this.writing = null
+      this.wake()
+    }
+  }
+
+  private wake(): void {
+    if (this.queue.length >= QUEUED_BATCHES && !this.failure && this.writing) return
+    const waiters = this.waiters
+    this.waiters = []
+    for (const resolve of waiters) resolve()
   }
 
   // The final fsync would otherwise write the whole blob at the end, after the network is done.

@@ -6,6 +6,7 @@ import { Agent, type AgentConnectOpts } from 'agent-base'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici'
+import { BlobHttp } from './blob-http'
 
 // The main process's HTTP, for the AWS SDK and for blob downloads, honouring the same proxy
 // variables as curl and the AWS CLI: HTTPS_PROXY, HTTP_PROXY and NO_PROXY (lowercase wins).
@@ -177,6 +178,21 @@ export function createDownloadDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
     bodyTimeout: REQUEST_TIMEOUT_MS,
     requestTls: tls,
     proxyTls: tls,
+  })
+}
+
+/**
+ * How blob bodies are fetched: directly over a connection of their own when no proxy applies (the
+ * fast path, see BlobHttp), else through createDownloadDispatcher(env); AWS_CA_BUNDLE for both.
+ */
+export function createBlobHttp(env: NodeJS.ProcessEnv): BlobHttp {
+  const settings = proxySettings(env)
+  const ca = caBundle(env)
+  return new BlobHttp({
+    dispatcher: createDownloadDispatcher(env),
+    proxied: (url) => proxyForUrl(url, settings) !== null,
+    connectTimeoutMs: CONNECTION_TIMEOUT_MS,
+    ...(ca ? { ca } : {}),
   })
 }
 
