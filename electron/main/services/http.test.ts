@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { DemoRegistry } from '../demo-registry/server'
 import {
   CONNECTION_TIMEOUT_MS,
+  createBlobHttp,
   createDownloadDispatcher,
   createRequestHandler,
   proxyAwareFetch,
@@ -360,6 +361,30 @@ describe('createDownloadDispatcher and proxyAwareFetch (blob downloads) through 
       vi.unstubAllEnvs()
     }
     expect(proxy.seen).toEqual([])
+  })
+
+  it('createBlobHttp goes direct over TLS with AWS_CA_BUNDLE where no proxy applies, else via the proxy', async () => {
+    const read = async (env: NodeJS.ProcessEnv, url: string) => {
+      const response = await createBlobHttp(env).get(url, {
+        headers: {},
+        signal: new AbortController().signal,
+        headersTimeoutMs: 5_000,
+        bodyTimeoutMs: 5_000,
+      })
+      return JSON.parse(await response.text()) as unknown
+    }
+    const env = { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: cert }
+    expect(await read({ ...env, NO_PROXY: ORIGIN_HOST }, `${httpsOrigin}/direct`)).toMatchObject({
+      server: 'https',
+      path: '/direct',
+      viaProxyHeader: null,
+    })
+    expect(proxy.seen).toEqual([])
+    expect(await read(env, `${proxiedHttpsOrigin}/tunnelled`)).toMatchObject({
+      server: 'https',
+      path: '/tunnelled',
+    })
+    expect(proxy.seen).toEqual([`CONNECT ${new URL(proxiedHttpsOrigin).host}`])
   })
 
   it('proxyAwareFetch uses the same dispatcher', async () => {
