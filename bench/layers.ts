@@ -14,7 +14,7 @@ import { ms, stats, table, type Suite, type SuiteResult } from './suite'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const MiB = 1024 * 1024
-const RUNS = 3
+const RUNS = 5
 const GZIP_TARGET = 200 * MiB
 const GOALS = { gzip: 1.3, zstd: 1.5, rssSpread: 1.25 }
 const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip'
@@ -79,12 +79,24 @@ export const layers: Suite = {
           if (oursNative.decoder !== 'zstd-native') throw new Error(`${native} has no native zstd`)
           const label = `zstd, native (Node ${nodeVersion(native)})`
           rows.push(compare(label, size, mixed.entries, oursNative, tarZstd, GOALS.zstd, missed))
+          const decodeOnly = measureDecoder(zstPath, native)
+          rows.push(
+            compare(
+              'zstd, Node’s decoder alone (no tar)',
+              size,
+              mixed.entries,
+              { ...oursNative, ms: decodeOnly },
+              tarZstd,
+              null,
+              missed,
+            ),
+          )
         } else {
           missed.push(
             'zstd native: not measured (set ELB_BENCH_NATIVE_NODE to a Node 22.15+ binary)',
           )
         }
-        zstdNote = `The app decodes zstd with \`zlib.createZstdDecompress\` where Node has it (Node 22.15+, so Electron’s), and with fzstd (pure JavaScript) elsewhere. This machine’s Node is ${process.version}${NATIVE_NODE ? `; the native row ran the same reader under Node from \`ELB_BENCH_NATIVE_NODE\` (${NATIVE_NODE})` : ''}. The fallback row has no goal: it serves Node 20 (tests, the web bridge), never the desktop app.`
+        zstdNote = `The app decodes zstd with \`zlib.createZstdDecompress\` where Node has it (Node 22.15+, so Electron’s), and with fzstd (pure JavaScript) elsewhere. This machine’s Node is ${process.version}${NATIVE_NODE ? `; the native row ran the same reader under Node from \`ELB_BENCH_NATIVE_NODE\` (${NATIVE_NODE})` : ''}. The fallback row has no goal: it serves Node 20 (tests, the web bridge), never the desktop app. The “decoder alone” row is the floor under the native row: Node’s zstd stream, made as the reader makes it, decoding the same file into nothing (\`bench/zstd-decode-child.ts\`); the reader decodes on libuv’s thread pool while it parses on the main thread, so it cannot be faster than this.`
       } else {
         zstdNote = 'zstd is not installed (`apt-get install zstd`): the zstd row was skipped.'
         missed.push('zstd: not measured (no zstd binary)')
@@ -199,6 +211,24 @@ function measureOurs(
   const median = stats(results.map((r) => r.ms)).median
   const chosen = results.find((r) => r.ms === median) ?? results[0]!
   return { ...chosen, maxRssBytes: Math.max(...results.map((r) => r.maxRssBytes)) }
+}
+
+/** Median milliseconds of Node's zstd decoder alone on `path`, under `node`. */
+function measureDecoder(path: string, node: string): number {
+  const times: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const child = spawnSync(
+      node,
+      ['--import', 'tsx', join('bench', 'zstd-decode-child.ts'), path],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    )
+    if (child.status !== 0) throw new Error(`zstd-decode-child failed: ${child.stderr}`)
+    times.push((JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms)
+  }
+  return stats(times).median
 }
 
 function measureTar(args: string[]): number {
