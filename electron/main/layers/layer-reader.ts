@@ -1,6 +1,7 @@
 import { createHash, hash as hashOnce, type Hash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { setImmediate } from 'node:timers/promises'
 import { classifyLayer } from '../../../shared/manifest'
 import { AppErrorException } from '../../../shared/ipc/result'
 import { baseName, normalizeEntryPath, parentPath } from '../../../shared/layer-contents/entries'
@@ -41,6 +42,9 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxExtensionBytes: 1024 * 1024,
   hashLimit: 1024 * 1024,
 }
+
+/** How much tar is parsed before the decoder gets a turn (see the read loop). */
+const PARSE_SLICE = 64 * 1024
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex')
 
@@ -239,6 +243,7 @@ export async function readLayer(
   const report = () =>
     options.onProgress?.({ compressedBytes, tarBytes: parser.offset, entries: headers })
 
+  const offThread = decoder.kind === 'gzip' || decoder.kind === 'zstd-native'
   try {
     await pipeline(
       input,
@@ -253,13 +258,20 @@ export async function readLayer(
               limits.maxTarBytes,
             )
           }
-          parser.push(chunk)
-          if (pending.length > 0) await Promise.all(pending.splice(0))
-          report()
-          if (parser.finished || options.stopWhen?.()) {
-            stoppedEarly = !parser.finished
-            throw new Stop()
+          for (let at = 0; at < chunk.length; at += PARSE_SLICE) {
+            parser.push(chunk.length <= PARSE_SLICE ? chunk : chunk.subarray(at, at + PARSE_SLICE))
+            if (pending.length > 0) await Promise.all(pending.splice(0))
+            if (parser.finished || options.stopWhen?.()) {
+              stoppedEarly = !parser.finished
+              report()
+              throw new Stop()
+            }
+            // The decoder works on the thread pool, but each piece it finishes is handed back on
+            // this thread before it starts the next: letting that in between slices keeps it busy
+            // while this thread parses, instead of waiting for a whole chunk to be parsed.
+            if (offThread && at + PARSE_SLICE < chunk.length) await setImmediate()
           }
+          report()
         }
         parser.end()
       },
