@@ -162,7 +162,12 @@ export class BlobDownloader {
           if (offset > 0) {
             // A 200 to a Range request is the whole blob: not trusted as a resume, so the file
             // starts over and this body is read from its first byte.
-            ;({ offset, check } = await restart(file, job.digest))
+            try {
+              ;({ offset, check } = await restart(file, job.digest))
+            } catch (error) {
+              await response.dump()
+              throw error
+            }
           }
         } else {
           await response.dump()

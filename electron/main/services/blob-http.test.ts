@@ -173,6 +173,19 @@ describe('BlobHttp, direct', () => {
     expect(stalled?.code).toBe('UND_ERR_BODY_TIMEOUT')
   })
 
+  it('closes a response nobody reads once it has been idle for the body timeout', async () => {
+    let closed!: Promise<void>
+    handler = (req, res) => {
+      closed = new Promise((resolve) => req.socket.once('close', () => resolve()))
+      res.writeHead(200, { 'content-length': String(BODY.length) })
+      res.write(BODY.subarray(0, 1000))
+    }
+    const response = await new BlobHttp().get(`${origin}/blob`, get({ bodyTimeoutMs: 50 }))
+    expect(response.statusCode).toBe(200)
+    // Neither piped, read as text nor dumped: the connection still goes away on its own.
+    await closed
+  })
+
   it('rejects with the abort reason when cancelled, before or during the body', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-length': String(BODY.length) })

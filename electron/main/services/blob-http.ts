@@ -205,6 +205,8 @@ class DirectExchange {
       const response = this.parseHead(head.subarray(0, end).toString('latin1'))
       if (!response) return false
       this.headSettled.resolve(response)
+      // A response nobody reads still ends: the idle timeout runs until pipe/text/dump.
+      this.socket.setTimeout(this.request.bodyTimeoutMs)
       // Body bytes that came with the head wait for pipe/text; reading pauses until then.
       return rest.length > 0 ? this.deliver(rest) : true
     }
