@@ -1,7 +1,6 @@
 import type { FileHandle } from 'node:fs/promises'
 import { open, rm, stat } from 'node:fs/promises'
 import { createReadStream } from 'node:fs'
-import type { Dispatcher } from 'undici'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
 import { BlobHttp, type BlobResponse, type BodySink } from './blob-http'
 import { finishDigest, startDigest, type DigestCheck } from './digest'
@@ -26,13 +25,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 /** What the downloader needs from outside. */
 export interface DownloaderDeps {
-  /** How blob URLs are fetched (default: directly, or undici with `dispatcher`). */
+  /** How blob URLs are fetched (default: BlobHttp with no proxy and Node's CA bundle). */
   http?: BlobHttp
-  /** Used only when `http` is not given: undici for every request, through this dispatcher. */
-  dispatcher?: Dispatcher
   retry?: RetryPolicy
-  /** Milliseconds since an arbitrary epoch, for rates and throttling. */
-  now?: () => number
   random?: () => number
   /** Waits between retries; injectable so tests need not wait for real. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
@@ -47,7 +42,7 @@ export interface BlobJob {
   signal: AbortSignal
   /** Asks ECR for a (fresh) pre-signed URL: GetDownloadUrlForLayer. */
   getUrl: () => Promise<string>
-  /** Called as bytes land on disk (already hashed), with the total when known. */
+  /** Called as bytes arrive, with the total when known; all are on disk and hashed by the end. */
   onBytes?: (received: number, total: number | null) => void
   /** Called when the downloader re-hashes a partial file or retries. */
   onPhase?: (phase: 'rehashing' | 'downloading' | 'retrying' | 'verifying') => void
@@ -75,17 +70,13 @@ const RETRYABLE_STATUS = (status: number) => status === 408 || status === 429 ||
  */
 export class BlobDownloader {
   private readonly retry: RetryPolicy
-  private readonly now: () => number
   private readonly random: () => number
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>
   private readonly http: BlobHttp
 
   constructor(deps: DownloaderDeps = {}) {
-    this.http =
-      deps.http ??
-      new BlobHttp(deps.dispatcher ? { dispatcher: deps.dispatcher, proxied: () => true } : {})
+    this.http = deps.http ?? new BlobHttp()
     this.retry = deps.retry ?? DEFAULT_RETRY
-    this.now = deps.now ?? (() => performance.now())
     this.random = deps.random ?? Math.random
     this.sleep = deps.sleep ?? abortableSleep
   }

@@ -116,8 +116,8 @@ class DirectExchange {
   /** The response once its head is in; null when undici must read this one instead. */
   readonly response: Promise<BlobResponse | null>
   private readonly socket: Socket
-  private headChunks: Buffer[] = []
-  private headBytes = 0
+  /** The response head so far (a copy: the read buffer is reused). */
+  private head = Buffer.alloc(0)
   private headDone = false
   /** Body bytes that came in before anyone asked for the body (copied: the buffer is reused). */
   private early: Buffer[] = []
@@ -190,15 +190,14 @@ class DirectExchange {
   private onRead(view: Buffer): boolean {
     if (this.finished || this.failure) return false
     if (!this.headDone) {
-      this.headChunks.push(Buffer.from(view))
-      this.headBytes += view.length
-      const head = Buffer.concat(this.headChunks)
+      const head = Buffer.concat([this.head, view])
       const end = head.indexOf(HEAD_END)
       if (end < 0) {
-        if (this.headBytes > MAX_HEAD) this.fail(socketError('response head too large', 'EPROTO'))
+        this.head = head
+        if (head.length > MAX_HEAD) this.fail(socketError('response head too large', 'EPROTO'))
         return true
       }
-      this.headChunks = []
+      this.head = Buffer.alloc(0)
       this.headDone = true
       if (this.headTimer) clearTimeout(this.headTimer)
       const rest = head.subarray(end + HEAD_END.length)

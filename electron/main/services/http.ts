@@ -165,8 +165,10 @@ export function createRequestHandler(env: NodeJS.ProcessEnv): NodeHttpHandler {
  * process.env behind our back), with the loopback hosts always direct and AWS_CA_BUNDLE trusted.
  */
 export function createDownloadDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
-  const settings = proxySettings(env)
-  const ca = caBundle(env)
+  return downloadDispatcher(proxySettings(env), caBundle(env))
+}
+
+function downloadDispatcher(settings: ProxySettings, ca: string | undefined): Dispatcher {
   const tls = ca ? { ca } : {}
   return new EnvHttpProxyAgent({
     // '' (not undefined) so undici does not fall back to process.env.
@@ -183,13 +185,13 @@ export function createDownloadDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
 
 /**
  * How blob bodies are fetched: directly over a connection of their own when no proxy applies (the
- * fast path, see BlobHttp), else through createDownloadDispatcher(env); AWS_CA_BUNDLE for both.
+ * fast path, see BlobHttp), else through the download dispatcher; AWS_CA_BUNDLE for both.
  */
 export function createBlobHttp(env: NodeJS.ProcessEnv): BlobHttp {
   const settings = proxySettings(env)
   const ca = caBundle(env)
   return new BlobHttp({
-    dispatcher: createDownloadDispatcher(env),
+    dispatcher: downloadDispatcher(settings, ca),
     proxied: (url) => proxyForUrl(url, settings) !== null,
     connectTimeoutMs: CONNECTION_TIMEOUT_MS,
     ...(ca ? { ca } : {}),
