@@ -1,6 +1,6 @@
 import { spawn, execFile } from 'node:child_process'
 import { createReadStream } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { ECRClient, GetDownloadUrlForLayerCommand } from '@aws-sdk/client-ecr'
 import { build } from 'esbuild'
 import { request } from 'undici'
-import { stats, table, type Suite, type SuiteResult } from './suite'
+import { lastJsonLine, stats, table, type Suite, type SuiteResult } from './suite'
 
 const run = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '..')
@@ -316,7 +316,7 @@ function sha256Rate(): number {
 
 async function floorOnce(client: string, url: string, warmUrl: string, size: number) {
   const { stdout } = await run(process.execPath, [client, url, warmUrl])
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; bytes: number }
+  const result = lastJsonLine<{ seconds: number; bytes: number }>(stdout)
   if (result.bytes !== size) throw new Error(`the floor run read ${result.bytes} of ${size} bytes`)
   return result.seconds
 }
@@ -338,12 +338,12 @@ async function oursOnce(
     info.warmUp.digest,
     String(info.warmUp.size),
   ])
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+  const result = lastJsonLine<{
     seconds: number
     status: string
     size: number
     maxRssBytes: number
-  }
+  }>(stdout)
   if (result.status !== 'downloaded' || result.size !== blob.size) {
     throw new Error(`our download did not verify: ${JSON.stringify(result)}`)
   }
@@ -486,9 +486,4 @@ function freePort(): Promise<number> {
       server.close(() => resolvePort(port))
     })
   })
-}
-
-// Kept for a quick sanity check of the files the peers wrote.
-export async function sizeOf(path: string): Promise<number> {
-  return (await stat(path)).size
 }

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import { header } from '../electron/main/layers/tar-builder'
-import { ms, stats, table, type Suite, type SuiteResult } from './suite'
+import { lastJsonLine, ms, stats, table, type Suite, type SuiteResult } from './suite'
 
 // Listing layer contents (issue 5): our reader against GNU tar on the same files, and its peak
 // RSS across layer sizes. The layers are generated here, in a temporary folder, and removed.
@@ -230,7 +230,7 @@ function measureOurs(
       },
     )
     if (child.status !== 0) throw new Error(`layers-child failed: ${child.stderr}`)
-    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ChildResult
+    const result = lastJsonLine<ChildResult>(child.stdout)
     if (!result.complete)
       throw new Error(`the generated layer did not read cleanly: ${result.problem}`)
     results.push(result)
@@ -253,7 +253,7 @@ function measureDecoder(path: string, node: string, runs = RUNS): number {
       },
     )
     if (child.status !== 0) throw new Error(`zstd-decode-child failed: ${child.stderr}`)
-    times.push((JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms)
+    times.push(lastJsonLine<{ ms: number }>(child.stdout).ms)
   }
   return stats(times).median
 }

@@ -36,3 +36,8 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
 }
+
+/** The JSON a measuring child process printed on its last line of output. */
+export function lastJsonLine<T>(stdout: string): T {
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as T
+}
