@@ -8,6 +8,16 @@ const noElectronOrAws = {
     { group: ['electron', 'electron/*'], message: 'renderer/ and shared/ never import electron.' },
     { group: ['@aws-sdk/*', '@smithy/*'], message: 'AWS SDK objects stay in the main process.' },
     { group: ['node:*'], message: 'renderer/ and shared/ contain no Node code.' },
+    { group: ['**/electron/*'], message: 'renderer/ and shared/ import nothing under electron/.' },
+  ],
+}
+const sharedOnly = {
+  patterns: [
+    ...noElectronOrAws.patterns,
+    {
+      group: ['**/renderer/*', '**/e2e/*', '**/bench/*'],
+      message: 'shared/ imports nothing outside shared/.',
+    },
   ],
 }
 
@@ -56,7 +66,7 @@ export default tseslint.config(
   },
   {
     files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', noElectronOrAws] },
+    rules: { 'no-restricted-imports': ['error', sharedOnly] },
   },
   {
     // Only the preload may talk to ipcRenderer.
@@ -70,6 +80,83 @@ export default tseslint.config(
               name: 'electron',
               importNames: ['ipcRenderer', 'contextBridge'],
               message: 'Only electron/preload uses ipcRenderer and contextBridge.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The rooms (docs/ARCHITECTURE.md): the core runs in plain Node, hosted by the shell and by
+    // the web bridge, so it imports neither Electron nor either host.
+    files: ['electron/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', 'electron-log', 'electron-log/*'],
+              message: 'The core runs in plain Node: no Electron.',
+            },
+            {
+              group: ['**/main', '**/main/*', '**/web', '**/web/*', '**/preload', '**/preload/*'],
+              message:
+                'The core imports neither the Electron shell, the web bridge nor the preload; they import the core.',
+            },
+            { group: ['**/renderer/*'], message: 'The core never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The web bridge hosts the core in Node, beside the Electron shell; it never needs Electron.
+    files: ['electron/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', 'electron-log', 'electron-log/*'],
+              message: 'The web bridge runs in plain Node: no Electron.',
+            },
+            {
+              group: ['**/main', '**/main/*', '**/preload', '**/preload/*'],
+              message: 'The web bridge imports the core, never the Electron shell.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The demo registry is a component of its own: an ECR emulator that knows nothing of the app.
+    files: ['electron/demo-registry/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', 'electron-log', 'electron-log/*'],
+              message: 'The demo registry runs in plain Node: no Electron.',
+            },
+            {
+              group: [
+                '**/core',
+                '**/core/*',
+                '**/main',
+                '**/main/*',
+                '**/web',
+                '**/web/*',
+                '**/preload',
+                '**/preload/*',
+                '**/renderer/*',
+              ],
+              message:
+                'The demo registry imports nothing of the app; the core uses its start() entry point.',
             },
           ],
         },

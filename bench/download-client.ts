@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ECRClient } from '@aws-sdk/client-ecr'
-import { BlobDownloader } from '../electron/main/services/blob-downloader'
-import { DownloadService } from '../electron/main/services/download-service'
-import { EcrService } from '../electron/main/services/ecr-service'
-import { Operations } from '../electron/main/services/operations'
-import { createBlobHttp } from '../electron/main/services/http'
-import { fakePlatform } from '../electron/main/testing/app-harness'
+import { BlobDownloader } from '../electron/core/services/blob-downloader'
+import { DownloadService } from '../electron/core/services/download-service'
+import { EcrService } from '../electron/core/services/ecr-service'
+import { Operations } from '../electron/core/services/operations'
+import { createBlobHttp } from '../electron/core/services/http'
+import { fakePlatform } from '../electron/core/testing/app-harness'
 
 // One download through the app's own path (GetDownloadUrlForLayer, stream, hash, fsync, rename),
 // in a fresh process so its peak RSS is its own. Prints one JSON line.

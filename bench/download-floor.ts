@@ -1,4 +1,4 @@
-import { createBlobHttp } from '../electron/main/services/http'
+import { createBlobHttp } from '../electron/core/services/http'
 
 // The floor under our download path: the app's own blob HTTP path (BlobHttp) fetching the same URL
 // and throwing the bytes away (no hash, no file, no fsync). Whatever our path costs beyond this is

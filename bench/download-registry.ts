@@ -1,4 +1,4 @@
-import { DemoRegistry } from '../electron/main/demo-registry/server'
+import { DemoRegistry } from '../electron/demo-registry/server'
 
 // Runs the demo registry in its own process, so that the download under test and the server do
 // not share one event loop. Prints one JSON line with what the bench needs, then serves until

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { readLayer } from '../electron/main/layers/layer-reader'
+import { readLayer } from '../electron/core/layers/layer-reader'
 
 // One measured read of a layer, in a process of its own so its peak RSS is the reader's alone:
 // `node --import tsx bench/layers-child.ts <file> <mediaType>` prints one JSON line.

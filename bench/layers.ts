@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
-import { header } from '../electron/main/layers/tar-builder'
+import { header } from '../electron/core/layers/tar-builder'
 import { lastJsonLine, ms, stats, table, type Suite, type SuiteResult } from './suite'
 
 // Listing layer contents (issue 5): our reader against GNU tar on the same files, and its peak
@@ -141,7 +141,7 @@ export const layers: Suite = {
         )
 
       const markdown = [
-        `GNU tar ${tarVersion()}${zstdBin ? `, ${zstdVersion(zstdBin)}` : ''}. Times are the median of ${RUNS} runs, wall clock, files in the page cache; ours, tar and the decoder alone take turns, run by run. Ours is \`readLayer\` (\`electron/main/layers/layer-reader.ts\`) in a Node process of its own, from a 1 MiB-chunk file stream to the full index (path, type, size, mode, owner, mtime, link target, sha256 of files up to 1 MiB); tar’s output goes to /dev/null.`,
+        `GNU tar ${tarVersion()}${zstdBin ? `, ${zstdVersion(zstdBin)}` : ''}. Times are the median of ${RUNS} runs, wall clock, files in the page cache; ours, tar and the decoder alone take turns, run by run. Ours is \`readLayer\` (\`electron/core/layers/layer-reader.ts\`) in a Node process of its own, from a 1 MiB-chunk file stream to the full index (path, type, size, mode, owner, mtime, link target, sha256 of files up to 1 MiB); tar’s output goes to /dev/null.`,
         '',
         lines.join(' '),
         '',

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { nativeZstd } from '../electron/main/layers/decompress'
+import { nativeZstd } from '../electron/core/layers/decompress'
 
 // Node's zstd decoder alone, made as the reader makes it, decoding a file into nothing: the floor
 // under the reader's zstd listing. `node --import tsx bench/zstd-decode-child.ts <file>` prints one

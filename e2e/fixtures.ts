@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test as base, expect, type Page } from '@playwright/test'
-import { DemoRegistry } from '../electron/main/demo-registry/server'
+import { DemoRegistry } from '../electron/demo-registry/server'
 
 /** One run of `npm run web`, in its own folders, with its own AWS environment. */
 export interface BridgeRun {
@@ -26,7 +26,7 @@ export async function launchBridge(root: string, env: NodeJS.ProcessEnv): Promis
   const downloadDir = join(root, 'downloads')
   await Promise.all([home, dataDir, downloadDir].map((dir) => mkdir(dir, { recursive: true })))
   const traceFile = join(root, 'bridge-trace.log')
-  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/bridge/cli.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/web/cli.ts'], {
     cwd: resolve(import.meta.dirname, '..'),
     env: {
       PATH: process.env.PATH,

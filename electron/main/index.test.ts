@@ -114,7 +114,7 @@ vi.mock('electron', () => {
   }
 })
 vi.mock('electron-log/main', () => ({ default: fake.log }))
-vi.mock('./create-app', () => ({ createApp: () => fake.core }))
+vi.mock('../core/create-app', () => ({ createApp: () => fake.core }))
 
 let dataDir: string
 

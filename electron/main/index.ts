@@ -13,7 +13,7 @@ import {
 } from 'electron'
 import electronLog from 'electron-log/main'
 import { APP_SCHEME, createAppProtocolHandler } from './app-protocol'
-import { createApp, type App, type Emit } from './create-app'
+import { createApp, type App, type Emit } from '../core/create-app'
 import { registerIpc } from './ipc/register'
 import { configureLog, ElectronLogger } from './log'
 import { aboutPanelOptions, buildMenuTemplate } from './menu'

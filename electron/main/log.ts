@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { LogMessage, NodeLogger } from 'electron-log'
-import { Logger, redact } from './services/logger'
+import { Logger, redact } from '../core/services/logger'
 
 /** Rotate main.log to main.old.log past this size, so logs never grow without bound. */
 export const LOG_MAX_BYTES = 5 * 1024 * 1024

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it, vi } from 'vitest'
-import { isAllowedExternalUrl } from './platform/platform'
+import { isAllowedExternalUrl } from '../core/platform/platform'
 import {
   CONTENT_SECURITY_POLICY,
   createSenderCheck,

@@ -1,4 +1,4 @@
-import { isAllowedExternalUrl } from './platform/platform'
+import { isAllowedExternalUrl } from '../core/platform/platform'
 
 // Electron's security checklist, as small functions over structural types so each rule can be
 // tested with plain objects (there is no Electron binary on CI). index.ts wires them to the real

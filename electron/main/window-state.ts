@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeAtomically } from './services/settings-service'
+import { writeAtomically } from '../core/services/settings-service'
 
 /** A rectangle in screen coordinates (DIPs), as Electron's Display.workArea. */
 export interface Rect {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { eventContract, invokeChannels, invokeContract } from '../../../shared/ipc/contract'
-import { createApp } from '../create-app'
-import { Logger } from '../services/logger'
-import { fakePlatform } from '../testing/app-harness'
+import { createApp } from '../../core/create-app'
+import { Logger } from '../../core/services/logger'
+import { fakePlatform } from '../../core/testing/app-harness'
 import { registerIpc } from './register'
 
 const exposed = vi.hoisted(() => ({ api: {} }))

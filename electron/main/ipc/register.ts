@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
 import { invokeChannels, type InvokeChannel } from '../../../shared/ipc/contract'
 import type { Result } from '../../../shared/ipc/result'
-import type { Dispatch } from './dispatch'
+import type { Dispatch } from '../../core/ipc/dispatch'
 
 const forbidden: Result<never> = {
   ok: false,

@@ -6,7 +6,7 @@ import {
   type BrowserWindow,
   type OpenDialogOptions,
 } from 'electron'
-import { isAllowedExternalUrl, type Platform } from './platform'
+import { isAllowedExternalUrl, type Platform } from '../../core/platform/platform'
 
 /** The desktop app's platform: native dialogs, shell and notifications. */
 export class ElectronPlatform implements Platform {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
 
 describe('npm run demo-registry', () => {
   it('prints its endpoint and a sourceable export block, serves, and exits on SIGTERM', async () => {

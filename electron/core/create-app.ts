@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../shared/ipc/contract'
 import { AppErrorException } from '../../shared/ipc/result'
-import { DemoRegistry } from './demo-registry/server'
+import { DemoRegistry } from '../demo-registry/server'
 import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch'
 import { isAllowedExternalUrl, type Platform } from './platform/platform'
 import { ConnectionService, type DemoEndpoint } from './services/connection-service'

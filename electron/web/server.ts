@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { extname, isAbsolute, join, normalize, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { createApp, type App } from '../../electron/main/create-app'
-import { NodePlatform } from '../../electron/main/platform/node-platform'
-import { Logger } from '../../electron/main/services/logger'
+import { createApp, type App } from '../core/create-app'
+import { NodePlatform } from '../core/platform/node-platform'
+import { Logger } from '../core/services/logger'
 
 /** How the web bridge is started. */
 export interface BridgeOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Settings } from '../../../shared/models/settings'
 import { createApp, type App } from '../create-app'
-import { DemoRegistry } from '../demo-registry/server'
+import { DemoRegistry } from '../../demo-registry/server'
 import type { Platform } from '../platform/platform'
 import { Logger } from '../services/logger'
 

@@ -2,7 +2,7 @@ import { ECRClient } from '@aws-sdk/client-ecr'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ErrorCode } from '../../../shared/errors'
 import { type AppErrorException } from '../../../shared/ipc/result'
-import { DemoRegistry, SAMPLE_REPOSITORIES, SAMPLE_TAGS } from '../demo-registry/server'
+import { DemoRegistry, SAMPLE_REPOSITORIES, SAMPLE_TAGS } from '../../demo-registry/server'
 import { toAppError } from '../ipc/to-app-error'
 import { EcrService } from './ecr-service'
 
