@@ -123,6 +123,7 @@ if (!app.requestSingleInstanceLock()) {
         preload,
         devServerUrl ?? `${APP_ORIGIN}/index.html`,
         placement,
+        { packaged: app.isPackaged },
       )
       win = created
       trackWindowState(created, (state) => {

@@ -51,6 +51,16 @@ describe('createMainWindow', () => {
     expect(prefs.disableBlinkFeatures).toBe('Auxclick')
   })
 
+  it('turns DevTools off in packaged builds, and leaves them on in development', () => {
+    createMainWindow('/p.cjs', 'app://bundle/index.html', undefined, { packaged: true })
+    expect(created[0]!.options.webPreferences!.devTools).toBe(false)
+    // Without the flag the window is treated as packaged: off is the default.
+    createMainWindow('/p.cjs', 'app://bundle/index.html')
+    expect(created[1]!.options.webPreferences!.devTools).toBe(false)
+    createMainWindow('/p.cjs', 'http://localhost:5173/', undefined, { packaged: false })
+    expect(created[2]!.options.webPreferences!.devTools).toBe(true)
+  })
+
   it('loads only the URL it is given, and shows the window when it is ready', () => {
     createMainWindow('/p.cjs', 'app://bundle/index.html')
     const { win } = created[0]!

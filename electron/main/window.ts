@@ -15,6 +15,7 @@ export function createMainWindow(
   preload: string,
   url: string,
   placement: Placement = { ...DEFAULT_SIZE, maximized: false },
+  { packaged }: { packaged: boolean } = { packaged: true },
 ): BrowserWindow {
   const win = new BrowserWindow({
     ...(placement.x !== undefined && placement.y !== undefined
@@ -41,6 +42,9 @@ export function createMainWindow(
       // Middle-click would otherwise try to open links in a new window.
       disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
+      // A packaged build has no DevTools at all, not only no menu item: a shortcut or a stray
+      // openDevTools() would otherwise open a console with window.ecr in reach.
+      devTools: !packaged,
     },
   })
   win.once('ready-to-show', () => {
