@@ -1,8 +1,17 @@
 // electron-builder afterPack hook: flips Electron's fuses in the packaged binary, before it is
 // signed. Only packaged builds get them: `npm start`, `npm run dev` and Playwright's _electron
 // (which needs the inspector) run the unmodified binary from node_modules.
+import console from 'node:console'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { FuseV1Options, FuseVersion } from '@electron/fuses'
 import { Arch } from 'electron-builder'
+
+/**
+ * The file an Electron stand-in (the packaging check's `electronDist`, scripts/package-check.ts)
+ * carries at its top level. Fuses live in the real binary's sentinel, which a stand-in has not.
+ */
+export const STAND_IN_MARKER = 'ELB-ELECTRON-STAND-IN'
 
 /**
  * The fuse wire of every packaged build. Fuses the installed @electron/fuses does not know yet
@@ -46,6 +55,12 @@ export function fusesFor(electronPlatformName, arch) {
  * @param {import('app-builder-lib').AfterPackContext} context
  */
 export default async function afterPack(context) {
+  if (existsSync(join(context.appOutDir, STAND_IN_MARKER))) {
+    console.log(
+      `after-pack: fuses skipped: ${context.appOutDir} is built from an Electron stand-in, which has no fuse sentinel; every release build flips them on the real binary.`,
+    )
+    return
+  }
   const arch = Arch[context.arch]
   await context.packager.addElectronFuses(context, fusesFor(context.electronPlatformName, arch))
 }

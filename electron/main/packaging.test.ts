@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -145,7 +146,12 @@ describe('the fuses (build/after-pack.mjs)', () => {
     const hook = await importOutside<FuseModule>('build/after-pack.mjs')
     const addElectronFuses = vi.fn(() => Promise.resolve())
     // electron-builder's Arch enum: x64 = 1, arm64 = 3.
-    const context = { electronPlatformName: 'darwin', arch: 3, packager: { addElectronFuses } }
+    const context = {
+      appOutDir: join(ROOT, 'release', 'mac-arm64'),
+      electronPlatformName: 'darwin',
+      arch: 3,
+      packager: { addElectronFuses },
+    }
     await hook.default(context)
     expect(addElectronFuses).toHaveBeenCalledWith(context, {
       ...hook.fuseConfig,
@@ -153,6 +159,29 @@ describe('the fuses (build/after-pack.mjs)', () => {
     })
     expect(hook.fusesFor('linux', 'x64').resetAdHocDarwinSignature).toBe(false)
     expect(hook.fusesFor('win32', 'x64').resetAdHocDarwinSignature).toBe(false)
+  })
+
+  it('skips them, saying why, only for an Electron stand-in that carries the marker file', async () => {
+    const hook = await importOutside<FuseModule & { STAND_IN_MARKER: string }>(
+      'build/after-pack.mjs',
+    )
+    const appOutDir = await mkdtemp(join(tmpdir(), 'elb-afterpack-'))
+    try {
+      await writeFile(join(appOutDir, hook.STAND_IN_MARKER), 'stand-in')
+      const addElectronFuses = vi.fn(() => Promise.resolve())
+      const print = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+      await hook.default({
+        appOutDir,
+        electronPlatformName: 'linux',
+        arch: 1,
+        packager: { addElectronFuses },
+      })
+      expect(addElectronFuses).not.toHaveBeenCalled()
+      expect(print).toHaveBeenCalledWith(expect.stringMatching(/fuses skipped: .*stand-in/))
+      print.mockRestore()
+    } finally {
+      await rm(appOutDir, { recursive: true, force: true })
+    }
   })
 })
 
@@ -258,18 +287,28 @@ describe('the packaged file list', () => {
       devDependencies: Record<string, string>
     }
     const lock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as {
-      packages: Record<string, { dev?: boolean; devOptional?: boolean }>
+      packages: Record<
+        string,
+        { dev?: boolean; devOptional?: boolean; dependencies?: Record<string, string> }
+      >
     }
     // npm marks every package only devDependencies need with dev: true; electron-builder copies
     // the others.
-    const production = new Set(
-      Object.entries(lock.packages)
-        .filter(([path, info]) => path !== '' && !info.dev && !info.devOptional)
-        .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)),
+    const productionEntries = Object.entries(lock.packages).filter(
+      ([path, info]) => path !== '' && !info.dev && !info.devOptional,
     )
+    const nameOf = (path: string) =>
+      path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)
+    const production = new Set(productionEntries.map(([path]) => nameOf(path)))
+    // A devDependency may ship only as what a production package itself needs (js-yaml, which
+    // electron-updater reads latest.yml with), never as a tool of ours.
+    const neededBy = (name: string) =>
+      productionEntries
+        .filter(([, info]) => info.dependencies?.[name])
+        .map(([path]) => nameOf(path))
     for (const name of Object.keys(pkg.devDependencies)) {
-      if (name in pkg.dependencies) continue
-      expect(production.has(name), `${name} would be packaged`).toBe(false)
+      if (name in pkg.dependencies || !production.has(name)) continue
+      expect(neededBy(name), `${name} would be packaged as a tool`).not.toEqual([])
     }
     for (const tool of ['electron', 'electron-builder', 'vite', 'vitest', 'typescript']) {
       expect(pkg.dependencies, tool).not.toHaveProperty(tool)
