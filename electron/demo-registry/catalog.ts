@@ -1,7 +1,7 @@
 import { SEED_EPOCH } from './data'
 import { StaticImageCollection } from './images'
 import type { BlobRef, ImageCollection, ImageRecord } from './images'
-import type { SampleSet, UncachedUpstreamImage } from './samples'
+import type { SampleSet, UncachedUpstreamImage } from './samples/index'
 
 /** What BatchCheckLayerAvailability reports for a blob. */
 export type LayerAvailability = 'AVAILABLE' | 'UNAVAILABLE' | 'ARCHIVED'

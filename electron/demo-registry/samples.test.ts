@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import tarStream from 'tar-stream'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { buildSamples, loadSamples, WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from './samples'
+import {
+  buildSamples,
+  loadSamples,
+  WEB_APP_LONG_NAME,
+  WEB_APP_VERY_LONG_PATH,
+} from './samples/index'
 import {
   DemoRegistry,
   MEDIA_TYPES,

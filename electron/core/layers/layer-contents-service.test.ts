@@ -13,7 +13,7 @@ import type {
   LayerIndex,
 } from '../../../shared/models/layer-contents'
 import { deterministicBytes } from '../../demo-registry/keystream'
-import { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from '../../demo-registry/samples'
+import { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from '../../demo-registry/samples/index'
 import { startHarness, stubProcessEnv, type Harness } from '../testing/app-harness'
 
 // The real app against the demo registry: GetDownloadUrlForLayer, the download engine, the
