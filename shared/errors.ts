@@ -37,11 +37,14 @@ export const ERROR_CODES = [
   'ForeignLayer',
   'DigestMismatch',
   'DiskWriteFailed',
+  'DiskFull',
+  'UnsafeFile',
   'Cancelled',
   'LayerUnreadable',
   'PathNotInLayer',
   'UnsafeEntry',
   'IndexNeedsPlatform',
+  'LayerIndexTooLarge',
   'Unknown',
 ] as const
 
@@ -263,6 +266,18 @@ const catalog: Record<ErrorCode, Entry> = {
     explanation: `${e.message} The partial file was removed.`,
     nextStep: 'Free some disk space or pick another folder, then retry.',
   }),
+  DiskFull: (e) => ({
+    title: 'The disk is full',
+    explanation: `${e.message} Nothing half-written was kept: the partial file was removed.`,
+    nextStep:
+      'Free some space on that disk, or choose a folder on another disk (Settings → Download folder), then retry.',
+  }),
+  UnsafeFile: (e) => ({
+    title: 'Something else is at this path',
+    explanation: `${e.message} The app writes only regular files it created or may replace: it never writes through a symbolic link, into a file that has other hard links, or over a folder, so nothing planted in a shared folder can redirect a write.`,
+    nextStep:
+      'Look at what is at that path: move or delete it if you do not know it, or choose another folder, then retry.',
+  }),
   Cancelled: () => ({
     title: 'Cancelled',
     explanation: 'The operation was cancelled; nothing was left behind.',
@@ -291,6 +306,12 @@ const catalog: Record<ErrorCode, Entry> = {
       e.message ||
       'This digest names an index of per-platform images, which has no files of its own.',
     nextStep: 'Open one of its platforms (for example linux/amd64) to see its files.',
+  }),
+  LayerIndexTooLarge: (e) => ({
+    title: 'Too many files to list',
+    explanation: `${e.message || "This layer's index is too large to show; extract it instead."} Listing it would take more memory than the app allows one layer, so reading stopped at the limit.`,
+    nextStep:
+      'Extract the whole layer instead: its files are written to a folder you choose, without listing them here.',
   }),
   Unknown: (e) => ({
     title: 'Something went wrong',

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatMode } from '../../../shared/layer-contents/entries'
 import { AppErrorException } from '../../../shared/ipc/result'
 import { nativeZstd } from './decompress'
-import { readLayer, type ReadOptions } from './layer-reader'
+import { entryBomb, nameBomb } from './layer-bombs'
+import { ENTRY_OVERHEAD_BYTES, readLayer, type ReadOptions } from './layer-reader'
 import { END, entryBytes, gnuLongBytes, header, paxBytes, tarBytes } from './tar-builder'
 
 const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip'
@@ -668,6 +669,108 @@ describe('readLayer: memory', () => {
     expect(result.fileBytes).toBe(24 * 2 * 1024 * 1024)
     expect(JSON.stringify(result.entries).length).toBeLessThan(10_000)
   })
+})
+
+describe('readLayer: index budget', () => {
+  // Counts the bytes the reader pulls, to show it stops at once rather than reading on.
+  const counted = (tar: Iterable<Buffer>) => {
+    const meter = { pulled: 0 }
+    const source = Readable.from(
+      (function* () {
+        for (const chunk of tar) {
+          meter.pulled += chunk.length
+          yield chunk
+        }
+      })(),
+    )
+    return { source, meter }
+  }
+
+  it('refuses a name bomb as LayerIndexTooLarge once names and entries pass the budget', async () => {
+    const { source, meter } = counted(nameBomb(20_000, 4000))
+    const budget = 1024 * 1024
+    const reading = readLayer(source, { mediaType: TAR, limits: { maxIndexBytes: budget } })
+    await expect(reading).rejects.toBeInstanceOf(AppErrorException)
+    const error = ((await reading.catch((e: unknown) => e)) as AppErrorException).error
+    expect(error.code).toBe('LayerIndexTooLarge')
+    // 1 MiB holds 249 entries of 4,000-byte names with their overhead.
+    const kept = Math.floor(budget / (4000 + ENTRY_OVERHEAD_BYTES))
+    expect(error.message).toBe(
+      `This layer's index is too large to show (more than ${kept} entries, ${(((kept + 1) * 4000) / 1e6).toFixed(1)} MB of names); extract it instead.`,
+    )
+    // 20,000 entries (about 112 MB of tar) were on offer; reading stopped near the budget.
+    expect(meter.pulled).toBeLessThan(8 * 1024 * 1024)
+  })
+
+  it('counts link targets against the budget as well as paths', async () => {
+    const links = Array.from({ length: 400 }, (_, i) => ({
+      name: `l${i}`,
+      type: '2',
+      linkname: 'x'.repeat(99),
+    }))
+    const budget = 300 * (2 + 99 + ENTRY_OVERHEAD_BYTES)
+    const reading = read(tarBytes(links), { limits: { maxIndexBytes: budget } })
+    await expect(reading).rejects.toMatchObject({ error: { code: 'LayerIndexTooLarge' } })
+    const under = await read(tarBytes(links.slice(0, 250)), { limits: { maxIndexBytes: budget } })
+    expect(under.complete).toBe(true)
+    expect(under.entries).toHaveLength(250)
+  })
+
+  it('leaves a read that does not collect (extraction) free to go to the end', async () => {
+    let seen = 0
+    const result = await readLayer(Readable.from(nameBomb(2_000, 4000)), {
+      mediaType: TAR,
+      collect: false,
+      limits: { maxIndexBytes: 1024 * 1024 },
+      onEntry: () => {
+        seen++
+        return null
+      },
+    })
+    expect(result.complete).toBe(true)
+    expect(result.entries).toHaveLength(0)
+    expect(seen).toBe(2_000)
+  })
+
+  it('keeps the default budget out of the way of an ordinary layer', async () => {
+    const result = await readLayer(Readable.from(entryBomb(50_000)), { mediaType: TAR })
+    expect(result.complete).toBe(true)
+    expect(result.entries).toHaveLength(50_000)
+  })
+})
+
+// Bombs at full size, each read in a child process so its peak RSS is the reader's alone.
+describe('readLayer: memory under bombs', () => {
+  const BOUND = 300 * 1024 * 1024
+  const child = join(import.meta.dirname, 'layer-bomb-child.ts')
+  const run = (...args: string[]) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', child, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 1024 * 1024,
+      })
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    ) as { code: string | null; message: string | null; maxRssBytes: number }
+
+  it('stays under 300 MiB on a gzipped bomb of a million tiny entries, and refuses it', () => {
+    const outcome = run('entries', '1000000')
+    expect(outcome.code).toBe('LayerIndexTooLarge')
+    expect(outcome.message).toMatch(
+      /^This layer's index is too large to show \(more than [\d,]+ entries, [\d.]+ MB of names\); extract it instead\.$/,
+    )
+    expect(outcome.maxRssBytes).toBeLessThan(BOUND)
+  }, 120_000)
+
+  it('stays under 300 MiB on a gzipped bomb of a million 4 KB GNU long names, and refuses it', () => {
+    const outcome = run('names', '1000000', '4000')
+    expect(outcome.code).toBe('LayerIndexTooLarge')
+    expect(outcome.message).toMatch(
+      /^This layer's index is too large to show \(more than [\d,]+ entries, 6\d\.\d MB of names\); extract it instead\.$/,
+    )
+    expect(outcome.maxRssBytes).toBeLessThan(BOUND)
+  }, 120_000)
 })
 
 // A zstd decoder with a stream's shape that records what it was given, and decodes it whole with

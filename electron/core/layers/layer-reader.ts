@@ -32,7 +32,22 @@ export interface ReadLimits {
   maxExtensionBytes: number
   /** Files up to this size get a sha256 of their content, for diffs. */
   hashLimit: number
+  /**
+   * Bytes the collected index may take: every path and link target, plus ENTRY_OVERHEAD_BYTES
+   * per entry for the rest of it. Only a read that collects entries counts them.
+   */
+  maxIndexBytes: number
 }
+
+/**
+ * What an index may hold in memory (and in one cached file) before the layer is refused as too
+ * large to show: a million entries of a few bytes, or a few thousand of 4 KiB names, are both
+ * small as gzip and huge as objects.
+ */
+export const INDEX_BUDGET_BYTES = 64 * 1024 * 1024
+
+/** What one listed entry costs besides its path and link target (its object, numbers, owners). */
+export const ENTRY_OVERHEAD_BYTES = 200
 
 /** Generous for real images (the largest have a few hundred thousand entries), firm for bombs. */
 export const DEFAULT_LIMITS: ReadLimits = {
@@ -41,6 +56,7 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxTarBytes: 256 * 1024 ** 3,
   maxExtensionBytes: 1024 * 1024,
   hashLimit: 1024 * 1024,
+  maxIndexBytes: INDEX_BUDGET_BYTES,
 }
 
 /** How much tar is parsed before the decoder gets a turn (see the read loop). */
@@ -103,6 +119,22 @@ const SNIFF_BYTES = 262
 
 class Stop extends Error {}
 
+// Thrown from the header callback when the index outgrows its budget; becomes LayerIndexTooLarge.
+class OverBudget extends Error {
+  constructor(
+    readonly entries: number,
+    readonly nameBytes: number,
+  ) {
+    super('over the index budget')
+  }
+}
+
+/** The LayerIndexTooLarge message: how far the reader got before refusing the layer. */
+export function indexTooLargeMessage(entries: number, nameBytes: number): string {
+  const mb = (nameBytes / 1e6).toFixed(1)
+  return `This layer's index is too large to show (more than ${entries.toLocaleString('en-US')} entries, ${mb} MB of names); extract it instead.`
+}
+
 /**
  * Reads a layer blob as a stream: sniffs and decompresses it, parses the tar, and lists every
  * entry with whiteouts turned into deletion records. Memory stays flat whatever the layer's size:
@@ -155,6 +187,8 @@ export async function readLayer(
   const entries: LayerEntry[] = []
   let fileBytes = 0
   let headers = 0
+  let indexBytes = 0
+  let nameBytes = 0
   let problem: LayerProblem | null = null
   let stoppedEarly = false
   const pending: Promise<void>[] = []
@@ -179,7 +213,14 @@ export async function readLayer(
       }
       const entry = toEntry(header)
       if (!entry) return null
-      if (collect) entries.push(entry)
+      if (collect) {
+        const names = entry.path.length + (entry.linkTarget?.length ?? 0)
+        nameBytes += names
+        indexBytes += names + ENTRY_OVERHEAD_BYTES
+        // Stop before keeping the entry that crosses the budget: the read ends at once.
+        if (indexBytes > limits.maxIndexBytes) throw new OverBudget(entries.length, nameBytes)
+        entries.push(entry)
+      }
       if (entry.type === 'file') fileBytes += entry.size
       const sinks: ContentSink[] = []
       if (entry.type === 'file' && entry.size <= limits.hashLimit) {
@@ -282,6 +323,15 @@ export async function readLayer(
       throw new AppErrorException({
         code: 'Cancelled',
         message: 'Reading the layer was cancelled.',
+      })
+    }
+    if (error instanceof OverBudget) {
+      // Let go of what was listed before refusing, so the caller's heap drops back at once.
+      entries.length = 0
+      await Promise.allSettled(pending)
+      throw new AppErrorException({
+        code: 'LayerIndexTooLarge',
+        message: indexTooLargeMessage(error.entries, error.nameBytes),
       })
     }
     if (!(error instanceof Stop)) {
