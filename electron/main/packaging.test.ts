@@ -1,3 +1,4 @@
+import nodeConsole from 'node:console'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -169,7 +170,8 @@ describe('the fuses (build/after-pack.mjs)', () => {
     try {
       await writeFile(join(appOutDir, hook.STAND_IN_MARKER), 'stand-in')
       const addElectronFuses = vi.fn(() => Promise.resolve())
-      const print = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+      // The hook prints through node:console (build/ has no globals), which Vitest leaves alone.
+      const print = vi.spyOn(nodeConsole, 'log').mockImplementation(() => undefined)
       await hook.default({
         appOutDir,
         electronPlatformName: 'linux',
