@@ -1,10 +1,12 @@
 import { ESLint, type Linter } from 'eslint'
 import { describe, expect, it } from 'vitest'
+
 // The project's own flat config: the rules below are exactly the ones `npm run lint` applies.
-import config from '../eslint.config.js'
+const configPath = new URL('../eslint.config.js', import.meta.url).href
+const { default: config } = (await import(configPath)) as { default: Linter.Config[] }
 
 // Only the per-folder import rules, so plain imports can be linted without the type checker.
-const roomRules = (config as Linter.Config[])
+const roomRules = config
   .filter((entry) => entry.files && entry.rules && 'no-restricted-imports' in entry.rules)
   .map((entry) => ({
     files: entry.files,
