@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
-import type { BlobFault, BlobFaultQueue } from './blob-faults'
+import type { BlobFault, FaultQueue } from './faults'
 import type { BlobSource, ImageCatalog } from './catalog'
 import { KEYSTREAM_CHUNK, keystream } from './keystream'
 import type { BlobUrlSigner, S3Failure } from './presign'
@@ -34,7 +34,7 @@ export interface BlobEndpointContext {
   readonly accountId: string
   readonly catalog: ImageCatalog
   readonly signer: BlobUrlSigner
-  readonly faults: BlobFaultQueue
+  readonly faults: FaultQueue<BlobFault>
   readonly now: Date
   readonly log: MutableBlobLogEntry[]
 }

@@ -5,14 +5,12 @@ import type { AddressInfo } from 'node:net'
 import { AwsError } from './aws-error'
 import { BLOB_PATH_PREFIX, serveBlob } from './blob-endpoint'
 import type { BlobRequestLogEntry, MutableBlobLogEntry } from './blob-endpoint'
-import { BlobFaultQueue } from './blob-faults'
-import type { BlobFaultSpec } from './blob-faults'
 import { ImageCatalog } from './catalog'
 import { generateKeyPair, isDenied, toIdentity } from './credentials'
 import type { DemoCredentialsInit, Identity } from './credentials'
 import { RegistryData } from './data'
-import { FaultInjector } from './faults'
-import type { FaultError, FaultSpec } from './faults'
+import { FaultQueue, parseBlobFault } from './faults'
+import type { BlobFault, BlobFaultSpec, FaultError, FaultSpec } from './faults'
 import { MEDIA_TYPES } from './images'
 import type { ImageRecord } from './images'
 import { KEYSTREAM_CHUNK, keystream } from './keystream'
@@ -28,8 +26,7 @@ import { parseStsAction, sendCallerIdentity, sendStsError } from './sts'
 import { baseHeaders, headerValue, readBody, send, sendJson, sendJsonError } from './wire'
 
 export type { DemoCredentialsInit } from './credentials'
-export type { FaultError, FaultSpec } from './faults'
-export type { BlobFault, BlobFaultSpec } from './blob-faults'
+export type { BlobFault, BlobFaultSpec, FaultError, FaultSpec } from './faults'
 export type { BlobRequestLogEntry } from './blob-endpoint'
 export type { BlobRef, ImageRecord, ScanInfo } from './images'
 export type { SampleCatalogue, UncachedUpstreamImage } from './samples/index'
@@ -61,6 +58,12 @@ export interface DemoRegistryOptions {
   clock?: () => Date
   /** How long pre-signed blob URLs stay valid, in seconds (default 3600, as ECR's are). */
   urlExpirySeconds?: number
+  /**
+   * Whether injectFault and injectBlobFault work (default true for the class, which only tests
+   * construct). The entry points decide: `start()` in index.ts always passes false, and
+   * `start()` in testing.ts passes false unless the test or bench asks for `faults: true`.
+   */
+  faults?: boolean
 }
 
 /** One request as the registry saw it, whether or not it succeeded. */
@@ -94,7 +97,7 @@ export class DemoRegistry {
   private readonly clock: () => Date
   private readonly data: RegistryData
   private readonly identities = new Map<string, Identity>()
-  private readonly faults = new FaultInjector()
+  private readonly faults = new FaultQueue<FaultError>()
   private readonly log: RequestLogEntry[] = []
   private server: Server | undefined
   private url: string | undefined
@@ -104,7 +107,8 @@ export class DemoRegistry {
   private urlExpirySeconds: number
   private uncachedImageErrors: 'failure' | 'exception' = 'failure'
   private readonly signer: BlobUrlSigner
-  private readonly blobFaults = new BlobFaultQueue()
+  private readonly blobFaults = new FaultQueue<BlobFault>()
+  private readonly faultsEnabled: boolean
   private readonly blobLog: MutableBlobLogEntry[] = []
   private readonly rules: readonly PullThroughCacheRuleRecord[]
 
@@ -130,6 +134,7 @@ export class DemoRegistry {
     this.urlExpirySeconds = checkExpiry(options.urlExpirySeconds ?? 3600)
     this.signer = new BlobUrlSigner(this.region)
     this.rules = pullThroughCacheRules(this.accountId, this.region)
+    this.faultsEnabled = options.faults ?? true
   }
 
   /** Builds the sample images (once per process, shared by every registry); start() calls it. */
@@ -192,7 +197,8 @@ export class DemoRegistry {
 
   /** Makes the next `times` requests (for `operation`, or any) fail with `error`. */
   injectFault(spec: FaultSpec): void {
-    this.faults.inject(spec)
+    this.requireFaults()
+    this.faults.inject(spec.error, spec.times, spec.operation)
   }
 
   /** Drops every fault not yet consumed. */
@@ -357,7 +363,9 @@ export class DemoRegistry {
 
   /** Makes the next blob GETs (optionally of one digest) misbehave; see BlobFault. */
   injectBlobFault(spec: BlobFaultSpec): void {
-    this.blobFaults.inject(spec)
+    this.requireFaults()
+    const { fault, times, digest } = parseBlobFault(spec)
+    this.blobFaults.inject(fault, times, digest)
   }
 
   /** Drops every blob fault not yet consumed. */
@@ -373,6 +381,12 @@ export class DemoRegistry {
   /** Forgets the blob requests logged so far. */
   clearBlobRequestLog(): void {
     this.blobLog.length = 0
+  }
+
+  private requireFaults(): void {
+    if (!this.faultsEnabled) {
+      throw new Error('DemoRegistry: fault injection is off; a test turns it on with faults: true')
+    }
   }
 
   private ready(): { catalog: ImageCatalog; sampleCatalogue: SampleCatalogue } {
