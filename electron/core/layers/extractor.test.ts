@@ -8,6 +8,7 @@ import {
   rm,
   stat,
   symlink,
+  writeFile,
 } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppErrorException } from '../../../shared/ipc/result'
 import { extractFromLayer } from './extractor'
 import { readLayer } from './layer-reader'
-import { tarBytes, type RawEntry } from './tar-builder'
+import { gnuLongBytes, tarBytes, type RawEntry } from './tar-builder'
 
 const TAR = 'application/vnd.oci.image.layer.v1.tar'
 let root: string
@@ -294,6 +295,201 @@ describe('extracting from a layer', () => {
     )
     expect(result.path).toBe(join(chosen, 'data (2)'))
     expect(await readdir(outside)).toEqual([])
+  })
+
+  it("refuses the issue's shadow-link, which climbs above the folder and comes back down", async () => {
+    const shadow = { name: 'etc/shadow-link', type: '2', linkname: `${'../'.repeat(14)}etc/shadow` }
+    const entries = [{ name: 'etc/', type: '5' }, shadow, { name: 'etc/hosts', content: 'h' }]
+    const sub = await extract(entries, 'etc')
+    expect(await tree(chosen)).toEqual(['etc/', 'etc/hosts'])
+    expect(sub.skipped).toEqual([
+      {
+        path: 'etc/shadow-link',
+        reason: `symlink to ${shadow.linkname} points outside the folder`,
+      },
+    ])
+    const whole = await extract(entries, '')
+    expect(whole.skipped.map((s) => s.path)).toEqual(['etc/shadow-link'])
+    expect(await tree(whole.path)).toEqual(['etc/', 'etc/hosts'])
+  })
+
+  it('extracting the whole layer, refuses any relative link that climbs above it', async () => {
+    const result = await extract(
+      [
+        { name: 'a/', type: '5' },
+        { name: 'a/up-one', type: '2', linkname: '../../outside/x' },
+        { name: 'a/to-root', type: '2', linkname: '..' },
+        { name: 'a/round', type: '2', linkname: '../../layer-0123456789ab/a' },
+        { name: 'top', type: '2', linkname: '../outside' },
+      ],
+      '',
+    )
+    expect(await tree(result.path)).toEqual(['a/', 'a/to-root -> ..'])
+    expect(result.skipped.map((s) => s.path)).toEqual(['a/up-one', 'a/round', 'top'])
+    expect(await readdir(outside)).toEqual([])
+  })
+
+  it('follows chains of links as the OS would, those already made and those still to come', async () => {
+    const result = await extract(
+      [
+        { name: 'x/', type: '5' },
+        { name: 'x/d/', type: '5' },
+        // Lexically d/in/.. is x/d, inside; but d/in is a link to x, and x/.. is outside.
+        { name: 'x/d/in', type: '2', linkname: '..' },
+        { name: 'x/chain', type: '2', linkname: 'd/in/..' },
+        { name: 'x/up', type: '2', linkname: '..' },
+        // "up" is refused, so it is not there to follow: this one dangles inside.
+        { name: 'x/dangling', type: '2', linkname: 'up/../outside' },
+        // A link through a link that only comes later in the archive.
+        { name: 'x/early', type: '2', linkname: 'late/../../..' },
+        { name: 'x/late', type: '2', linkname: 'd' },
+        // A loop: each points at the other.
+        { name: 'x/ping', type: '2', linkname: 'pong' },
+        { name: 'x/pong', type: '2', linkname: 'ping' },
+      ],
+      'x',
+    )
+    expect(await readdir(outside)).toEqual([])
+    const reasons = Object.fromEntries(result.skipped.map((s) => [s.path, s.reason]))
+    expect(reasons['x/chain']).toBe(
+      'symlink to d/in/.. points outside the folder (through the link d/in -> ..)',
+    )
+    expect(reasons['x/up']).toBe('symlink to .. points outside the folder')
+    expect(reasons['x/early']).toBe(
+      'symlink to late/../../.. points outside the folder (through the link late -> d)',
+    )
+    // ping is refused (pong, still to come, leads back to it); pong then dangles, harmless.
+    expect(reasons['x/ping']).toContain('it goes round a loop of links')
+    expect(Object.keys(reasons).sort()).toEqual(['x/chain', 'x/early', 'x/ping', 'x/up'])
+    expect(await tree(join(chosen, 'x'))).toEqual([
+      'd/',
+      'd/in -> ..',
+      'dangling -> up/../outside',
+      'late -> d',
+      'pong -> ping',
+    ])
+  })
+
+  it('refuses a link made to escape by a link that replaces a folder after it', async () => {
+    const result = await extract(
+      [
+        { name: 'r/', type: '5' },
+        { name: 'r/a/', type: '5' },
+        { name: 'r/a/b/', type: '5' },
+        { name: 'r/deep', type: '2', linkname: 'a/b/../../..' },
+        { name: 'r/a/b', type: '2', linkname: '.' },
+      ],
+      '',
+    )
+    // Once r/a/b -> . exists, r/deep is r/a/../.. = the layer's parent: outside.
+    expect(result.skipped.map((s) => s.path)).toContain('r/deep')
+    expect(await tree(result.path)).toEqual(['r/', 'r/a/', 'r/a/b -> .'])
+  })
+
+  it('checks what landed on disk: a link the index did not foretell is removed and reported', async () => {
+    const entries: RawEntry[] = [
+      { name: 'r/', type: '5' },
+      { name: 'r/a/', type: '5' },
+      { name: 'r/a/b/', type: '5' },
+      { name: 'r/deep', type: '2', linkname: 'a/b/../..' },
+      { name: 'r/a/b', type: '2', linkname: '.' },
+    ]
+    const tar = tarBytes(entries)
+    // An index that does not match the blob (as a lying cache would give) hides r/a/b's link.
+    const index = await readLayer(Readable.from([tarBytes(entries.slice(0, 4))]), {
+      mediaType: TAR,
+    })
+    const result = await extractFromLayer(
+      Readable.from([tar]),
+      { target: 'r', entries: index.entries, directory: chosen, layerDigest: 'sha256:00' },
+      { mediaType: TAR },
+    )
+    expect(await tree(result.path)).toEqual(['a/', 'a/b -> .'])
+    expect(result.skipped).toEqual([
+      {
+        path: 'r/deep',
+        reason:
+          'removed after extraction: symlink to a/b/../.. points outside the folder (through the link a/b -> .)',
+      },
+    ])
+  })
+
+  it('never writes through a folder that was replaced by a link, nor through a link to outside', async () => {
+    await mkdir(join(outside, 'victim'))
+    const result = await extract(
+      [
+        { name: 'w/', type: '5' },
+        { name: 'w/dir/', type: '5' },
+        { name: 'w/dir/first.txt', content: '1' },
+        { name: 'w/dir', type: '2', linkname: `${outside}/victim` },
+        { name: 'w/dir/second.txt', content: 'through the link' },
+        { name: 'w/rel/', type: '5' },
+        { name: 'w/rel', type: '2', linkname: 'real' },
+        { name: 'w/real/', type: '5' },
+        { name: 'w/rel/third.txt', content: 'through an inside link' },
+      ],
+      'w',
+    )
+    expect(await readdir(join(outside, 'victim'))).toEqual([])
+    // The refused link leaves the folder it would have replaced, so second.txt lands in it.
+    expect(await tree(join(chosen, 'w'))).toEqual([
+      'dir/',
+      'dir/first.txt',
+      'dir/second.txt',
+      'real/',
+      'rel -> real',
+    ])
+    expect(result.skipped).toEqual([
+      { path: 'w/dir', reason: `symlink to ${outside}/victim points outside the folder` },
+      { path: 'w/rel/third.txt', reason: 'refused: it would be written through a symlink' },
+    ])
+  })
+
+  it('refuses hardlinks to links and to names that changed type, and keeps duplicate names safe', async () => {
+    await writeFile(join(outside, 'secret'), 'secret')
+    const result = await extract(
+      [
+        { name: 'h/', type: '5' },
+        { name: 'h/f', content: 'file first' },
+        { name: 'h/f', type: '2', linkname: `${outside}/secret` },
+        { name: 'h/g', content: 'g' },
+        { name: 'h/g', type: '2', linkname: 'f' },
+        { name: 'h/to-g', type: '1', linkname: 'h/g' },
+        { name: 'h/dup', type: '5' },
+        { name: 'h/dup/x', content: 'x' },
+        { name: 'h/dup', content: 'now a file' },
+      ],
+      'h',
+    )
+    const out = join(chosen, 'h')
+    expect(await tree(out)).toEqual(['dup', 'f', 'g -> f'])
+    expect(await readFile(join(out, 'f'), 'utf8')).toBe('file first')
+    expect(await readFile(join(out, 'dup'), 'utf8')).toBe('now a file')
+    expect(await readFile(join(outside, 'secret'), 'utf8')).toBe('secret')
+    expect(result.skipped).toEqual([
+      { path: 'h/f', reason: `symlink to ${outside}/secret points outside the folder` },
+      { path: 'h/to-g', reason: 'hardlink to h/g, which was not extracted before it' },
+    ])
+  })
+
+  it('skips names longer than a file name can hold, and extracts the rest', async () => {
+    const long = 'n'.repeat(300)
+    const result = await extract(
+      [
+        { name: 'l/', type: '5' },
+        gnuLongBytes(`l/${long}`),
+        { name: 'placeholder', content: 'long' },
+        { name: 'l/short', content: 's' },
+      ],
+      'l',
+    )
+    expect(await tree(join(chosen, 'l'))).toEqual(['short'])
+    expect(result.skipped).toEqual([
+      {
+        path: `l/${long}`,
+        reason: 'a name in it is longer than the 255 bytes a file name can hold',
+      },
+    ])
   })
 
   it('refuses a path that is not in the layer', async () => {

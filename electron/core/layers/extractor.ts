@@ -1,12 +1,26 @@
 import { randomBytes } from 'node:crypto'
-import { link, lstat, mkdir, open, rename, rm, symlink, unlink, utimes } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import {
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  unlink,
+} from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { baseName, isWithin } from '../../../shared/layer-contents/entries'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { LayerEntry } from '../../../shared/models/layer-contents'
 import type { Readable } from 'node:stream'
 import { readLayer, type EntrySink, type ReadOptions } from './layer-reader'
+import { isAbsoluteTarget, outsideReason, resolveLink, type LinkLookup } from './link-resolution'
 
 /** What to extract, from which layer index, into which folder. */
 export interface ExtractPlan {
@@ -26,15 +40,35 @@ export interface ExtractPlan {
 const WINDOWS_BAD = /[\\:*?"<>|]|[. ]$/
 const hasControl = (name: string) => [...name].some((c) => c.charCodeAt(0) < 0x20)
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+/** Longest file name (one segment) the common file systems hold, in bytes. */
+const NAME_MAX = 255
+// Never follows a link at the name and never reuses what is there: a fresh file or an error.
+const CREATE_FLAGS =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
+// Errors that concern one entry (its name, what is in its way): it is skipped, the rest goes on.
+const ENTRY_ERRORS = new Set([
+  'ENAMETOOLONG',
+  'EEXIST',
+  'ENOTDIR',
+  'EISDIR',
+  'ELOOP',
+  'EILSEQ',
+  'EINVAL',
+])
 
 /**
  * Extracts one file or folder of a layer into a chosen folder, treating the layer as hostile.
  * Entries are written into a hidden staging folder inside the chosen one and renamed into place
  * at the end, so a failure or cancel leaves nothing behind. It refuses entries whose names climb
- * with `..`, symlinks that point outside what is extracted (absolute targets included), hardlinks
- * to anything but a regular file of the extraction, device nodes and FIFOs, and it never writes
- * through a symlink or over something it did not create. Absolute names are neutralised: they land
- * where they would inside the image. Setuid, setgid and sticky bits are dropped.
+ * with `..`, symlinks that resolve outside what is extracted (absolute targets, `..` that climbs
+ * above the folder however far it comes back down, and chains through other links, followed as
+ * the OS follows them), hardlinks to anything but a regular file of the extraction, device nodes
+ * and FIFOs. It never writes through a symlink or into anything it did not create: parents are
+ * checked with `lstat`, files are created with `O_EXCL|O_NOFOLLOW`. Before the rename, what
+ * actually landed is walked and checked (each link resolved on disk and with `realpath`, each
+ * file's inode one this extraction created); anything else is removed and reported. Absolute
+ * names are neutralised: they land where they would inside the image. Setuid, setgid and sticky
+ * bits are dropped.
  */
 export class Extraction {
   private readonly platform: NodeJS.Platform
@@ -48,6 +82,12 @@ export class Extraction {
   private readonly written = new Map<string, string>()
   /** Hardlinks whose target lies outside the selection: the target's bytes are written for them. */
   private readonly borrowed = new Map<string, string[]>()
+  /** Symlinks of the selection still to come in the layer, in archive order, by relative path. */
+  private readonly plannedLinks = new Map<string, string[]>()
+  /** Symlinks created so far, by path relative to the root. */
+  private readonly createdLinks = new Map<string, string>()
+  /** Inodes of the regular files this extraction created: no other file may appear in the output. */
+  private readonly inodes = new Set<string>()
   private files = 0
   private bytes = 0
   private started = false
@@ -83,9 +123,14 @@ export class Extraction {
     )
     this.root = join(this.staging, this.name)
 
-    // Hardlinks in the selection whose target is outside it get the target's bytes copied.
     for (const entry of plan.entries) {
-      if (entry.type !== 'hardlink' || !this.selected(entry.path) || entry.unsafe) continue
+      if (!this.selected(entry.path)) continue
+      if (entry.type === 'symlink' && this.isFolder) {
+        const key = this.relativePath(entry.path)
+        this.plannedLinks.set(key, [...(this.plannedLinks.get(key) ?? []), entry.linkTarget ?? ''])
+      }
+      // Hardlinks in the selection whose target is outside it get the target's bytes copied.
+      if (entry.type !== 'hardlink' || entry.unsafe) continue
       const source = entry.linkTarget ?? ''
       if (this.selected(source)) continue
       const list = this.borrowed.get(source) ?? []
@@ -138,6 +183,17 @@ export class Extraction {
       if (this.isFolder) await mkdir(this.root)
       this.started = true
     }
+    try {
+      return await this.place(entry)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === undefined || !ENTRY_ERRORS.has(code)) throw error
+      this.skip(entry.path, `it could not be written (${code})`)
+      return null
+    }
+  }
+
+  private async place(entry: LayerEntry): Promise<EntrySink | null> {
     const copies = this.borrowed.get(entry.path)
     if (copies && entry.type === 'file') {
       const outs = copies
@@ -146,6 +202,8 @@ export class Extraction {
       if (!this.selected(entry.path)) return this.writeFile(entry, outs, null)
     }
     if (!this.selected(entry.path)) return null
+    // From here on this link is no longer one to come: it is created now or never.
+    if (entry.type === 'symlink') this.plannedLinks.get(this.relativePath(entry.path))?.shift()
     const refusal = this.refusal(entry)
     if (refusal) {
       if (entry.type !== 'whiteout' && entry.type !== 'opaque') this.skip(entry.path, refusal)
@@ -179,13 +237,14 @@ export class Extraction {
     }
   }
 
-  /** Renames the staged output into the chosen folder under a free name. */
+  /** Checks what landed, then renames the staged output into the chosen folder under a free name. */
   async finish(): Promise<{
     path: string
     files: number
     bytes: number
     skipped: { path: string; reason: string }[]
   }> {
+    await this.queue
     if (!this.started) {
       throw new AppErrorException({
         code: 'PathNotInLayer',
@@ -202,6 +261,7 @@ export class Extraction {
         message: `Nothing of "${this.plan.target}" could be extracted safely: ${this.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`,
       })
     }
+    await this.checkLanded(produced)
     const final = await this.freeName()
     await rename(produced, final)
     await rm(this.staging, { recursive: true, force: true })
@@ -217,6 +277,12 @@ export class Extraction {
     if (this.skipped.length < 1000) this.skipped.push({ path, reason })
   }
 
+  /** An entry's path relative to the extraction root ('' for the root itself). */
+  private relativePath(path: string): string {
+    if (!this.isFolder) return ''
+    return this.plan.target === '' ? path : path.slice(this.plan.target.length + 1)
+  }
+
   private refusal(entry: LayerEntry): string | null {
     if (entry.unsafe?.includes('..')) return `refused: its name ${entry.unsafe}`
     switch (entry.type) {
@@ -230,12 +296,8 @@ export class Extraction {
         return 'a deletion marker, not a file'
       case 'symlink': {
         const target = entry.linkTarget ?? ''
-        if (target.startsWith('/') || isAbsolute(target) || /^[a-zA-Z]:/.test(target)) {
-          return `symlink to ${target} points outside the folder`
-        }
-        const base = this.plan.target === '' ? '' : this.plan.target
-        const resolved = posix.normalize(posix.join('/', posix.dirname(entry.path), target))
-        if (!isWithin(resolved.slice(1), base) || resolved === '/') {
+        // A link extracted alone has nothing of the layer around it to point at.
+        if (isAbsoluteTarget(target) || isAbsolute(target) || !this.isFolder) {
           return `symlink to ${target} points outside the folder`
         }
         return null
@@ -256,13 +318,13 @@ export class Extraction {
   // Where an archive path lands in the staging folder; null (and skipped) if the name cannot be
   // written safely on this OS.
   private outPath(path: string): string | null {
-    const rest = this.isFolder
-      ? this.plan.target === ''
-        ? path
-        : path.slice(this.plan.target.length + 1)
-      : ''
+    const rest = this.relativePath(path)
     const segments = rest === '' ? [] : rest.split('/')
     for (const segment of segments) {
+      if (Buffer.byteLength(segment) > NAME_MAX) {
+        this.skip(path, `a name in it is longer than the ${NAME_MAX} bytes a file name can hold`)
+        return null
+      }
       if (this.safeName(segment) === null) {
         this.skip(path, `the name "${segment}" cannot be written on ${this.platform}`)
         return null
@@ -279,6 +341,7 @@ export class Extraction {
 
   private safeName(segment: string): string | null {
     if (segment === '' || segment === '.' || segment === '..' || segment.includes('/')) return null
+    if (Buffer.byteLength(segment) > NAME_MAX) return null
     if (
       this.platform === 'win32' &&
       (WINDOWS_BAD.test(segment) || WINDOWS_RESERVED.test(segment) || hasControl(segment))
@@ -296,30 +359,51 @@ export class Extraction {
     for (const part of parts) {
       current = join(current, part)
       if (this.goodDirectories.has(current)) continue
+      let info
       try {
-        const info = await lstat(current)
-        if (info.isSymbolicLink()) {
-          this.skip(path, 'refused: it would be written through a symlink')
-          return false
-        }
-        if (!info.isDirectory()) {
-          this.skip(path, 'refused: a file of the layer is in the way')
-          return false
-        }
+        info = await lstat(current)
       } catch {
+        // mkdir never follows a link at the name: if one appeared meanwhile, it fails.
         await mkdir(current, { mode: 0o755 })
+        this.goodDirectories.add(current)
+        continue
+      }
+      if (info.isSymbolicLink()) {
+        this.skip(path, 'refused: it would be written through a symlink')
+        return false
+      }
+      if (!info.isDirectory()) {
+        this.skip(path, 'refused: a file of the layer is in the way')
+        return false
       }
       this.goodDirectories.add(current)
     }
     return true
   }
 
+  // Something at `out` is being removed or replaced: forget what was known about it and below.
+  private forget(out: string): void {
+    const below = `${out}${sep}`
+    const gone = (p: string) => p === out || p.startsWith(below)
+    for (const dir of this.goodDirectories) if (gone(dir)) this.goodDirectories.delete(dir)
+    for (const [path, at] of this.written) if (gone(at)) this.written.delete(path)
+    if (this.isFolder) {
+      const rel = relative(this.root, out).split(sep).join('/')
+      for (const path of this.createdLinks.keys()) {
+        if (path === rel || path.startsWith(`${rel}/`)) this.createdLinks.delete(path)
+      }
+    }
+  }
+
   private async makeDirectory(out: string, entry: LayerEntry): Promise<void> {
     try {
       const info = await lstat(out)
-      if (info.isDirectory()) return
+      if (info.isDirectory()) {
+        this.goodDirectories.add(out)
+        return
+      }
       // A file or link of an earlier entry at this path: tar replaces it, within the staging folder.
-      await rm(out, { recursive: true, force: true })
+      await this.clear(out)
     } catch {
       // Not there yet.
     }
@@ -328,19 +412,42 @@ export class Extraction {
   }
 
   private async clear(out: string): Promise<void> {
+    let info
     try {
-      const info = await lstat(out)
-      if (info.isDirectory()) await rm(out, { recursive: true, force: true })
-      else await unlink(out)
+      info = await lstat(out)
     } catch {
-      // Nothing there.
+      return // Nothing there.
     }
+    this.forget(out)
+    if (info.isDirectory()) await rm(out, { recursive: true, force: true })
+    else await unlink(out)
+  }
+
+  // What the OS would find at a path relative to the root while following links: the links
+  // created so far, and those of the index still to come (a later entry may replace a folder).
+  private readonly plannedLookup: LinkLookup = (segments) => {
+    const key = segments.join('/')
+    return this.createdLinks.get(key) ?? this.plannedLinks.get(key)?.[0] ?? null
   }
 
   private async makeSymlink(out: string, entry: LayerEntry): Promise<void> {
+    const target = entry.linkTarget ?? ''
+    const rel = this.relativePath(entry.path)
+    const from = rel.split('/').slice(0, -1)
+    // Once made, the link is itself on the way of its own target (a loop through itself).
+    const lookup: LinkLookup = (segments) =>
+      segments.join('/') === rel ? target : this.plannedLookup(segments)
+    const resolution = await resolveLink(from, target, lookup, {
+      windows: this.platform === 'win32',
+    })
+    if (!resolution.inside) {
+      this.skip(entry.path, outsideReason(target, resolution))
+      return
+    }
     await this.clear(out)
     try {
-      await symlink(entry.linkTarget ?? '', out)
+      await symlink(target, out)
+      this.createdLinks.set(rel, target)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       this.skip(
@@ -356,7 +463,10 @@ export class Extraction {
     const target = entry.linkTarget ?? ''
     if (this.borrowed.has(target)) return // written with the target's bytes already
     const source = this.written.get(target)
-    if (!source) {
+    // Only a regular file this extraction wrote, still there as written: never a link (macOS's
+    // link() would follow it) and never something that replaced the file since.
+    const info = source ? await lstat(source).catch(() => null) : null
+    if (!source || !info?.isFile() || !this.inodes.has(inode(info))) {
       this.skip(entry.path, `hardlink to ${target}, which was not extracted before it`)
       return
     }
@@ -377,14 +487,17 @@ export class Extraction {
     archivePath: string | null,
   ): Promise<EntrySink | null> {
     const handles: FileHandle[] = []
+    const opened: string[] = []
     for (const out of outs) {
       if (!(await this.parentsSafe(out, entry.path))) continue
       await this.clear(out)
-      // wx: never follows or reuses anything at the path, a symlink planted there included.
-      handles.push(await open(out, 'wx', (entry.mode & 0o777) | 0o600))
+      const handle = await open(out, CREATE_FLAGS, (entry.mode & 0o777) | 0o600)
+      handles.push(handle)
+      opened.push(out)
+      this.inodes.add(inode(await handle.stat()))
     }
     if (handles.length === 0) return null
-    if (archivePath !== null) this.written.set(archivePath, outs[0]!)
+    if (archivePath !== null && opened[0] === outs[0]) this.written.set(archivePath, outs[0]!)
     this.files += handles.length
     let position = 0
     let chain: Promise<void> = Promise.resolve()
@@ -401,12 +514,78 @@ export class Extraction {
       },
       end: () => {
         chain = chain.then(async () => {
+          // Times are set on the open handles, so nothing is looked up by name again.
+          await Promise.all(handles.map((handle) => handle.utimes(mtime, mtime).catch(() => {})))
           await Promise.all(handles.map((handle) => handle.close()))
-          await Promise.all(outs.map((out) => utimes(out, mtime, mtime).catch(() => undefined)))
         })
         return chain
       },
     }
+  }
+
+  /**
+   * Walks what actually landed in the staging folder before it is renamed into place: every
+   * symlink must resolve inside the output on disk (followed as the OS would, and by `realpath`
+   * where it exists), every regular file must be one this extraction created (no hardlink to
+   * anything else), every folder a real folder under it. Anything else is removed and reported.
+   */
+  private async checkLanded(produced: string): Promise<void> {
+    if (!this.isFolder) {
+      const info = await lstat(produced)
+      if (!info.isFile() || !this.inodes.has(inode(info))) {
+        await this.discard()
+        throw new AppErrorException({
+          code: 'UnsafeEntry',
+          message: `${this.plan.target}: refused: what landed on disk is not the file extracted`,
+        })
+      }
+      return
+    }
+    const root = await realpath(this.root)
+    const lookup: LinkLookup = async (segments) => {
+      const at = join(this.root, ...segments)
+      const info = await lstat(at).catch(() => null)
+      return info?.isSymbolicLink() ? readlink(at) : null
+    }
+    const under = (path: string) => {
+      const rest = relative(root, path)
+      return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))
+    }
+    const walk = async (dir: string, segments: string[]): Promise<void> => {
+      const real = await realpath(dir)
+      if (!under(real)) throw new Error(`${dir} left the extraction folder`)
+      for (const name of (await readdir(dir)).sort()) {
+        const at = join(dir, name)
+        const path = [...segments, name]
+        const archivePath = [this.plan.target, ...path].filter((s) => s !== '').join('/')
+        const info = await lstat(at)
+        if (info.isDirectory()) {
+          await walk(at, path)
+        } else if (info.isSymbolicLink()) {
+          const target = await readlink(at)
+          let reason: string | null = null
+          const resolution = await resolveLink(segments, target, lookup, {
+            windows: this.platform === 'win32',
+          })
+          if (!resolution.inside) {
+            reason = outsideReason(target, resolution)
+          } else {
+            const real = await realpath(at).catch(() => null)
+            if (real !== null && !under(real))
+              reason = `symlink to ${target} points outside the folder`
+          }
+          if (reason !== null) {
+            await unlink(at)
+            this.forget(at)
+            this.skip(archivePath, `removed after extraction: ${reason}`)
+          }
+        } else if (!info.isFile() || !this.inodes.has(inode(info))) {
+          await rm(at, { recursive: true, force: true })
+          this.skip(archivePath, 'removed after extraction: not a file this extraction created')
+        }
+      }
+    }
+    await walk(this.root, [])
   }
 
   private async freeName(): Promise<string> {
@@ -423,6 +602,10 @@ export class Extraction {
       }
     }
   }
+}
+
+function inode(info: { dev: number; ino: number }): string {
+  return `${info.dev}:${info.ino}`
 }
 
 // "config (2).yaml" for files, "app (2)" for folders.
