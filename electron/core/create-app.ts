@@ -14,6 +14,8 @@ import { createBlobHttp, proxyAwareFetch } from './services/http'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
 import { SettingsService } from './services/settings-service'
+import { DownloadHistoryService, historyEntry } from './services/download-history'
+import { toAppError } from './ipc/to-app-error'
 
 /** Sends one contract event to the renderer. */
 export type Emit = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
@@ -39,6 +41,13 @@ export interface App {
 export function createApp({ dataDir, env, platform, emit, log }: AppOptions): App {
   const settings = new SettingsService(join(dataDir, 'settings.json'))
   const profiles = new ProfilesService(env)
+  const history = new DownloadHistoryService(join(dataDir, 'download-history.json'))
+  // Where a download ends (any way but a conflict, which waits for an answer), it is remembered.
+  // A history that cannot be saved is logged, never the download's failure.
+  const remember = (entry: Parameters<typeof history.record>[0]) =>
+    void history.record(entry).catch((error: unknown) => {
+      log.warn('downloads', `download history not saved: ${String(error)}`)
+    })
 
   let demo: DemoRegistry | null = null
   let demoStarted: Promise<DemoEndpoint> | null = null
@@ -121,7 +130,16 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),
     'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
-    'layers:download': (request) => downloads.download(request),
+    'layers:download': async (request) => {
+      try {
+        const result = await downloads.download(request)
+        if (result.status !== 'conflict') remember(historyEntry(request, result, null, new Date()))
+        return result
+      } catch (error) {
+        remember(historyEntry(request, null, toAppError(error), new Date()))
+        throw error
+      }
+    },
     'layers:cancel': ({ operationId }) => Promise.resolve(operations.cancel(operationId)),
     'layers:download-url': (request) => downloads.downloadUrl(request),
     'layers:verify-file': (request) => downloads.verifyFile(request),
@@ -162,6 +180,8 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'layers:preview': (request) => contents.preview(request),
     'layers:contents-cache': () => contents.cacheInfo(),
     'layers:clear-contents-cache': () => contents.clearCache(),
+    'downloads:history': () => history.list(),
+    'downloads:clear-history': () => history.clear(),
     'settings:get': () => settings.get(),
     'settings:update': (patch) => settings.update(patch),
     'app:open-external': async ({ url }) => {

@@ -23,6 +23,7 @@ import type {
   ImageFilesystem,
   LayerIndex,
 } from '../models/layer-contents'
+import type { DownloadHistoryEntry } from '../models/download-history'
 import type { Page, Repository } from '../models/repository'
 import type { Settings } from '../models/settings'
 import type { Result } from './result'
@@ -349,6 +350,16 @@ export const invokeContract = {
   /** Empties the layer index and blob caches (for settings). */
   'layers:clear-contents-cache': returns<ContentsCacheInfo>()({
     method: 'clearContentsCache',
+    request: empty,
+  }),
+  /** The downloads of this and earlier runs (finished, failed, cancelled), newest first, bounded. */
+  'downloads:history': returns<DownloadHistoryEntry[]>()({
+    method: 'getDownloadHistory',
+    request: empty,
+  }),
+  /** Forgets the download history; the downloaded files stay where they are. */
+  'downloads:clear-history': returns<DownloadHistoryEntry[]>()({
+    method: 'clearDownloadHistory',
     request: empty,
   }),
   /** Reads the remembered settings. */
