@@ -29,6 +29,45 @@ test('the bridge refuses the page and every channel without the per-run token', 
   expect(await allowed.json()).toMatchObject({ ok: true, value: { kind: 'demo' } })
 })
 
+test('the token leaves the address bar and the history for an HttpOnly, SameSite=Strict cookie', async ({
+  page,
+  context,
+  bridge,
+}) => {
+  const token = new URL(bridge.url).searchParams.get('token')!
+  const response = await page.goto(`${bridge.url}#/repositories`)
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  expect(response!.headers()['referrer-policy']).toBe('no-referrer')
+  // The route in the fragment survives the redirect; the token never becomes the page's URL, so
+  // no history entry, bookmark or Referer holds it.
+  const origin = new URL(bridge.url).origin
+  expect(page.url()).toBe(`${origin}/#/repositories`)
+  const seen = await page.evaluate(() => ({
+    href: location.href,
+    cookie: document.cookie,
+  }))
+  expect(seen.href).not.toContain(token)
+  // Script in the page cannot read the cookie that carries the token.
+  expect(seen.cookie).toBe('')
+  const cookies = await context.cookies(origin)
+  expect(cookies).toEqual([
+    expect.objectContaining({
+      name: `elb_bridge_${new URL(bridge.url).port}`,
+      value: token,
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+    }),
+  ])
+
+  // A reload keeps working without the token in the URL; a fresh context without the cookie does not.
+  await page.reload()
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  await context.clearCookies()
+  const refused = await page.goto(`${origin}/`)
+  expect(refused!.status()).toBe(403)
+})
+
 test('window.ecr has exactly the contract methods and no Node globals leak into the page', async ({
   page,
   bridge,

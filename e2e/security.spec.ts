@@ -77,16 +77,16 @@ test('the page has no Node or Electron globals, and window.ecr cannot be replace
   })
 })
 
-test('an injected script holding the token cannot call a channel outside the contract', async ({
+test('an injected script riding on the page’s cookie cannot call a channel outside the contract', async ({
   page,
   bridge,
   workDir,
 }) => {
   await openApp(page, bridge)
   const marker = join(workDir, 'pwned')
-  // The script lifts the token from the page's own URL, as injected code could.
+  // The token is not in the page's URL and its cookie is HttpOnly, so injected code cannot lift it;
+  // it can still call through the page's own cookie, as the app does.
   const answers = await page.evaluate(async (markerPath) => {
-    const token = new URLSearchParams(location.search).get('token') ?? ''
     const channels = [
       'shell:exec',
       'fs:write-file',
@@ -101,7 +101,7 @@ test('an injected script holding the token cannot call a channel outside the con
     for (const channel of channels) {
       const response = await fetch(`/__bridge/invoke/${encodeURIComponent(channel)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-bridge-token': token },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           command: `touch ${markerPath}`,
           path: markerPath,
@@ -133,10 +133,9 @@ test('an injected script holding the token cannot call a channel outside the con
 
   // A contract channel with a field outside its schema is refused the same way, before any service.
   const extra = await page.evaluate(async () => {
-    const token = new URLSearchParams(location.search).get('token') ?? ''
     const response = await fetch('/__bridge/invoke/app:open-external', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-bridge-token': token },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ url: 'https://evil.example/' }),
     })
     return (await response.json()) as unknown

@@ -7,21 +7,8 @@ import { isAllowedExternalUrl } from '../core/platform/platform'
 /** The origin the UI is served from (see app-protocol.ts). */
 export const APP_ORIGIN = 'app://bundle'
 
-/**
- * The Content-Security-Policy of every app:// response. It mirrors renderer/index.html's meta tag:
- * scripts only from the bundle (no inline, no eval), no plugins, no framing, no form posts.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+/** The Content-Security-Policy of every app:// response: the app's one policy, shared with the web bridge. */
+export { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy'
 
 /** Whether a URL belongs to the app: app://bundle/…, or the dev server's origin in development. */
 export function isAppUrl(url: string, devServerUrl?: string): boolean {

@@ -20,6 +20,9 @@ const bridge = await startBridge({
     : {}),
 })
 
+if (bridge.logProblem) {
+  console.warn(`Warning: ${bridge.logProblem}. Problems are printed here instead.`)
+}
 console.log('ECR Layer Browser web bridge. Open this URL (it carries a per-run access token):')
 console.log(bridge.url)
 

@@ -16,10 +16,28 @@ export function redact(text: string): string {
   return REDACTIONS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text)
 }
 
-/** Appends one redacted JSON line per entry to the app's log file. */
+/**
+ * Appends one redacted JSON line per entry to the app's log file. If the file's folder cannot be
+ * made (a read-only or foreign data folder), the lines go to `fallback` instead and `problem` says
+ * why, so an unwritable data folder never stops the app from starting.
+ */
 export class Logger {
-  constructor(private readonly file: string | null) {
-    if (file) mkdirSync(dirname(file), { recursive: true })
+  private readonly file: string | null
+  /** Why the log file could not be used, or null when it can. */
+  readonly problem: string | null = null
+
+  constructor(
+    file: string | null,
+    private readonly fallback?: (line: string, level: string) => void,
+  ) {
+    this.file = file
+    if (!file) return
+    try {
+      mkdirSync(dirname(file), { recursive: true })
+    } catch (error) {
+      this.file = null
+      this.problem = `cannot write the log ${file}: ${(error as Error).message}`
+    }
   }
 
   /** Logs routine events. */
@@ -38,12 +56,15 @@ export class Logger {
   }
 
   private write(level: string, scope: string, message: string): void {
-    if (!this.file) return
     const line = JSON.stringify({ time: new Date().toISOString(), level, scope, message })
-    try {
-      appendFileSync(this.file, `${redact(line)}\n`)
-    } catch {
-      // Logging must never break the app.
+    if (this.file) {
+      try {
+        appendFileSync(this.file, `${redact(line)}\n`)
+        return
+      } catch {
+        // Logging must never break the app.
+      }
     }
+    this.fallback?.(`${redact(line)}\n`, level)
   }
 }
