@@ -10,7 +10,7 @@ import { DownloadService } from './services/download-service'
 import { LayerContentsService } from './layers/layer-contents-service'
 import { EcrService } from './services/ecr-service'
 import { Operations } from './services/operations'
-import { createBlobHttp, proxyAwareFetch } from './services/http'
+import { createBlobHttp } from './services/http'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
 import { SettingsService } from './services/settings-service'
@@ -75,17 +75,17 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       emit('connection:changed', state)
     },
   })
-  // Config blobs and layer blobs both go through the proxy-aware HTTP stack.
-  const ecr = new EcrService(() => connection.target(), proxyAwareFetch(env))
+  // One blob HTTP stack, and so one proxy-aware connection pool, for config blobs, layer
+  // downloads and the blobs the layer-contents reader fetches.
+  const blobHttp = createBlobHttp(env)
+  const ecr = new EcrService(() => connection.target(), { http: blobHttp })
   const downloadFolder = async () => {
     const override = env.ECR_LAYER_BROWSER_DOWNLOAD_DIR
     const chosen = (await settings.get()).downloadDir
     return { path: override || chosen || platform.downloadsFolder(), overridden: Boolean(override) }
   }
   const operations = new Operations()
-  // One downloader, and so one proxy-aware connection pool, for layer downloads and for the
-  // blobs the layer-contents reader fetches.
-  const downloader = new BlobDownloader({ http: createBlobHttp(env) })
+  const downloader = new BlobDownloader({ http: blobHttp })
   const downloads = new DownloadService({
     downloader,
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),

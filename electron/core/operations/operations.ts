@@ -78,7 +78,7 @@ interface Entry {
 export class Operations {
   private readonly entries = new Map<string, Entry>()
   private readonly locks = new Map<string, Promise<unknown>>()
-  private readonly tallies = new Map<OperationKind<never>, Record<string, number>>()
+  private readonly tallies = new Map<object, Record<string, number>>()
   private readonly now: () => number
   private readonly intervalMs: number
   private showingProgress = false
@@ -207,7 +207,7 @@ export class Operations {
     }
   }
 
-  private tally(kind: OperationKind<never>, outcome: string): void {
+  private tally(kind: { summary?: unknown }, outcome: string): void {
     if (!kind.summary) return
     const tally = this.tallies.get(kind) ?? {}
     tally[outcome] = (tally[outcome] ?? 0) + 1
@@ -217,9 +217,9 @@ export class Operations {
   // The batch ends when the last operation of its kind does; its notification goes out then.
   private endBatch<P extends ProgressBase>(kind: OperationKind<P>): void {
     for (const entry of this.entries.values()) if (entry.kind === kind) return
-    const tally = this.tallies.get(kind as OperationKind<never>)
+    const tally = this.tallies.get(kind)
     if (!tally || !kind.summary) return
-    this.tallies.delete(kind as OperationKind<never>)
+    this.tallies.delete(kind)
     const note = kind.summary(tally)
     if (note) this.deps.platform.notify(note.title, note.body)
   }

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../../shared/errors'
 import { type AppErrorException } from '../../../shared/ipc/result'
 import { DemoRegistry, SAMPLE_REPOSITORIES, SAMPLE_TAGS } from '../../demo-registry/server'
 import { toAppError } from '../ipc/to-app-error'
+import { BlobHttp } from './blob-http'
 import { EcrService } from './ecr-service'
 
 // The issue 3 reads, run for real against the demo registry over HTTP (SigV4, JSON 1.1).
@@ -192,6 +193,29 @@ describe('config blobs through GetDownloadUrlForLayer', () => {
     expect(config).toMatchObject({ os: 'linux', architecture: 'arm64', variant: 'v8' })
     expect(config.history.some((h) => h.createdBy?.endsWith('# arm64'))).toBe(true)
     expect(registry.requestCount('GetDownloadUrlForLayer')).toBe(1)
+  })
+
+  it('refreshes an expired URL and retries a 5xx, as layer downloads do', async () => {
+    const { current } = registry.samples().webApp
+    const patient = new EcrService(() => Promise.resolve({ client, registryId }), {
+      http: new BlobHttp(),
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxUrlRefreshes: 2 },
+    })
+    const digest = current.config!.digest
+    registry.injectBlobFault({ kind: 'expired', digest })
+    registry.injectBlobFault({ kind: 'status', status: 500, digest })
+    const config = await patient.getConfig({ repositoryName: SAMPLE_REPOSITORIES.webApp, digest })
+    expect(config.os).toBe('linux')
+    expect(registry.requestCount('GetDownloadUrlForLayer')).toBe(2)
+  })
+
+  it('stops a URL that stays expired with AccessDenied, not Unknown', async () => {
+    const { current } = registry.samples().webApp
+    const digest = current.config!.digest
+    registry.injectBlobFault({ kind: 'expired', digest, times: 10 })
+    expect(
+      await codeOf(ecr.getConfig({ repositoryName: SAMPLE_REPOSITORIES.webApp, digest })),
+    ).toBe('AccessDenied')
   })
 
   it('refuses a config whose bytes do not match its digest', async () => {

@@ -23,7 +23,9 @@ import type {
 } from '../../../shared/models/image'
 import type { Page, Repository } from '../../../shared/models/repository'
 import { toAppError } from '../ipc/to-app-error'
-import { finishDigest, startDigest } from './digest'
+import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
+import { memorySink } from '../blob/memory-sink'
+import { BlobHttp } from './blob-http'
 
 /** The client to call and the registry it browses unless a request names another. */
 export interface EcrTarget {
@@ -38,6 +40,8 @@ interface ImageRequest {
 
 // Config blobs are small JSON documents; anything larger is not a config.
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024
+// A config fetch, retries and URL refreshes included, gives up after this long.
+const CONFIG_TIMEOUT_MS = 120_000
 
 /** ECR read calls, turned into the plain data types that cross IPC. */
 export class EcrService {
@@ -45,7 +49,8 @@ export class EcrService {
 
   constructor(
     private readonly target: () => Promise<EcrTarget>,
-    private readonly fetchBlob: typeof fetch = fetch,
+    /** How blobs are fetched: the pipeline's HTTP and retry policy. */
+    private readonly blobs: PipelineDeps = { http: new BlobHttp() },
   ) {}
 
   /** Fetches one page of DescribeRepositories. */
@@ -162,30 +167,19 @@ export class EcrService {
 
   /** Downloads a config blob through GetDownloadUrlForLayer, checks its digest, and parses it. */
   async getConfig(request: ImageRequest & { digest: string }): Promise<ImageConfig> {
-    const check = startDigest(request.digest)
-    const url = await this.downloadUrl(request, request.digest)
-    const response = await this.fetchBlob(url, { signal: AbortSignal.timeout(60_000) })
-    if (!response.ok || !response.body) {
-      throw new AppErrorException({
-        code: response.status >= 500 ? 'ServerException' : 'Unknown',
-        message: `The config blob download answered HTTP ${response.status}.`,
-      })
-    }
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength
-      if (size > MAX_CONFIG_BYTES) {
-        throw new AppErrorException({
-          code: 'InvalidManifest',
-          message: `The config blob is larger than ${MAX_CONFIG_BYTES} bytes; it is not an image config.`,
-        })
-      }
-      check.hash.update(chunk)
-      chunks.push(chunk)
-    }
-    finishDigest(check, 'Config blob', size)
-    return parseImageConfig(Buffer.concat(chunks).toString('utf8'), request.digest)
+    // The blob pipeline into memory: the same refresh, resume, retry and answer mapping as layers.
+    const { value } = await fetchBlob(this.blobs, {
+      digest: request.digest,
+      expectedSize: null,
+      getUrl: () => this.downloadUrl(request, request.digest),
+      sink: memorySink(MAX_CONFIG_BYTES, () => ({
+        code: 'InvalidManifest',
+        message: `The config blob is larger than ${MAX_CONFIG_BYTES} bytes; it is not an image config.`,
+      })),
+      signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS),
+      what: 'Config blob',
+    })
+    return parseImageConfig(value.toString('utf8'), request.digest)
   }
 
   /** GetDownloadUrlForLayer: a pre-signed URL for one blob of the repository. */

@@ -15,7 +15,6 @@ import {
   createBlobHttp,
   createDownloadDispatcher,
   createRequestHandler,
-  proxyAwareFetch,
   proxyForUrl,
   proxySettings,
   REQUEST_TIMEOUT_MS,
@@ -322,7 +321,7 @@ describe('createRequestHandler (AWS SDK) through a local proxy', () => {
   })
 })
 
-describe('createDownloadDispatcher and proxyAwareFetch (blob downloads) through a local proxy', () => {
+describe('createDownloadDispatcher (blob downloads) through a local proxy', () => {
   it('tunnels https through HTTPS_PROXY, trusting AWS_CA_BUNDLE', async () => {
     const body = await viaDownloadDispatcher(
       { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: cert },
@@ -385,13 +384,5 @@ describe('createDownloadDispatcher and proxyAwareFetch (blob downloads) through 
       path: '/tunnelled',
     })
     expect(proxy.seen).toEqual([`CONNECT ${new URL(proxiedHttpsOrigin).host}`])
-  })
-
-  it('proxyAwareFetch uses the same dispatcher', async () => {
-    const response = await proxyAwareFetch({ HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: cert })(
-      `${proxiedHttpsOrigin}/fetched`,
-    )
-    expect(await response.json()).toMatchObject({ server: 'https', path: '/fetched' })
-    expect(proxy.seen).toHaveLength(1)
   })
 })

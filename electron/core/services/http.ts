@@ -5,7 +5,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { Agent, type AgentConnectOpts } from 'agent-base'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici'
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { BlobHttp } from './blob-http'
 
 // The main process's HTTP, for the AWS SDK and for blob downloads, honouring the same proxy
@@ -196,14 +196,4 @@ export function createBlobHttp(env: NodeJS.ProcessEnv): BlobHttp {
     connectTimeoutMs: CONNECTION_TIMEOUT_MS,
     ...(ca ? { ca } : {}),
   })
-}
-
-/** A fetch that goes through createDownloadDispatcher(env). */
-export function proxyAwareFetch(env: NodeJS.ProcessEnv): typeof fetch {
-  const dispatcher = createDownloadDispatcher(env)
-  const proxied = (input: string | URL, init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher })
-  // undici's Response is the WHATWG Response that Node's global fetch returns; only the
-  // declaration packages differ.
-  return proxied as unknown as typeof fetch
 }
