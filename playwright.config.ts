@@ -9,7 +9,11 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
-  reporter: [['list']],
+  // CI also writes a JSON report, from which scripts/check-electron-e2e.ts checks that the
+  // Electron spec ran wherever the binary exists.
+  reporter: process.env.ELB_E2E_REPORT
+    ? [['list'], ['json', { outputFile: process.env.ELB_E2E_REPORT }]]
+    : [['list']],
   use: {
     trace: 'retain-on-failure',
     launchOptions: {

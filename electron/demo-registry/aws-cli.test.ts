@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DemoRegistry, SAMPLE_REPOSITORIES as REPOS, SAMPLE_TAGS as TAGS } from './server'
 
 // botocore signs independently of the JS SDK, so it catches canonicalisation bugs the SDK shares.
-const AWS_CLI = '/usr/bin/aws'
+// Debian's path; hosted CI runners keep it elsewhere and say where in ELB_AWS_CLI.
+const AWS_CLI = process.env.ELB_AWS_CLI || '/usr/bin/aws'
 // The CLI needs 1-2 s just to start, and the full listing makes 25 round trips.
 const CLI_TIMEOUT_MS = 90_000
 
