@@ -21,6 +21,31 @@ const sharedOnly = {
   ],
 }
 
+const ipcRendererOnlyInPreload = {
+  name: 'electron',
+  importNames: ['ipcRenderer', 'contextBridge'],
+  message: 'Only electron/preload uses ipcRenderer and contextBridge.',
+}
+const corePatterns = [
+  {
+    group: ['electron', 'electron/*', 'electron-log', 'electron-log/*'],
+    message: 'The core runs in plain Node: no Electron.',
+  },
+  {
+    group: ['**/main', '**/main/*', '**/web', '**/web/*', '**/preload', '**/preload/*'],
+    message:
+      'The core imports neither the Electron shell, the web bridge nor the preload; they import the core.',
+  },
+  { group: ['**/renderer/*'], message: 'The core never imports the renderer.' },
+]
+// The app reaches the demo registry only through start() in demo-registry/index.ts; the rest
+// (testing.ts with its fault injection, server.ts, samples) is for tests, e2e and benches.
+const demoRegistryEntryOnly = {
+  group: ['**/demo-registry/*', '!**/demo-registry/index'],
+  message:
+    'The app uses the demo registry through its entry point (demo-registry/index) only; fault injection and the rest are for tests.',
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -69,46 +94,34 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', sharedOnly] },
   },
   {
-    // Only the preload may talk to ipcRenderer.
-    files: ['electron/main/**/*.ts', 'e2e/**/*.ts'],
+    // Only the preload may talk to ipcRenderer; the shell reaches the demo registry by start().
+    files: ['electron/main/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              importNames: ['ipcRenderer', 'contextBridge'],
-              message: 'Only electron/preload uses ipcRenderer and contextBridge.',
-            },
-          ],
-        },
+        { paths: [ipcRendererOnlyInPreload], patterns: [demoRegistryEntryOnly] },
       ],
     },
   },
   {
+    // e2e fixtures may drive the demo registry's test surface, but never ipcRenderer.
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ipcRendererOnlyInPreload] }] },
+  },
+  {
     // The rooms (docs/ARCHITECTURE.md): the core runs in plain Node, hosted by the shell and by
-    // the web bridge, so it imports neither Electron nor either host.
+    // the web bridge, so it imports neither Electron nor either host; it reaches the demo
+    // registry only through the entry point, which cannot switch fault injection on.
     files: ['electron/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['electron', 'electron/*', 'electron-log', 'electron-log/*'],
-              message: 'The core runs in plain Node: no Electron.',
-            },
-            {
-              group: ['**/main', '**/main/*', '**/web', '**/web/*', '**/preload', '**/preload/*'],
-              message:
-                'The core imports neither the Electron shell, the web bridge nor the preload; they import the core.',
-            },
-            { group: ['**/renderer/*'], message: 'The core never imports the renderer.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [...corePatterns, demoRegistryEntryOnly] }],
     },
+  },
+  {
+    // Tests and the test harness may cross into the demo registry (testing.ts: faults, logs,
+    // samples); they still keep the core's other rules.
+    files: ['electron/core/**/*.test.ts', 'electron/core/testing/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: corePatterns }] },
   },
   {
     // The web bridge hosts the core in Node, beside the Electron shell; it never needs Electron.
@@ -126,6 +139,7 @@ export default tseslint.config(
               group: ['**/main', '**/main/*', '**/preload', '**/preload/*'],
               message: 'The web bridge imports the core, never the Electron shell.',
             },
+            demoRegistryEntryOnly,
           ],
         },
       ],

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import type { DemoRegistry } from '../electron/demo-registry/server'
+import type { DemoRegistry } from '../electron/demo-registry/testing'
 import { blobFileName } from '../shared/file-names'
 import { expect, launchBridge, openApp, test, type BridgeRun } from './fixtures'
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test as base, expect, type Page } from '@playwright/test'
-import { DemoRegistry } from '../electron/demo-registry/server'
+import { start as startRegistry, type DemoRegistry } from '../electron/demo-registry/testing'
 
 /** One run of `npm run web`, in its own folders, with its own AWS environment. */
 export interface BridgeRun {
@@ -94,10 +94,10 @@ export const test = base.extend<Fixtures>({
   },
   bridgeEnv: [{}, { option: true }],
   registry: async ({}, use) => {
-    const registry = new DemoRegistry({ repositoryCount: 120 })
-    await registry.start()
+    // Specs inject blob faults through this registry; the app under test starts its own without.
+    const { registry, stop } = await startRegistry({ repositoryCount: 120, faults: true })
     await use(registry)
-    await registry.stop()
+    await stop()
   },
   bridge: async ({ workDir, bridgeEnv }, use) => {
     const run = await launchBridge(workDir, bridgeEnv)

@@ -43,6 +43,10 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['renderer/src/x.ts', 'node:fs', 'no Node code'],
     ['shared/x.ts', '../renderer/src/app', 'nothing outside shared/'],
     ['shared/x.ts', '../electron/core/create-app', 'nothing under electron/'],
+    ['electron/core/x.ts', '../demo-registry/testing', 'through its entry point'],
+    ['electron/core/services/x.ts', '../../demo-registry/server', 'through its entry point'],
+    ['electron/main/x.ts', '../demo-registry/testing', 'through its entry point'],
+    ['electron/web/x.ts', '../demo-registry/samples/index', 'through its entry point'],
     ['electron/main/x.ts', 'electron', null],
   ])('%s importing %s', async (file, specifier, expected) => {
     const errors = await importErrors(file, specifier)
@@ -58,6 +62,11 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['electron/main/x.ts', '../core/create-app'],
     ['electron/web/x.ts', '../core/create-app'],
     ['electron/core/x.ts', '../demo-registry/index'],
+    ['electron/main/x.ts', '../demo-registry/index'],
+    ['electron/core/services/x.test.ts', '../../demo-registry/testing'],
+    ['electron/core/testing/x.ts', '../../demo-registry/testing'],
+    ['e2e/x.ts', '../electron/demo-registry/testing'],
+    ['bench/x.ts', '../electron/demo-registry/testing'],
     ['electron/core/x.ts', '../../shared/errors'],
     ['renderer/src/x.ts', '../../shared/errors'],
   ])('%s may import %s', async (file, specifier) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../shared/ipc/contract'
 import { AppErrorException } from '../../shared/ipc/result'
-import { DemoRegistry } from '../demo-registry/server'
+import { start as startDemoRegistry, type RunningRegistry } from '../demo-registry/index'
 import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch'
 import { isAllowedExternalUrl, type Platform } from './platform/platform'
 import { ConnectionService, type DemoEndpoint } from './services/connection-service'
@@ -49,18 +49,17 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       log.warn('downloads', `download history not saved: ${String(error)}`)
     })
 
-  let demo: DemoRegistry | null = null
+  let demo: RunningRegistry | null = null
   let demoStarted: Promise<DemoEndpoint> | null = null
   const startDemo = (): Promise<DemoEndpoint> => {
     demoStarted ??= (async () => {
-      const region = 'us-east-1'
-      demo = new DemoRegistry({
-        region,
+      // The app's start path: the entry point has no way to switch fault injection on.
+      demo = await startDemoRegistry({
+        region: 'us-east-1',
         repositoryCount: Number(env.ECR_LAYER_BROWSER_DEMO_REPOSITORIES) || undefined,
       })
-      const { endpoint } = await demo.start()
-      log.info('demo-registry', `listening on ${endpoint}`)
-      return { endpoint, region, credentials: demo.credentials }
+      log.info('demo-registry', `listening on ${demo.endpoint}`)
+      return { endpoint: demo.endpoint, region: demo.region, credentials: demo.credentials }
     })()
     return demoStarted
   }

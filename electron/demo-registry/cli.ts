@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { DemoRegistry } from './server'
+import { start } from './index'
 
 // Runs the emulator on its own so the AWS CLI, a shell or a second app instance can use it.
 const { values } = parseArgs({
@@ -12,14 +12,13 @@ if (!Number.isInteger(repositoryCount) || repositoryCount < 0) {
   process.exit(2)
 }
 
-const registry = new DemoRegistry({ repositoryCount })
-const { endpoint } = await registry.start()
+const { endpoint, region, credentials, stop } = await start({ repositoryCount })
 console.log(`Demo registry listening on ${endpoint}`)
 console.log(
   [
-    `export AWS_ACCESS_KEY_ID=${registry.credentials.accessKeyId}`,
-    `export AWS_SECRET_ACCESS_KEY=${registry.credentials.secretAccessKey}`,
-    `export AWS_REGION=${registry.region}`,
+    `export AWS_ACCESS_KEY_ID=${credentials.accessKeyId}`,
+    `export AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`,
+    `export AWS_REGION=${region}`,
     `export AWS_ENDPOINT_URL_ECR=${endpoint}`,
   ].join('\n'),
 )
@@ -28,7 +27,7 @@ let stopping = false
 const shutdown = (): void => {
   if (stopping) return
   stopping = true
-  registry.stop().then(
+  stop().then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Settings } from '../../../shared/models/settings'
 import { createApp, type App } from '../create-app'
-import { DemoRegistry } from '../../demo-registry/server'
+import { start as startRegistry, type DemoRegistry } from '../../demo-registry/testing'
 import type { Platform } from '../platform/platform'
 import { Logger } from '../services/logger'
 
@@ -32,8 +32,11 @@ export async function startHarness(
     env?: (registry: DemoRegistry, dir: string) => NodeJS.ProcessEnv
   } = {},
 ): Promise<Harness> {
-  const registry = new DemoRegistry({ repositoryCount: options.repositoryCount ?? 40 })
-  const { endpoint } = await registry.start()
+  // Tests drive faults through harness.registry, so the harness is where they are switched on.
+  const { registry, endpoint, stop } = await startRegistry({
+    repositoryCount: options.repositoryCount ?? 40,
+    faults: true,
+  })
   const dataDir = await mkdtemp(join(tmpdir(), 'elb-app-'))
   const env: NodeJS.ProcessEnv = options.env?.(registry, dataDir) ?? {
     AWS_ACCESS_KEY_ID: registry.credentials.accessKeyId,
@@ -65,7 +68,7 @@ export async function startHarness(
     events,
     async close() {
       await app.dispose()
-      await registry.stop()
+      await stop()
       await rm(dataDir, { recursive: true, force: true })
     },
   }
