@@ -17,7 +17,7 @@ export async function checksums(folder: string): Promise<string> {
   const files = entries
     .filter((entry) => entry.isFile() && RELEASE_FILE.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
-    .sort((a, b) => basename(a).localeCompare(basename(b)))
+    .sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0))
   const lines: string[] = []
   for (const file of files) {
     const hash = createHash('sha256')
