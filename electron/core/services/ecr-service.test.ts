@@ -1,7 +1,7 @@
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ErrorCode } from '../../../shared/errors'
-import { type AppErrorException } from '../../../shared/ipc/result'
+import { AppErrorException } from '../../../shared/ipc/result'
 import { DemoRegistry, SAMPLE_REPOSITORIES, SAMPLE_TAGS } from '../../demo-registry/server'
 import { toAppError } from '../ipc/to-app-error'
 import { BlobHttp } from './blob-http'
@@ -34,7 +34,7 @@ beforeEach(() => {
   registry.clearBlobFaults()
 })
 
-// Services throw SDK errors as they are; the IPC dispatcher maps them, so the test does too.
+// Services throw catalog errors; the IPC dispatcher adds the context, so the test maps them too.
 async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'no error'> {
   try {
     await promise
@@ -43,6 +43,19 @@ async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'no error'
   }
   return 'no error'
 }
+
+describe('errors', () => {
+  it('are thrown as catalog errors, mapped from the SDK error where the call failed', async () => {
+    const error = await ecr
+      .listImages({ repositoryName: 'no-such/repository', tagStatus: 'ANY' })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AppErrorException)
+    expect((error as AppErrorException).error).toMatchObject({
+      code: 'RepositoryNotFound',
+      awsName: 'RepositoryNotFoundException',
+    })
+  })
+})
 
 describe('DescribeImages', () => {
   it('pages 50,000 images in 50 calls of 1,000, each image once', async () => {

@@ -10,7 +10,7 @@ import {
   type ImageDetail,
   type Repository as EcrRepository,
 } from '@aws-sdk/client-ecr'
-import { ERROR_CODES, isAppError } from '../../../shared/errors'
+import { ERROR_CODES } from '../../../shared/errors'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
 import { ACCEPTED_MANIFEST_TYPES, parseImageConfig, parseManifest } from '../../../shared/manifest'
 import type {
@@ -60,12 +60,14 @@ export class EcrService {
     maxResults?: number
   }): Promise<Page<Repository>> {
     const { client, registryId } = await this.target()
-    const out = await client.send(
-      new DescribeRepositoriesCommand({
-        registryId: request.registryId ?? registryId,
-        nextToken: request.nextToken,
-        maxResults: request.maxResults ?? 1000,
-      }),
+    const out = await aws(
+      client.send(
+        new DescribeRepositoriesCommand({
+          registryId: request.registryId ?? registryId,
+          nextToken: request.nextToken,
+          maxResults: request.maxResults ?? 1000,
+        }),
+      ),
     )
     return { items: (out.repositories ?? []).map(toRepository), nextToken: out.nextToken ?? null }
   }
@@ -73,11 +75,13 @@ export class EcrService {
   /** Describes one repository by name. */
   async describeRepository(request: ImageRequest): Promise<Repository> {
     const { client, registryId } = await this.target()
-    const out = await client.send(
-      new DescribeRepositoriesCommand({
-        registryId: request.registryId ?? registryId,
-        repositoryNames: [request.repositoryName],
-      }),
+    const out = await aws(
+      client.send(
+        new DescribeRepositoriesCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryNames: [request.repositoryName],
+        }),
+      ),
     )
     const found = out.repositories?.[0]
     if (!found) {
@@ -92,7 +96,7 @@ export class EcrService {
   /** Returns the registry (account) ID of the credentials in use. */
   async describeRegistry(): Promise<{ registryId: string }> {
     const { client } = await this.target()
-    const out = await client.send(new DescribeRegistryCommand({}))
+    const out = await aws(client.send(new DescribeRegistryCommand({})))
     return { registryId: out.registryId ?? '' }
   }
 
@@ -101,14 +105,16 @@ export class EcrService {
     request: ImageRequest & { tagStatus: TagStatus; nextToken?: string; maxResults?: number },
   ): Promise<Page<ImageSummary>> {
     const { client, registryId } = await this.target()
-    const out = await client.send(
-      new DescribeImagesCommand({
-        registryId: request.registryId ?? registryId,
-        repositoryName: request.repositoryName,
-        filter: { tagStatus: request.tagStatus },
-        nextToken: request.nextToken,
-        maxResults: request.maxResults ?? 1000,
-      }),
+    const out = await aws(
+      client.send(
+        new DescribeImagesCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryName: request.repositoryName,
+          filter: { tagStatus: request.tagStatus },
+          nextToken: request.nextToken,
+          maxResults: request.maxResults ?? 1000,
+        }),
+      ),
     )
     return { items: (out.imageDetails ?? []).map(toImageSummary), nextToken: out.nextToken ?? null }
   }
@@ -116,12 +122,14 @@ export class EcrService {
   /** DescribeImages for one image by digest (imageIds cannot be combined with paging). */
   async describeImage(request: ImageRequest & { imageDigest: string }): Promise<ImageSummary> {
     const { client, registryId } = await this.target()
-    const out = await client.send(
-      new DescribeImagesCommand({
-        registryId: request.registryId ?? registryId,
-        repositoryName: request.repositoryName,
-        imageIds: [{ imageDigest: request.imageDigest }],
-      }),
+    const out = await aws(
+      client.send(
+        new DescribeImagesCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryName: request.repositoryName,
+          imageIds: [{ imageDigest: request.imageDigest }],
+        }),
+      ),
     )
     const found = out.imageDetails?.[0]
     if (!found) {
@@ -139,13 +147,15 @@ export class EcrService {
   ): Promise<ImageManifest> {
     const { client, registryId } = await this.target()
     const out = await this.withUpstream(request.repositoryName, () =>
-      client.send(
-        new BatchGetImageCommand({
-          registryId: request.registryId ?? registryId,
-          repositoryName: request.repositoryName,
-          imageIds: [{ imageDigest: request.imageDigest, imageTag: request.imageTag }],
-          acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
-        }),
+      aws(
+        client.send(
+          new BatchGetImageCommand({
+            registryId: request.registryId ?? registryId,
+            repositoryName: request.repositoryName,
+            imageIds: [{ imageDigest: request.imageDigest, imageTag: request.imageTag }],
+            acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
+          }),
+        ),
       ),
     )
     const image = out.images?.[0]
@@ -186,12 +196,14 @@ export class EcrService {
   async downloadUrl(request: ImageRequest, layerDigest: string): Promise<string> {
     const { client, registryId } = await this.target()
     const out = await this.withUpstream(request.repositoryName, () =>
-      client.send(
-        new GetDownloadUrlForLayerCommand({
-          registryId: request.registryId ?? registryId,
-          repositoryName: request.repositoryName,
-          layerDigest,
-        }),
+      aws(
+        client.send(
+          new GetDownloadUrlForLayerCommand({
+            registryId: request.registryId ?? registryId,
+            repositoryName: request.repositoryName,
+            layerDigest,
+          }),
+        ),
       ),
     )
     if (!out.downloadUrl) {
@@ -210,12 +222,14 @@ export class EcrService {
     const { client, registryId } = await this.target()
     const result: LayerAvailability[] = []
     for (let start = 0; start < request.layerDigests.length; start += 100) {
-      const out = await client.send(
-        new BatchCheckLayerAvailabilityCommand({
-          registryId: request.registryId ?? registryId,
-          repositoryName: request.repositoryName,
-          layerDigests: request.layerDigests.slice(start, start + 100),
-        }),
+      const out = await aws(
+        client.send(
+          new BatchCheckLayerAvailabilityCommand({
+            registryId: request.registryId ?? registryId,
+            repositoryName: request.repositoryName,
+            layerDigests: request.layerDigests.slice(start, start + 100),
+          }),
+        ),
       )
       for (const layer of out.layers ?? []) {
         result.push({
@@ -243,12 +257,14 @@ export class EcrService {
     const rules: PullThroughRule[] = []
     let nextToken: string | undefined
     do {
-      const out = await client.send(
-        new DescribePullThroughCacheRulesCommand({
-          registryId: request.registryId ?? registryId,
-          nextToken,
-          maxResults: 1000,
-        }),
+      const out = await aws(
+        client.send(
+          new DescribePullThroughCacheRulesCommand({
+            registryId: request.registryId ?? registryId,
+            nextToken,
+            maxResults: 1000,
+          }),
+        ),
       )
       for (const rule of out.pullThroughCacheRules ?? []) {
         rules.push({
@@ -273,9 +289,9 @@ export class EcrService {
     try {
       return await call()
     } catch (error) {
-      const appError = isAppError(error) ? error : toAppError(error)
-      if (!appError.code.startsWith('UnableToGetUpstream')) throw error
-      throw new AppErrorException(await this.withUpstreamName(repositoryName, appError))
+      if (!(error instanceof AppErrorException)) throw error
+      if (!error.error.code.startsWith('UnableToGetUpstream')) throw error
+      throw new AppErrorException(await this.withUpstreamName(repositoryName, error.error))
     }
   }
 
@@ -284,6 +300,15 @@ export class EcrService {
     this.rules ??= this.listPullThroughRules().catch(() => [])
     const rule = (await this.rules).find((r) => repositoryName.startsWith(`${r.prefix}/`))
     return rule ? { ...error, resource: rule.upstreamRegistryUrl } : error
+  }
+}
+
+// Services throw catalog errors: an SDK call's failure is mapped where it happens, by the one map.
+async function aws<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (error) {
+    throw new AppErrorException(toAppError(error))
   }
 }
 
