@@ -22,6 +22,7 @@ import type {
   FilePreview,
   ImageFilesystem,
   LayerIndex,
+  Paged,
 } from '../models/layer-contents'
 import type { DownloadHistoryEntry } from '../models/download-history'
 import type { Page, Repository } from '../models/repository'
@@ -89,6 +90,11 @@ const layerFields = {
   mediaType: mediaTypeSchema,
   size: blobSizeSchema,
 }
+/** The next page of a paged reply, as the previous page named it. */
+const pageSchema = z.strictObject({
+  cursor: z.string().regex(/^[a-f0-9]{16}$/),
+  offset: z.number().int().min(0).max(100_000_000),
+})
 /** One side of a diff: an image by digest or tag, or a single layer. */
 const contentsRefSchema = z
   .discriminatedUnion('kind', [
@@ -285,26 +291,32 @@ export const invokeContract = {
     method: 'getDownloadFolder',
     request: empty,
   }),
-  /** Lists a layer's entries (cached by digest; else fetched, verified and read as a stream). */
-  'layers:index': returns<LayerIndex>()({
+  /** Lists a layer's entries, one page at a time (cached by digest; else fetched, verified and read as a stream). */
+  'layers:index': returns<Paged<LayerIndex>>()({
     method: 'indexLayer',
-    request: z.strictObject({ operationId: operationIdSchema, ...layerFields }),
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...layerFields,
+      page: pageSchema.optional(),
+    }),
   }),
-  /** Lists the entries of a layer blob already on disk, keyed by the digest computed on the way. */
-  'layers:index-file': returns<LayerIndex>()({
+  /** Lists the entries of a layer blob already on disk, one page at a time, keyed by the digest computed on the way. */
+  'layers:index-file': returns<Paged<LayerIndex>>()({
     method: 'indexLayerFile',
     request: z.strictObject({
       operationId: operationIdSchema,
       path: absolutePathSchema,
       mediaType: mediaTypeSchema,
+      page: pageSchema.optional(),
     }),
   }),
-  /** An image's layers merged in order (or one layer against those below): last writer, badges, waste. */
-  'layers:image-filesystem': returns<ImageFilesystem>()({
+  /** An image's layers merged in order (or one layer against those below), one page of entries at a time: last writer, badges, waste. */
+  'layers:image-filesystem': returns<Paged<ImageFilesystem>>()({
     method: 'getImageFilesystem',
     request: z
       .strictObject({
         operationId: operationIdSchema,
+        page: pageSchema.optional(),
         registryId: registryIdSchema.optional(),
         repositoryName: repositoryNameSchema,
         imageDigest: imageDigestSchema.optional(),
@@ -316,11 +328,12 @@ export const invokeContract = {
         path: ['imageDigest'],
       }),
   }),
-  /** Paths added, modified and deleted between two images or two layers, optionally under one path. */
-  'layers:diff': returns<ContentsDiff>()({
+  /** Paths added, modified and deleted between two images or two layers, optionally under one path, one page at a time. */
+  'layers:diff': returns<Paged<ContentsDiff>>()({
     method: 'diffContents',
     request: z.strictObject({
       operationId: operationIdSchema,
+      page: pageSchema.optional(),
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
       from: contentsRefSchema,

@@ -69,6 +69,25 @@ export interface LayerIndex {
   zstdDecoder?: 'native' | 'fallback'
 }
 
+/** Where the next page of a paged reply starts: passed back on the same channel as `page`. */
+export interface PageCursor {
+  /** Names the reply main holds for its pages. */
+  cursor: string
+  /** Index of the first entry of the next page. */
+  offset: number
+}
+
+/**
+ * One page of a reply whose entries cross IPC in bounded pages (an index, a merged view, a diff):
+ * `entries` holds this page only, everything else describes the whole reply.
+ */
+export type Paged<T extends { entries: readonly unknown[] }> = T & {
+  /** Entries in the whole reply. */
+  entryCount: number
+  /** The next page, or null on the last one. */
+  next: PageCursor | null
+}
+
 /** How an entry differs from the same path in the layers below it. */
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'unchanged'
 

@@ -20,7 +20,10 @@ import type {
   ImageFilesystem,
   LayerIndex,
   MergedLayer,
+  PageCursor,
+  Paged,
 } from '../../../shared/models/layer-contents'
+import type { AppError } from '../../../shared/ipc/result'
 import type { Platform } from '../platform/platform'
 import type { BlobDownloader } from '../services/blob-downloader'
 import { startDigest } from '../services/digest'
@@ -29,6 +32,7 @@ import { extractFromLayer } from './extractor'
 import { cacheKey, IndexCache } from './index-cache'
 import { readLayer, type ReadLimits } from './layer-reader'
 import { LruDirectory } from './lru-directory'
+import { ReplyPages } from './reply-pages'
 import type { Operations } from '../services/operations'
 
 /** A repository a blob is fetched from. */
@@ -72,6 +76,8 @@ export interface ContentsDeps {
 export const PREVIEW_LIMIT = 1024 * 1024
 const PROGRESS_INTERVAL_MS = 100
 const MAX_WASTED_PATHS = 200
+/** Layers refused as too large to index, remembered so a second look does not read them again. */
+const MAX_REFUSED = 64
 
 interface Operation {
   signal: AbortSignal
@@ -89,6 +95,8 @@ export class LayerContentsService {
   private readonly active = new Map<string, Operation>()
   private readonly locks = new Map<string, Promise<unknown>>()
   private readonly indexes: IndexCache
+  private readonly pages = new ReplyPages()
+  private readonly refused = new Map<string, AppError>()
   private readonly blobs: LruDirectory
   private readonly now: () => number
 
@@ -105,15 +113,28 @@ export class LayerContentsService {
     this.now = deps.now ?? (() => performance.now())
   }
 
-  /** Lists one layer's entries, from the index cache or by reading the blob. */
-  async index(request: LayerRequest & { operationId: string }): Promise<LayerIndex> {
-    return this.run(request.operationId, request.digest, 1, (operation) =>
-      this.indexLayer(request, operation, 0),
+  /** One page of a layer's entries, from the index cache or by reading the blob. */
+  async index(
+    request: LayerRequest & { operationId: string; page?: PageCursor },
+  ): Promise<Paged<LayerIndex>> {
+    return this.pages.page(`index:${request.digest}`, request.page, () =>
+      this.run(request.operationId, request.digest, 1, (operation) =>
+        this.indexLayer(request, operation, 0),
+      ),
     )
   }
 
-  /** Lists the entries of a layer blob already on disk; its digest is computed while reading. */
+  /** One page of the entries of a layer blob already on disk; its digest is computed while reading. */
   async indexFile(request: {
+    operationId: string
+    path: string
+    mediaType: string
+    page?: PageCursor
+  }): Promise<Paged<LayerIndex>> {
+    return this.pages.page(`file:${request.path}`, request.page, () => this.indexWholeFile(request))
+  }
+
+  private async indexWholeFile(request: {
     operationId: string
     path: string
     mediaType: string
@@ -130,8 +151,21 @@ export class LayerContentsService {
     })
   }
 
-  /** An image's layers merged in order, or one layer against those below it. */
+  /** One page of an image's layers merged in order, or of one layer against those below it. */
   async imageFilesystem(request: {
+    operationId: string
+    registryId?: string
+    repositoryName: string
+    imageDigest?: string
+    imageTag?: string
+    layer?: number
+    page?: PageCursor
+  }): Promise<Paged<ImageFilesystem>> {
+    const { page, ...rest } = request
+    return this.pages.page(replyKind('image', rest), page, () => this.merged(rest))
+  }
+
+  private async merged(request: {
     operationId: string
     registryId?: string
     repositoryName: string
@@ -184,8 +218,21 @@ export class LayerContentsService {
     )
   }
 
-  /** What was added, modified and deleted between two images or two layers. */
+  /** One page of what was added, modified and deleted between two images or two layers. */
   async diff(request: {
+    operationId: string
+    registryId?: string
+    repositoryName: string
+    from: ContentsRef
+    to: ContentsRef
+    path?: string
+    page?: PageCursor
+  }): Promise<Paged<ContentsDiff>> {
+    const { page, ...rest } = request
+    return this.pages.page(replyKind('diff', rest), page, () => this.compare(rest))
+  }
+
+  private async compare(request: {
     operationId: string
     registryId?: string
     repositoryName: string
@@ -229,7 +276,16 @@ export class LayerContentsService {
     request: LayerRequest & { operationId: string; path: string },
   ): Promise<ExtractResult> {
     return this.run(request.operationId, request.digest, 1, async (operation) => {
-      const index = await this.indexLayer(request, operation, 0)
+      const target = request.path.replace(/^\/+|\/+$/g, '')
+      // A layer too large to list can still be extracted whole: the extraction reads it without
+      // keeping entries, so it plans with none (and so refuses its hardlinks, which it cannot check).
+      const entries = await this.indexLayer(request, operation, 0).then(
+        (index) => index.entries,
+        (error: unknown) => {
+          if (target === '' && tooLarge(error)) return []
+          throw error
+        },
+      )
       const directory = await this.deps.platform.chooseFolder({
         title: 'Extract to',
         defaultPath: await this.deps.downloadFolder(),
@@ -243,8 +299,8 @@ export class LayerContentsService {
         const outcome = await extractFromLayer(
           createReadStream(blob, { highWaterMark: 1024 * 1024 }),
           {
-            target: request.path.replace(/^\/+|\/+$/g, ''),
-            entries: index.entries,
+            target,
+            entries,
             directory,
             layerDigest: request.digest,
           },
@@ -338,6 +394,8 @@ export class LayerContentsService {
 
   /** Empties both caches (files in use by a running operation stay until it ends). */
   async clearCache(): Promise<ContentsCacheInfo> {
+    this.pages.clear()
+    this.refused.clear()
     await Promise.all([this.indexes.clear(), this.blobs.clear()])
     return this.cacheInfo()
   }
@@ -407,6 +465,8 @@ export class LayerContentsService {
     return this.locked(request.digest, async () => {
       const again = await this.indexes.get(request.digest)
       if (again) return again
+      const refusal = this.refused.get(request.digest)
+      if (refusal) throw new AppErrorException(refusal)
       const { path, release } = await this.blob(request, operation, slot)
       try {
         const index = await this.readIndex(
@@ -415,13 +475,25 @@ export class LayerContentsService {
           request.mediaType,
           await fileSize(path),
           operation,
-        )
+        ).catch((error: unknown) => {
+          if (tooLarge(error)) this.refuse(request.digest, error.error)
+          throw error
+        })
         await this.indexes.put(index)
         return index
       } finally {
         release()
       }
     })
+  }
+
+  private refuse(digest: string, error: AppError): void {
+    this.refused.delete(digest)
+    this.refused.set(digest, error)
+    for (const old of this.refused.keys()) {
+      if (this.refused.size <= MAX_REFUSED) break
+      this.refused.delete(old)
+    }
   }
 
   private async readIndex(
@@ -644,6 +716,25 @@ function foreignIndex(layer: LayerDescriptor): LayerIndex {
     fileBytes: 0,
     fromCache: false,
   }
+}
+
+// What a held reply answers, so a cursor is honoured only by the request that made it: the
+// request's fields but its operationId, in a fixed order.
+function replyKind(kind: string, request: { operationId: string }): string {
+  const stable = (value: unknown): unknown =>
+    value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .filter(([key]) => key !== 'operationId')
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([key, inner]) => [key, stable(inner)]),
+        )
+      : value
+  return `${kind}:${JSON.stringify(stable(request))}`
+}
+
+function tooLarge(error: unknown): error is AppErrorException {
+  return error instanceof AppErrorException && error.error.code === 'LayerIndexTooLarge'
 }
 
 async function fileSize(path: string): Promise<number> {

@@ -1,7 +1,15 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { ConnectionState } from '../../../shared/models/connection'
-import type { ContentsProgress, ContentsRef } from '../../../shared/models/layer-contents'
+import type {
+  ContentsDiff,
+  ContentsProgress,
+  ContentsRef,
+  ImageFilesystem,
+  LayerIndex,
+  PageCursor,
+  Paged,
+} from '../../../shared/models/layer-contents'
 import { invoke, subscribe } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
 
@@ -28,6 +36,29 @@ export function newOperationPrefix(): string {
   return `lc${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`
 }
 
+/**
+ * A whole reply from a channel that pages its entries: fetches the pages in order, each from the
+ * cursor the previous one named, and joins them, so a view sees the reply as one object.
+ */
+export async function allPages<T extends { entries: readonly unknown[] }>(
+  fetchPage: (page: PageCursor | undefined) => Promise<Paged<T>>,
+): Promise<T> {
+  const first = await fetchPage(undefined)
+  const { next, entryCount, ...reply } = first
+  if (next === null) return { ...reply, entries: first.entries } as unknown as T
+  const entries: unknown[] = []
+  for (const entry of first.entries) entries.push(entry)
+  for (let cursor: PageCursor | null = next; cursor !== null;) {
+    const page = await fetchPage(cursor)
+    for (const entry of page.entries) entries.push(entry)
+    cursor = page.next
+  }
+  if (entries.length !== entryCount) {
+    throw new Error(`Expected ${entryCount} entries across the pages, got ${entries.length}.`)
+  }
+  return { ...reply, entries } as unknown as T
+}
+
 /** An image's merged filesystem, or one layer of it against the layers below. */
 export const imageFilesystemQuery = (
   connection: ConnectionState,
@@ -39,12 +70,15 @@ export const imageFilesystemQuery = (
   queryOptions({
     queryKey: queryKeys.contents(connectionKey(connection), repositoryName, 'image', ref, layer),
     queryFn: () =>
-      invoke('getImageFilesystem', {
-        operationId: operationId(prefix),
-        repositoryName,
-        ...imageRef(ref),
-        ...(layer === null ? {} : { layer }),
-      }),
+      allPages<ImageFilesystem>((page) =>
+        invoke('getImageFilesystem', {
+          operationId: operationId(prefix),
+          repositoryName,
+          ...imageRef(ref),
+          ...(layer === null ? {} : { layer }),
+          ...(page ? { page } : {}),
+        }),
+      ),
   })
 
 /** One layer's index on its own. */
@@ -56,7 +90,14 @@ export const layerIndexQuery = (connection: ConnectionState, layer: LayerTarget,
       'layer',
       layer.digest,
     ),
-    queryFn: () => invoke('indexLayer', { operationId: operationId(prefix), ...layer }),
+    queryFn: () =>
+      allPages<LayerIndex>((page) =>
+        invoke('indexLayer', {
+          operationId: operationId(prefix),
+          ...layer,
+          ...(page ? { page } : {}),
+        }),
+      ),
   })
 
 /** One side of a diff, from the URL's form. */
@@ -87,13 +128,16 @@ export const contentsDiffQuery = (
       path,
     ),
     queryFn: () =>
-      invoke('diffContents', {
-        operationId: operationId(prefix),
-        repositoryName,
-        from,
-        to,
-        ...(path ? { path } : {}),
-      }),
+      allPages<ContentsDiff>((page) =>
+        invoke('diffContents', {
+          operationId: operationId(prefix),
+          repositoryName,
+          from,
+          to,
+          ...(path ? { path } : {}),
+          ...(page ? { page } : {}),
+        }),
+      ),
   })
 
 /** A small text file's contents, shown in place. */
