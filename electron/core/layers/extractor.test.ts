@@ -472,6 +472,23 @@ describe('extracting from a layer', () => {
     ])
   })
 
+  it('refuses a file or link named like the extracted folder, which would replace it', async () => {
+    const result = await extract(
+      [
+        { name: 'a/', type: '5' },
+        { name: 'a/kept', content: 'k' },
+        { name: 'a', content: 'a file in place of the folder' },
+        { name: 'a', type: '2', linkname: '.' },
+      ],
+      'a',
+    )
+    expect(await tree(chosen)).toEqual(['a/', 'a/kept'])
+    expect(result.skipped).toEqual([
+      { path: 'a', reason: 'refused: it would replace the folder being extracted' },
+      { path: 'a', reason: 'refused: it would replace the folder being extracted' },
+    ])
+  })
+
   it('skips names longer than a file name can hold, and extracts the rest', async () => {
     const long = 'n'.repeat(300)
     const result = await extract(

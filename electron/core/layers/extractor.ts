@@ -209,7 +209,7 @@ export class Extraction {
       if (entry.type !== 'whiteout' && entry.type !== 'opaque') this.skip(entry.path, refusal)
       return null
     }
-    const out = this.outPath(entry.path)
+    const out = this.outPath(entry.path, entry.type === 'directory')
     if (out === null) return null
     if (!(await this.parentsSafe(out, entry.path))) return null
 
@@ -317,8 +317,13 @@ export class Extraction {
 
   // Where an archive path lands in the staging folder; null (and skipped) if the name cannot be
   // written safely on this OS.
-  private outPath(path: string): string | null {
+  private outPath(path: string, isDirectory = false): string | null {
     const rest = this.relativePath(path)
+    if (this.isFolder && rest === '' && !isDirectory) {
+      // A duplicate of the folder's own name, as a file or link: it would replace the folder.
+      this.skip(path, 'refused: it would replace the folder being extracted')
+      return null
+    }
     const segments = rest === '' ? [] : rest.split('/')
     for (const segment of segments) {
       if (Buffer.byteLength(segment) > NAME_MAX) {
