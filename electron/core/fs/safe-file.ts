@@ -37,7 +37,8 @@ export function unsafeFile(path: string, what: string): AppError {
   }
 }
 
-async function lstatOrNull(path: string): Promise<Stats | null> {
+/** What lstat finds at a path (a link itself, never its target), or null when nothing is there. */
+export async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
     return await lstat(path)
   } catch (error) {
@@ -117,7 +118,25 @@ export async function openOwnFile(
  * (rename replaces the link, not what it points to), never a folder; then fsyncs the folder so
  * the rename survives a crash.
  */
-export async function renameIntoPlace(from: string, target: string): Promise<void> {
+export async function renameIntoPlace(
+  from: string,
+  target: string,
+  options: { expect?: { dev: number; ino: number } } = {},
+): Promise<void> {
+  if (options.expect) {
+    // The name may have been swapped for a link or another file while the bytes went in through
+    // the handle: only the file that was written (and verified) moves into place.
+    const source = await lstatOrNull(from)
+    if (
+      !source?.isFile() ||
+      source.ino !== options.expect.ino ||
+      source.dev !== options.expect.dev
+    ) {
+      throw new AppErrorException(
+        unsafeFile(from, source ? `${kind(source)} put in place of the file written` : 'gone'),
+      )
+    }
+  }
   const there = await lstatOrNull(target)
   if (there !== null && !there.isFile() && !there.isSymbolicLink()) {
     throw new AppErrorException(unsafeFile(target, kind(there)))

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises'
-import { open, rm, stat } from 'node:fs/promises'
-import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
+import { openOwnFile, removeOwnFile, writeAll, writeError } from '../fs/safe-file'
 import { BlobHttp, type BlobResponse, type BodySink } from './blob-http'
 import { finishDigest, startDigest, type DigestCheck } from './digest'
 
@@ -57,6 +57,8 @@ export interface BlobOutcome {
   resumedFrom: number | null
   attempts: number
   urlRefreshes: number
+  /** The partial file's identity, so the caller renames only the file that was written. */
+  file: { dev: number; ino: number }
 }
 
 const CHUNK = 1024 * 1024
@@ -84,13 +86,17 @@ export class BlobDownloader {
   /** Downloads and verifies; on any failure the partial file is left for the caller to handle. */
   async download(job: BlobJob): Promise<BlobOutcome> {
     let check = startDigest(job.digest)
-    const file = await open(job.partialPath, 'a+')
+    // Never `open(path, 'a+')`: a link planted at the partial's name would take the bytes.
+    // openOwnFile resumes only a regular file of ours with one link, else creates it exclusively.
+    const { handle: file } = await openOwnFile(job.partialPath).catch((error: unknown) => {
+      throw new AppErrorException(writeError(error, job.partialPath))
+    })
     try {
       let offset = (await file.stat()).size
       const resumedFrom = offset > 0 ? offset : null
       if (offset > 0) {
         job.onPhase?.('rehashing')
-        offset = await rehash(job.partialPath, offset, check, job)
+        offset = await rehash(file, offset, check, job)
       }
       let url = await job.getUrl()
       let total: number | null = job.expectedSize
@@ -171,7 +177,7 @@ export class BlobDownloader {
         const length = Number(response.headers['content-length'])
         if (Number.isFinite(length)) total = start + length
         job.onPhase?.('downloading')
-        const writer = new BatchWriter(file, offset, check, (position) => {
+        const writer = new BatchWriter(file, job.partialPath, offset, check, (position) => {
           job.onBytes?.(position, total)
         })
         const before = offset
@@ -188,7 +194,7 @@ export class BlobDownloader {
           offset = writer.position
           transferred += offset - before
           if (writer.failure)
-            throw new AppErrorException(diskError(writer.failure, job.partialPath))
+            throw new AppErrorException(writeError(writer.failure, job.partialPath))
           failures = offset > before ? 0 : failures
           failures = await this.backOff(failures, job, networkError(error))
           continue
@@ -196,7 +202,7 @@ export class BlobDownloader {
         offset = writer.position
         transferred += offset - before
         await writer.flushed().catch((error: NodeJS.ErrnoException) => {
-          throw new AppErrorException(diskError(error, job.partialPath))
+          throw new AppErrorException(writeError(error, job.partialPath))
         })
         if (total !== null && offset < total) {
           // The body ended early but cleanly: resume from here.
@@ -218,8 +224,18 @@ export class BlobDownloader {
         })
       }
       finishDigest(check, 'Blob', offset)
-      await file.sync()
-      return { size: offset, bytesTransferred: transferred, resumedFrom, attempts, urlRefreshes }
+      await file.sync().catch((error: unknown) => {
+        throw new AppErrorException(writeError(error, job.partialPath))
+      })
+      const { dev, ino } = await file.stat()
+      return {
+        size: offset,
+        bytesTransferred: transferred,
+        resumedFrom,
+        attempts,
+        urlRefreshes,
+        file: { dev, ino },
+      }
     } finally {
       await file.close()
     }
@@ -238,13 +254,19 @@ export class BlobDownloader {
 
 /** Hashes a file's first `size` bytes into `check`; returns how many it read. */
 async function rehash(
-  path: string,
+  file: FileHandle,
   size: number,
   check: DigestCheck,
   job: BlobJob,
 ): Promise<number> {
   let read = 0
-  const stream = createReadStream(path, { start: 0, end: size - 1, highWaterMark: CHUNK })
+  // Through the handle that was checked, not the name: what is hashed is what is appended to.
+  const stream = file.createReadStream({
+    start: 0,
+    end: size - 1,
+    highWaterMark: CHUNK,
+    autoClose: false,
+  })
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     job.signal.throwIfAborted()
     check.hash.update(chunk)
@@ -288,6 +310,7 @@ class BatchWriter implements BodySink {
 
   constructor(
     private readonly file: FileHandle,
+    private readonly path: string,
     /** Bytes written and hashed. */
     public position: number,
     private readonly check: DigestCheck,
@@ -368,8 +391,8 @@ class BatchWriter implements BodySink {
     try {
       while (this.queue.length > 0 && !this.abandoned) {
         const { buffer, length } = this.queue[0]!
-        const { bytesWritten } = await this.file.write(buffer, 0, length, this.position)
-        if (bytesWritten !== length) throw Object.assign(new Error('short write'), { code: 'EIO' })
+        // A short write is retried for the rest; one that makes no progress is ENOSPC.
+        await writeAll(this.file, buffer.subarray(0, length), this.path, this.position)
         this.queue.shift()
         this.check.hash.update(buffer.subarray(0, length))
         this.position += length
@@ -441,19 +464,6 @@ function blobRefused(status: number, body: string): AppError {
   }
 }
 
-function diskError(error: NodeJS.ErrnoException, path: string): AppError {
-  const why =
-    error.code === 'ENOSPC'
-      ? 'the disk is full'
-      : error.code === 'EACCES' || error.code === 'EPERM'
-        ? 'permission was denied'
-        : (error.message ?? 'the write failed')
-  return {
-    code: 'DiskWriteFailed',
-    message: `Writing ${path} failed: ${why}${error.code ? ` (${error.code})` : ''}.`,
-  }
-}
-
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error)
@@ -469,9 +479,12 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
-/** Removes a partial file and its sidecar, ignoring ones already gone. */
+/**
+ * Removes a partial file and its sidecar, ignoring ones already gone. Only regular files go: a
+ * link or folder someone planted at either name is left as it was (and was never written).
+ */
 export async function removePartial(partialPath: string): Promise<void> {
-  await Promise.all([rm(partialPath, { force: true }), rm(`${partialPath}.json`, { force: true })])
+  await Promise.all([removeOwnFile(partialPath), removeOwnFile(`${partialPath}.json`)])
 }
 
 /** The size of a file, or null when it does not exist. */

@@ -9,6 +9,8 @@ import { AppErrorException } from '../../../shared/ipc/result'
 import type { DownloadProgress, DownloadResult } from '../../../shared/models/download'
 import { DemoRegistry } from '../../demo-registry/server'
 import { fakePlatform } from '../testing/app-harness'
+import { fillDiskAfter } from '../testing/full-disk'
+import { describeError } from '../../../shared/errors'
 import { BlobDownloader } from './blob-downloader'
 import { BlobHttp } from './blob-http'
 import { DownloadService, describeUrl, type DownloadRequest } from './download-service'
@@ -278,11 +280,19 @@ describe.each([
       expect(await readdir(dir)).not.toContain(blobFileName(REPO, blob.digest, BLOB_TYPE))
     })
 
-    it('a disk write error stops with DiskWriteFailed and removes the partial file', async () => {
-      // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
-      await symlink('/dev/full', `${finalPath()}.partial`)
-      const error = await expectFailure(service.download(request()), 'DiskWriteFailed')
-      expect(error.message).toContain('the disk is full')
+    it('a full disk stops with DiskFull, "the disk is full", and removes the partial file', async () => {
+      // The disk fills up half way: one short write, then ENOSPC, as the kernel does. (A link to
+      // /dev/full at the partial's name would be refused now: the app never writes through one.)
+      const restore = await fillDiskAfter(SIZE / 2 + 123)
+      try {
+        const error = await expectFailure(service.download(request()), 'DiskFull')
+        expect(error.message).toBe(
+          `Writing ${finalPath()}.partial failed: the disk is full (ENOSPC).`,
+        )
+        expect(describeError(error).title).toBe('The disk is full')
+      } finally {
+        restore()
+      }
       expect(await readdir(dir)).toEqual([])
     })
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName, keepBothName, longPathSafe } from '../../../shared/file-names'
@@ -16,6 +16,14 @@ import type {
 import { PARTIAL_KEPT_AFTER } from '../../../shared/models/download'
 import { z } from 'zod'
 import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../../../shared/schemas'
+import {
+  lstatOrNull,
+  pathTaken,
+  removeOwnFile,
+  renameIntoPlace,
+  unsafeFile,
+  writeFileAtomic,
+} from '../fs/safe-file'
 import type { Platform } from '../platform/platform'
 import { type BlobDownloader, fileSize, removePartial } from './blob-downloader'
 import { startDigest } from './digest'
@@ -144,9 +152,12 @@ export class DownloadService {
     const partials: PartialDownload[] = []
     for (const name of names.filter((n) => n.endsWith('.partial'))) {
       const path = join(directory, name)
+      // A link or folder with a partial's name is not one of ours: not listed, never resumed.
+      const stats = await lstatOrNull(path).catch(() => null)
+      if (!stats?.isFile()) continue
       const meta = await readSidecar(path)
-      const bytesOnDisk = await fileSize(path)
-      if (!meta || bytesOnDisk === null) continue
+      const bytesOnDisk = stats.size
+      if (!meta) continue
       partials.push({
         path,
         finalPath: path.slice(0, -'.partial'.length),
@@ -234,9 +245,17 @@ export class DownloadService {
     const busy = new Promise<void>((r) => (done = r))
     this.busyPaths.set(busyKey, busy)
     try {
-      if ((await fileSize(finalPath)) !== null) {
+      const there = await lstatOrNull(finalPath)
+      if (there !== null) {
+        // A folder cannot be replaced; a link is a different file whatever it points to, and is
+        // never read through (replacing renames over the link itself).
+        if (!there.isFile() && !there.isSymbolicLink()) {
+          throw new AppErrorException(unsafeFile(finalPath, 'a folder or other non-file'))
+        }
         this.report(operation, 'checking-existing', true)
-        const existing = await this.matches(finalPath, request.digest, operation)
+        const existing = there.isFile()
+          ? await this.matches(finalPath, request.digest, operation)
+          : null
         if (existing !== null) {
           // The blob is already there, verified: a leftover partial of it has no use any more.
           if (leftover !== null) await removePartial(`${finalPath}.partial`)
@@ -261,7 +280,8 @@ export class DownloadService {
       }
 
       const partialPath = `${finalPath}.partial`
-      await writeFile(
+      // Atomic: a link planted at the sidecar's name is replaced, never written through.
+      await writeFileAtomic(
         `${partialPath}.json`,
         JSON.stringify({
           repositoryName: request.repositoryName,
@@ -286,7 +306,8 @@ export class DownloadService {
           onBytes: (received, total) => this.bytes(operation, received, total),
           onPhase: (phase) => this.report(operation, phase, true),
         })
-        await rename(partialPath, finalPath)
+        // Only the file the downloader wrote moves into place, even if the name was swapped since.
+        await renameIntoPlace(partialPath, finalPath, { expect: outcome.file })
         await removePartial(partialPath)
         this.report(operation, 'done', true)
         this.finished.verified++
@@ -362,10 +383,8 @@ export class DownloadService {
   private async freeName(directory: string, name: string): Promise<string> {
     for (let n = 2; ; n++) {
       const candidate = join(directory, keepBothName(name, n))
-      if (
-        (await fileSize(candidate)) === null &&
-        (await fileSize(`${candidate}.partial`)) === null
-      ) {
+      // lstat: a dangling link takes a name too.
+      if (!(await pathTaken(candidate)) && !(await pathTaken(`${candidate}.partial`))) {
         return candidate
       }
     }
@@ -517,9 +536,9 @@ class RateMeter {
 
 // The new sidecar first, so a crash at any point leaves the partial beside one, still listed.
 async function movePartial(from: string, to: string): Promise<void> {
-  await writeFile(`${to}.json`, await readFile(`${from}.json`))
-  await rename(from, to)
-  await rm(`${from}.json`, { force: true })
+  await writeFileAtomic(`${to}.json`, await readFile(`${from}.json`))
+  await renameIntoPlace(from, to)
+  await removeOwnFile(`${from}.json`)
 }
 
 async function readSidecar(partialPath: string) {
