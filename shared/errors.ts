@@ -322,7 +322,8 @@ const catalog: Record<ErrorCode, Entry> = {
 
 /** Looks up the title, explanation and next step for an error. */
 export function describeError(error: AppError): ErrorDescription {
-  return (catalog[error.code] ?? catalog.Unknown)(error)
+  // The code arrives over IPC or HTTP: `__proto__` or `constructor` must not find Object's.
+  return (Object.hasOwn(catalog, error.code) ? catalog[error.code] : catalog.Unknown)(error)
 }
 
 /** Type guard for AppError-shaped data. */

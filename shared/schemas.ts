@@ -86,12 +86,35 @@ export const absolutePathSchema = z
 /** How the images list is sorted. */
 export const imageSortSchema = z.enum(['pushed', 'size', 'tag'])
 
+/** An object with no prototype: a key from outside (`__proto__`, `constructor`) is only a key. */
+export function ownMap<V>(entries: Iterable<[string, V]> = []): Record<string, V> {
+  const map = Object.create(null) as Record<string, V>
+  for (const [key, value] of entries) map[key] = value
+  return map
+}
+
+/**
+ * A string-keyed record whose keys come from outside (profile names, say). zod's own record drops
+ * a `__proto__` key, so the entries are read as pairs and built into a null-prototype object.
+ */
+export function ownRecord<V extends z.ZodType>(value: V) {
+  return z
+    .preprocess(
+      (input) =>
+        typeof input === 'object' && input !== null && !Array.isArray(input)
+          ? Object.entries(input)
+          : input,
+      z.array(z.tuple([z.string(), value])),
+    )
+    .transform((entries) => ownMap(entries as [string, z.output<V>][]))
+}
+
 /** The settings file. Unknown keys are dropped; a bad value falls back to its default. */
 export const settingsSchema = z.object({
   connection: connectionChoiceSchema.nullable().catch(null),
   repositorySort: repositorySortSchema.catch('name'),
   /** Another account's registry to browse, keyed by profile ("" for the default chain). */
-  registryByProfile: z.record(z.string(), registryIdSchema).catch({}),
+  registryByProfile: ownRecord(registryIdSchema).catch(() => ownMap<string>()),
   /** The images list's tag filter. */
   tagStatus: tagStatusSchema.catch('ANY'),
   /** How the images list is sorted. */

@@ -142,6 +142,46 @@ describe('the AWS connection', () => {
   })
 })
 
+describe('a profile named after an Object.prototype member', () => {
+  it('connection:set to __proto__ carries no registry from Object.prototype, and set-registry saves', async () => {
+    const { app, dataDir } = await start({ settings: AWS })
+    for (const profile of ['__proto__', 'constructor', 'toString']) {
+      const set = (await app.dispatch('connection:set', {
+        kind: 'aws',
+        profile,
+        region: 'us-east-1',
+      })) as Result<ConnectionState>
+      expect(set, profile).toMatchObject({ ok: true, value: { profile, registryId: null } })
+
+      const chosen = (await app.dispatch('connection:set-registry', {
+        registryId: '123456789012',
+      })) as Result<ConnectionState>
+      expect(chosen).toMatchObject({ ok: true, value: { profile, registryId: '123456789012' } })
+      const saved = JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')) as {
+        registryByProfile: Record<string, string>
+      }
+      expect(Object.hasOwn(saved.registryByProfile, profile), profile).toBe(true)
+      expect(saved.registryByProfile[profile]).toBe('123456789012')
+    }
+    // Remembered across a reconnect, per profile.
+    await app.dispatch('connection:set', { kind: 'aws', profile: null, region: 'us-east-1' })
+    const back = (await app.dispatch('connection:set', {
+      kind: 'aws',
+      profile: '__proto__',
+      region: 'us-east-1',
+    })) as Result<ConnectionState>
+    expect(back).toMatchObject({ ok: true, value: { registryId: '123456789012' } })
+    const cleared = (await app.dispatch('connection:set-registry', {
+      registryId: null,
+    })) as Result<ConnectionState>
+    expect(cleared).toMatchObject({ ok: true, value: { registryId: null } })
+    const saved = JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')) as {
+      registryByProfile: Record<string, string>
+    }
+    expect(Object.keys(saved.registryByProfile).sort()).toEqual(['constructor', 'toString'])
+  })
+})
+
 describe('every catalog error, produced for real through the demo registry', () => {
   it('NoCredentials: nothing in the environment or the shared files', async () => {
     const { app } = await start({ env: () => ({}) })

@@ -70,7 +70,8 @@ export function toAppError(error: unknown, context: ErrorContext = {}): AppError
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     return { ...base, code: SSO_EXPIRED.test(message) ? 'SsoTokenExpired' : 'NoCredentials' }
   }
-  const code = BY_NAME[name]
+  // The name comes from the endpoint's answer: `constructor` must not find Object's.
+  const code = Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined
   if (code === 'AccessDenied') {
     const match = /perform: (\S+)(?: on resource: (\S+))?/.exec(message)
     return {

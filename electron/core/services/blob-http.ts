@@ -1,6 +1,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net'
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
 import { request as undiciRequest, type Dispatcher } from 'undici'
+import { ownMap } from '../../../shared/schemas'
 
 // The GET of a blob URL. Blob bodies are large, so when the URL is reached directly (no proxy) the
 // request goes over a connection of its own whose body is read into one reused 1 MiB buffer
@@ -86,7 +87,8 @@ async function undiciGet(
     bodyTimeout: request.bodyTimeoutMs,
     ...(dispatcher ? { dispatcher } : {}),
   })
-  const headers: Record<string, string | undefined> = {}
+  // Header names come from the server: a null-prototype object keeps `__proto__` a header.
+  const headers = ownMap<string | undefined>()
   for (const [name, value] of Object.entries(response.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
@@ -219,7 +221,7 @@ class DirectExchange {
       this.fail(socketError(`not an HTTP response: ${statusLine.slice(0, 80)}`, 'EPROTO'))
       return null
     }
-    const headers: Record<string, string | undefined> = {}
+    const headers = ownMap<string | undefined>()
     for (const line of headerLines) {
       const colon = line.indexOf(':')
       if (colon <= 0) continue

@@ -174,7 +174,9 @@ export class ConnectionService {
   }
 
   private async rememberedRegistry(key: string): Promise<string | null> {
-    return (await this.deps.settings.get()).registryByProfile[key] ?? null
+    const { registryByProfile } = await this.deps.settings.get()
+    // A profile may be called `__proto__` or `constructor`: only the map's own entries count.
+    return Object.hasOwn(registryByProfile, key) ? (registryByProfile[key] ?? null) : null
   }
 
   private async defaultRegion(profile: string | null): Promise<string | null> {

@@ -18,7 +18,7 @@ export function startDigest(digest: string): DigestCheck {
   const colon = digest.indexOf(':')
   const algorithm = digest.slice(0, colon)
   const hex = digest.slice(colon + 1).toLowerCase()
-  const known = ALGORITHMS[algorithm]
+  const known = Object.hasOwn(ALGORITHMS, algorithm) ? ALGORITHMS[algorithm] : undefined
   if (colon < 0 || !known || hex.length !== known.hexLength || !/^[a-f0-9]+$/.test(hex)) {
     throw new AppErrorException({
       code: 'InvalidParameter',

@@ -35,7 +35,7 @@ export class ProfilesService {
   /** The region a profile names, if any. */
   async regionOf(profile: string | null): Promise<string | null> {
     const { configFile } = await loadSharedConfigFiles()
-    return configFile[profile ?? this.env.AWS_PROFILE ?? 'default']?.region ?? null
+    return own(configFile, profile ?? this.env.AWS_PROFILE ?? 'default')?.region ?? null
   }
 
   /** The endpoint a service should use for a profile, resolved as the AWS CLI does, or null. */
@@ -45,11 +45,18 @@ export class ProfilesService {
       this.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || this.env.AWS_ENDPOINT_URL
     if (fromEnv) return fromEnv
     const { configFile } = await loadSharedConfigFiles()
-    const section: Section | undefined = configFile[profile ?? this.env.AWS_PROFILE ?? 'default']
+    const section = own(configFile, profile ?? this.env.AWS_PROFILE ?? 'default')
     if (!section) return null
-    const services = section.services ? configFile[`services.${section.services}`] : undefined
-    return services?.[`${service}.endpoint_url`] ?? section.endpoint_url ?? null
+    const services = section.services ? own(configFile, `services.${section.services}`) : undefined
+    return (
+      (services && own(services, `${service}.endpoint_url`)) ?? own(section, 'endpoint_url') ?? null
+    )
   }
+}
+
+/** A profile's section (or a key of one), only if the file has it: `constructor` is a name too. */
+function own<V>(map: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined
 }
 
 function summarise(

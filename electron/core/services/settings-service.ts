@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { settingsSchema } from '../../../shared/schemas'
+import { ownMap, settingsSchema } from '../../../shared/schemas'
 import type { ConnectionChoice } from '../../../shared/models/connection'
 import type { Settings, SettingsPatch } from '../../../shared/models/settings'
 
@@ -42,7 +42,9 @@ export class SettingsService {
   /** Remembers which registry to browse for a profile; null goes back to the caller's own. */
   async setRegistry(profileKey: string, registryId: string | null): Promise<Settings> {
     return this.apply((current) => {
-      const registryByProfile = { ...current.registryByProfile }
+      // The key is a profile name from outside: on a plain object `__proto__` would set the
+      // prototype instead of an entry, and the choice would silently not be saved.
+      const registryByProfile = ownMap(Object.entries(current.registryByProfile))
       if (registryId) registryByProfile[profileKey] = registryId
       else delete registryByProfile[profileKey]
       return { ...current, registryByProfile }
