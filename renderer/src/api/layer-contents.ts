@@ -45,10 +45,11 @@ export async function allPages<T extends { entries: readonly unknown[] }>(
 ): Promise<T> {
   const first = await fetchPage(undefined)
   const { next, entryCount, ...reply } = first
-  if (next === null) return { ...reply, entries: first.entries } as unknown as T
+  // A reply without a next cursor is whole.
+  if (!next) return { ...reply, entries: first.entries } as unknown as T
   const entries: unknown[] = []
   for (const entry of first.entries) entries.push(entry)
-  for (let cursor: PageCursor | null = next; cursor !== null;) {
+  for (let cursor: PageCursor | null = next; cursor;) {
     const page = await fetchPage(cursor)
     for (const entry of page.entries) entries.push(entry)
     cursor = page.next

@@ -17,7 +17,9 @@ import { usePageReady } from '../../components/page-ready'
 import { VirtualTable, type Column } from '../../components/virtual-table'
 import { imagePath, repositoryPath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
+import { toAppError } from '../../api/ecr'
 import { ContentsBrowser } from './contents-browser'
+import { ExtractWholeLayer } from './extract-whole-layer'
 import { CHANGE_LABEL } from './file-tree'
 import {
   contentsDiffPath,
@@ -384,6 +386,7 @@ function LayerContents({ repositoryName, layer }: { repositoryName: string; laye
   const index = useQuery(layerIndexQuery(connection, { repositoryName, ...layer }, prefix))
   const { progress, cancel } = useContentsProgress(prefix)
   usePageReady(index.status !== 'pending')
+  const tooLarge = index.isError && toAppError(index.error).code === 'LayerIndexTooLarge'
   const entries = useMemo<MergedEntry[]>(
     () =>
       (index.data?.entries ?? []).map((entry) => ({
@@ -401,7 +404,14 @@ function LayerContents({ repositoryName, layer }: { repositoryName: string; laye
         Files of layer <code>{layer.digest.slice(0, 19)}</code>
       </h1>
       {progress && <ProgressBar progress={progress} onCancel={cancel} />}
-      {index.isError && (
+      {index.isError && tooLarge && (
+        <>
+          {/* Retrying reads the same layer into the same limit: offer the extraction instead. */}
+          <ErrorPanel error={index.error} />
+          <ExtractWholeLayer layer={{ repositoryName, ...layer }} prefix={prefix} />
+        </>
+      )}
+      {index.isError && !tooLarge && (
         <ErrorPanel
           error={index.error}
           retrying={index.isFetching}

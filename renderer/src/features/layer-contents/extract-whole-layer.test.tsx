@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { AppErrorException } from '../../../../shared/ipc/result'
+import { renderApp } from '../../test/render-app'
+import { contentsLayerPath } from './routes'
+
+afterEach(() => {
+  cleanup()
+  delete window.ecr
+})
+
+const layer = {
+  digest: `sha256:${'ab'.repeat(32)}`,
+  mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  size: 2_500_000,
+}
+const MESSAGE =
+  "This layer's index is too large to show (more than 15,978 entries, 63.9 MB of names); extract it instead."
+
+describe('a layer too large to list', () => {
+  it('shows why, and extracts the whole layer instead when asked', async () => {
+    const ecr = renderApp(contentsLayerPath('demo/hostile', layer), {
+      indexLayer: () => {
+        throw new AppErrorException({ code: 'LayerIndexTooLarge', message: MESSAGE })
+      },
+      extractFromLayer: ({ path }) => ({
+        status: 'extracted',
+        directory: '/home/me/Downloads',
+        path: `/home/me/Downloads/layer-abababababab${path}`,
+        files: 20_000,
+        bytes: 0,
+        skipped: [{ path: 'n/7', reason: 'the name is too long for this system' }],
+      }),
+    })
+    const alert = await screen.findByRole('alert')
+    expect(within(alert).getByRole('heading').textContent).toBe('Too many files to list')
+    expect(alert.textContent).toContain(MESSAGE)
+    expect(alert.textContent).toContain('Extract the whole layer instead')
+    // Retrying would read into the same limit again.
+    expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull()
+
+    fireEvent.click(screen.getByRole('button', { name: 'Extract the whole layer instead' }))
+    const status = await screen.findByRole('status')
+    expect(status.textContent).toContain('/home/me/Downloads/layer-abababababab')
+    expect(status.textContent).toContain('20,000 files')
+    expect(within(status).getByRole('list', { name: 'Left out for safety' }).textContent).toContain(
+      'n/7: the name is too long for this system',
+    )
+    await waitFor(() =>
+      expect(ecr.requests('extractFromLayer')).toEqual([
+        expect.objectContaining({ repositoryName: 'demo/hostile', ...layer, path: '' }),
+      ]),
+    )
+  })
+})
