@@ -123,4 +123,6 @@ export const settingsSchema = z.object({
   downloadDir: z.string().min(1).nullable().catch(null),
   /** How many downloads run at once. */
   downloadConcurrency: downloadConcurrencySchema.catch(3),
+  /** Whether the desktop app asks GitHub for a newer version at start (the menu item always can). */
+  checkForUpdates: z.boolean().catch(true),
 })

@@ -386,6 +386,7 @@ export const invokeContract = {
       imageSort: imageSortSchema.optional(),
       downloadDir: absolutePathSchema.nullable().optional(),
       downloadConcurrency: downloadConcurrencySchema.optional(),
+      checkForUpdates: z.boolean().optional(),
     }),
   }),
   /** Opens an AWS documentation or console link in the browser; other URLs are refused. */

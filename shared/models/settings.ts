@@ -14,6 +14,11 @@ export type ImageSort = Settings['imageSort']
 export type SettingsPatch = Partial<
   Pick<
     Settings,
-    'repositorySort' | 'tagStatus' | 'imageSort' | 'downloadDir' | 'downloadConcurrency'
+    | 'repositorySort'
+    | 'tagStatus'
+    | 'imageSort'
+    | 'downloadDir'
+    | 'downloadConcurrency'
+    | 'checkForUpdates'
   >
 >

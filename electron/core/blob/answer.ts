@@ -64,17 +64,3 @@ export function networkError(error: unknown): AppError {
     message: `The blob download failed: ${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}.`,
   }
 }
-
-/** A failed write of a blob's bytes, as a catalog error naming the file. */
-export function diskError(error: NodeJS.ErrnoException, path: string): AppError {
-  const why =
-    error.code === 'ENOSPC'
-      ? 'the disk is full'
-      : error.code === 'EACCES' || error.code === 'EPERM'
-        ? 'permission was denied'
-        : (error.message ?? 'the write failed')
-  return {
-    code: 'DiskWriteFailed',
-    message: `Writing ${path} failed: ${why}${error.code ? ` (${error.code})` : ''}.`,
-  }
-}

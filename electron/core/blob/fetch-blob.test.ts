@@ -240,6 +240,22 @@ describe.each([
       ).toBe(blob.digest.slice(7))
     })
 
+    it('resumes a reset connection with Range, appending where the stored bytes end', async () => {
+      const partialPath = join(dir, 'reset.partial')
+      registry.injectBlobFault({ kind: 'reset', afterBytes: SIZE / 2 })
+      registry.injectBlobFault({ kind: 'truncate', afterBytes: SIZE / 4 })
+      const outcome = await fetchBlob(deps(http()), {
+        digest: blob.digest,
+        expectedSize: SIZE,
+        getUrl,
+        sink: filePartialSink({ partialPath }),
+        signal: new AbortController().signal,
+      })
+      expect(outcome).toMatchObject({ size: SIZE, bytesTransferred: SIZE })
+      expect(gets()).toHaveLength(3)
+      expect((await readFile(partialPath)).equals(bytes)).toBe(true)
+    })
+
     it('restarts from zero when a resume is answered with 200 or the wrong Content-Range', async () => {
       for (const kind of ['ignore-range', 'wrong-content-range'] as const) {
         const partialPath = join(dir, `${kind}.partial`)

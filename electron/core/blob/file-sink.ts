@@ -1,23 +1,20 @@
-import { open, type FileHandle } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { AppErrorException } from '../../../shared/ipc/result'
-import { diskError } from './answer'
+import { openOwnFile, writeAll, writeError } from '../fs/safe-file'
 import { hashInto } from './hash-file'
 import type { BlobSink, SinkWriter } from './sink'
 
-/** A partial file: where it is and how it is opened. */
+/** A partial file: where it is. */
 export interface FileSinkOptions {
   partialPath: string
-  /**
-   * Opens the partial file for appending and reading, creating it when missing (default:
-   * `open(path, 'a+')`); the download service passes one that refuses links it did not make.
-   */
-  openPartial?: (path: string) => Promise<FileHandle>
 }
 
 /** What a committed partial file holds. */
 export interface FileCommit {
   path: string
   size: number
+  /** The file's identity, so the caller renames only the file that was written. */
+  file: { dev: number; ino: number }
 }
 
 const BATCH = 1024 * 1024
@@ -38,18 +35,21 @@ export function filePartialSink(options: FileSinkOptions): BlobSink<FileCommit> 
   let file: FileHandle | null = null
   let position = 0
   let writer: BatchWriter | null = null
-  const handle = async () => {
-    file ??= await (options.openPartial ?? ((path) => open(path, 'a+')))(partialPath)
-    return file
-  }
   const wrap = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work()
     } catch (error) {
       if (error instanceof AppErrorException) throw error
-      throw new AppErrorException(diskError(error as NodeJS.ErrnoException, partialPath))
+      throw new AppErrorException(writeError(error, partialPath))
     }
   }
+  // Never `open(path, 'a+')`: a link planted at the partial's name would take the bytes.
+  // openOwnFile resumes only a regular file of ours with one link, else creates it exclusively.
+  const handle = () =>
+    wrap(async () => {
+      file ??= (await openOwnFile(partialPath)).handle
+      return file
+    })
   return {
     async resume(verifier, { signal, onBytes }) {
       const size = (await (await handle()).stat()).size
@@ -59,6 +59,8 @@ export function filePartialSink(options: FileSinkOptions): BlobSink<FileCommit> 
     },
     writer(onAccepted) {
       if (!file) throw new Error('filePartialSink: resume() must run first')
+      // The next body appends where the last one's stored bytes end.
+      if (writer) position = writer.position
       writer = new BatchWriter(file, position, partialPath, (at) => {
         onAccepted(at)
       })
@@ -68,6 +70,7 @@ export function filePartialSink(options: FileSinkOptions): BlobSink<FileCommit> 
       wrap(async () => {
         await (await handle()).truncate(0)
         position = 0
+        writer = null
       }),
     commit: () =>
       wrap(async () => {
@@ -78,7 +81,8 @@ export function filePartialSink(options: FileSinkOptions): BlobSink<FileCommit> 
           position = writer.position
         }
         await f.sync()
-        return { path: partialPath, size: position }
+        const { dev, ino } = await f.stat()
+        return { path: partialPath, size: position, file: { dev, ino } }
       }),
     async close() {
       if (writer) position = writer.position
@@ -188,8 +192,8 @@ class BatchWriter implements SinkWriter {
     try {
       while (this.queue.length > 0 && !this.abandoned) {
         const { buffer, length } = this.queue[0]!
-        const { bytesWritten } = await this.file.write(buffer, 0, length, this.position)
-        if (bytesWritten !== length) throw Object.assign(new Error('short write'), { code: 'EIO' })
+        // A short write is retried for the rest; one that makes no progress is ENOSPC.
+        await writeAll(this.file, buffer.subarray(0, length), this.path, this.position)
         this.queue.shift()
         this.position += length
         this.spare.push(buffer)
@@ -197,7 +201,7 @@ class BatchWriter implements SinkWriter {
         this.wake()
       }
     } catch (error) {
-      this.failure = new AppErrorException(diskError(error as NodeJS.ErrnoException, this.path))
+      this.failure = new AppErrorException(writeError(error, this.path))
     } finally {
       this.writing = null
       this.wake()
@@ -222,7 +226,7 @@ class BatchWriter implements SinkWriter {
         this.flushing = null
       },
       (error: NodeJS.ErrnoException) => {
-        this.flushFailure = new AppErrorException(diskError(error, this.path))
+        this.flushFailure = new AppErrorException(writeError(error, this.path))
         this.flushing = null
       },
     )

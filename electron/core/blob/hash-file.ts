@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import { startDigest } from '../services/digest'
 
 /** How a file compared with a digest. */
@@ -36,19 +37,26 @@ export async function hashFile(
   return { size, actualDigest: `${check.algorithm}:${hex}`, matches: hex === check.hex }
 }
 
-/** Feeds a file's bytes (its first `length` when given) into `hash`; returns how many it read. */
+/**
+ * Feeds a file's bytes (its first `length` when given) into `hash`; returns how many it read. A
+ * handle is read as it is and left open: what is hashed is the file that was checked and opened.
+ */
 export async function hashInto(
   hash: { update(bytes: Buffer): unknown },
-  path: string,
+  path: string | FileHandle,
   options: HashFileOptions & { length?: number } = {},
 ): Promise<number> {
   const { signal, onBytes, length } = options
   signal?.throwIfAborted()
   if (length === 0) return 0
-  const stream = createReadStream(path, {
+  const range = {
     highWaterMark: READ_SIZE,
     ...(length !== undefined ? { start: 0, end: length - 1 } : {}),
-  })
+  }
+  const stream =
+    typeof path === 'string'
+      ? createReadStream(path, range)
+      : path.createReadStream({ ...range, autoClose: false })
   const onAbort = () => stream.destroy()
   signal?.addEventListener('abort', onAbort, { once: true })
   let read = 0

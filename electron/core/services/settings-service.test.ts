@@ -18,6 +18,7 @@ describe('SettingsService', () => {
       connection: null,
       repositorySort: 'name',
       registryByProfile: {},
+      checkForUpdates: true,
       tagStatus: 'ANY',
       imageSort: 'pushed',
       downloadDir: null,

@@ -174,6 +174,7 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     tagStatus: 'ANY',
     imageSort: 'pushed',
     downloadDir: null,
+    checkForUpdates: true,
     downloadConcurrency: 3,
     ...overrides,
   }

@@ -111,6 +111,17 @@ describe('settings', () => {
     expect(select.value).toBe('5')
   })
 
+  it('turns the automatic update check off and on', async () => {
+    const { ecr, dialog } = await openSettings()
+    const box = within(dialog).getByRole<HTMLInputElement>('checkbox', {
+      name: 'Check for updates automatically',
+    })
+    await waitFor(() => expect(box.checked).toBe(true))
+    fireEvent.click(box)
+    await waitFor(() => expect(ecr.requests('updateSettings')).toEqual([{ checkForUpdates: false }]))
+    await waitFor(() => expect(box.checked).toBe(false))
+  })
+
   it('embeds the layer contents cache, closes with Escape and gives focus back', async () => {
     const { dialog, trigger } = await openSettings()
     const section = await within(dialog).findByRole('region', { name: 'Layer contents cache' })

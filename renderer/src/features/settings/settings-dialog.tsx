@@ -19,6 +19,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const downloadsId = useId()
   const concurrencyId = useId()
   const overriddenId = useId()
+  const updatesId = useId()
   const overridden = folder.data?.overridden ?? false
 
   return (
@@ -84,6 +85,25 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </div>
       </section>
       <ContentsCacheSettings />
+      <section aria-labelledby={updatesId} className="settings-section">
+        <h2 id={updatesId}>Updates</h2>
+        <div className="setting">
+          <label className="setting-label">
+            <input
+              type="checkbox"
+              checked={settings.data?.checkForUpdates ?? true}
+              disabled={!settings.data}
+              onChange={(event) => update.mutate({ checkForUpdates: event.target.checked })}
+            />{' '}
+            Check for updates automatically
+          </label>
+          <p className="hint">
+            At start the desktop app asks the project&apos;s GitHub releases for a newer version,
+            and downloads it only if you agree; it installs when you quit. &ldquo;Check for
+            Updates&hellip;&rdquo; in the menu asks at any time.
+          </p>
+        </div>
+      </section>
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
           Close
