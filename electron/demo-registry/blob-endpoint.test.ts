@@ -67,7 +67,7 @@ describe('pre-signed blob endpoint', () => {
 
   describe('serving', () => {
     it('serves the whole blob with S3 headers, and its sha256 is the digest', async () => {
-      const response = await fetch(url())
+      const response = await fetch(await url())
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('application/octet-stream')
       expect(response.headers.get('content-length')).toBe(String(layer.size))
@@ -93,12 +93,12 @@ describe('pre-signed blob endpoint', () => {
     })
 
     it('answers HEAD with the headers only, and refuses a GET-signed URL for HEAD as S3 does', async () => {
-      const head = await fetch(url(layer.digest, 'HEAD'), { method: 'HEAD' })
+      const head = await fetch(await url(layer.digest, 'HEAD'), { method: 'HEAD' })
       expect(head.status).toBe(200)
       expect(head.headers.get('content-length')).toBe(String(layer.size))
       expect((await head.arrayBuffer()).byteLength).toBe(0)
 
-      const wrong = await fetch(url(), { method: 'HEAD' })
+      const wrong = await fetch(await url(), { method: 'HEAD' })
       expect(wrong.status).toBe(403)
       expect(wrong.headers.get('content-type')).toBe('application/xml')
     })
@@ -111,7 +111,7 @@ describe('pre-signed blob endpoint', () => {
         [`bytes=5-${layer.size + 1000}`, 5, layer.size - 1],
       ]
       for (const [range, start, end] of cases) {
-        const response = await fetch(url(), { headers: { range } })
+        const response = await fetch(await url(), { headers: { range } })
         expect(response.status).toBe(206)
         expect(response.headers.get('content-range')).toBe(`bytes ${start}-${end}/${layer.size}`)
         expect(response.headers.get('content-length')).toBe(String(end - start + 1))
@@ -123,7 +123,7 @@ describe('pre-signed blob endpoint', () => {
     })
 
     it('answers an unsatisfiable range with 416 and bytes */TOTAL', async () => {
-      const response = await fetch(url(), { headers: { range: `bytes=${layer.size}-` } })
+      const response = await fetch(await url(), { headers: { range: `bytes=${layer.size}-` } })
       expect(response.status).toBe(416)
       expect(response.headers.get('content-range')).toBe(`bytes */${layer.size}`)
       expect(element(await response.text(), 'Code')).toBe('InvalidRange')
@@ -131,14 +131,14 @@ describe('pre-signed blob endpoint', () => {
 
     it('serves a config blob referenced by a manifest', async () => {
       const config = registry.samples().webApp.current.config
-      const response = await fetch(url(config?.digest))
+      const response = await fetch(await url(config?.digest))
       expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(config?.digest)
     })
   })
 
   describe('signature and expiry', () => {
     it('answers 403 SignatureDoesNotMatch for a tampered signature or path', async () => {
-      const good = new URL(url())
+      const good = new URL(await url())
       const signature = good.searchParams.get('X-Amz-Signature') ?? ''
       const tampered = new URL(good)
       tampered.searchParams.set(
@@ -162,7 +162,7 @@ describe('pre-signed blob endpoint', () => {
     })
 
     it('answers 403 AccessDenied without a signature and 400 for a partial one', async () => {
-      const bare = new URL(url())
+      const bare = new URL(await url())
       const unsigned = `${bare.origin}${bare.pathname}`
       const denied = await fetch(unsigned)
       expect(denied.status).toBe(403)
@@ -175,7 +175,7 @@ describe('pre-signed blob endpoint', () => {
     })
 
     it("signs exactly as AWS's own SigV4 query signer does", async () => {
-      const signed = new URL(url())
+      const signed = new URL(await url())
       const signer = new SignatureV4({
         service: 's3',
         region: registry.region,
@@ -209,7 +209,7 @@ describe('pre-signed blob endpoint', () => {
 
     it("answers S3's expired-request XML once the clock passes X-Amz-Expires", async () => {
       registry.setUrlExpirySeconds(1)
-      const target = url()
+      const target = await url()
       expect(new URL(target).searchParams.get('X-Amz-Expires')).toBe('1')
       expect((await fetch(target)).status).toBe(200)
 
@@ -236,7 +236,7 @@ describe('pre-signed blob endpoint', () => {
     })
 
     it('keeps a default URL valid for 3600 s of clock time and no longer', async () => {
-      const target = url()
+      const target = await url()
       offsetMs = 3599_000
       expect((await fetch(target)).status).toBe(200)
       offsetMs = 3602_000
@@ -248,7 +248,7 @@ describe('pre-signed blob endpoint', () => {
     it('resets the connection after N bytes; a Range request resumes from there', async () => {
       registry.injectBlobFault({ kind: 'reset', afterBytes: 4096 })
       // Depending on when the RST lands, fetch itself or the body read fails.
-      const result = await fetch(url()).then(readAll, (error: unknown) => ({
+      const result = await fetch(await url()).then(readAll, (error: unknown) => ({
         bytes: Buffer.alloc(0),
         error,
       }))
@@ -257,7 +257,7 @@ describe('pre-signed blob endpoint', () => {
       expect(received.length).toBeLessThanOrEqual(4096)
       expect(registry.blobRequestLog()[0]).toMatchObject({ fault: 'reset', bytesSent: 4096 })
 
-      const rest = await fetch(url(), { headers: { range: `bytes=${received.length}-` } })
+      const rest = await fetch(await url(), { headers: { range: `bytes=${received.length}-` } })
       expect(rest.status).toBe(206)
       const whole = Buffer.concat([received, Buffer.from(await rest.arrayBuffer())])
       expect(sha256(whole)).toBe(layer.digest)
@@ -265,7 +265,7 @@ describe('pre-signed blob endpoint', () => {
 
     it('ends the body cleanly short of Content-Length after N bytes', async () => {
       registry.injectBlobFault({ kind: 'truncate', afterBytes: 1000 })
-      const response = await fetch(url())
+      const response = await fetch(await url())
       expect(response.headers.get('content-length')).toBe(String(layer.size))
       const result = await readAll(response)
       expect(result.error).toBeDefined()
@@ -275,7 +275,7 @@ describe('pre-signed blob endpoint', () => {
 
     it('flips exactly the byte at the given offset', async () => {
       registry.injectBlobFault({ kind: 'corrupt', offset: 777 })
-      const body = Buffer.from(await (await fetch(url())).arrayBuffer())
+      const body = Buffer.from(await (await fetch(await url())).arrayBuffer())
       expect(body.length).toBe(layer.size)
       expect(sha256(body)).not.toBe(layer.digest)
       expect(body[777]).toBe((bytes[777] ?? 0) ^ 0xff)
@@ -288,17 +288,17 @@ describe('pre-signed blob endpoint', () => {
     it('answers a burst of K 500s with S3 InternalError XML, then recovers', async () => {
       registry.injectBlobFault({ kind: 'status', status: 500, times: 2 })
       for (let i = 0; i < 2; i++) {
-        const response = await fetch(url())
+        const response = await fetch(await url())
         expect(response.status).toBe(500)
         expect(element(await response.text(), 'Code')).toBe('InternalError')
       }
-      expect((await fetch(url())).status).toBe(200)
+      expect((await fetch(await url())).status).toBe(200)
       expect(registry.blobRequestLog().map((e) => e.status)).toEqual([500, 500, 200])
     })
 
     it('throttles with 503 SlowDown', async () => {
       registry.injectBlobFault({ kind: 'throttle' })
-      const response = await fetch(url())
+      const response = await fetch(await url())
       expect(response.status).toBe(503)
       const xml = await response.text()
       expect(element(xml, 'Code')).toBe('SlowDown')
@@ -309,7 +309,7 @@ describe('pre-signed blob endpoint', () => {
       const rate = 100_000
       registry.injectBlobFault({ kind: 'slow', bytesPerSecond: rate })
       const started = performance.now()
-      const body = Buffer.from(await (await fetch(url())).arrayBuffer())
+      const body = Buffer.from(await (await fetch(await url())).arrayBuffer())
       const elapsed = performance.now() - started
       expect(sha256(body)).toBe(layer.digest)
       // The bucket starts empty, so the whole body cannot arrive faster than size/rate.
@@ -318,7 +318,7 @@ describe('pre-signed blob endpoint', () => {
 
     it('answers a Range request with a different Content-Range start', async () => {
       registry.injectBlobFault({ kind: 'wrong-content-range' })
-      const response = await fetch(url(), { headers: { range: 'bytes=100-' } })
+      const response = await fetch(await url(), { headers: { range: 'bytes=100-' } })
       expect(response.status).toBe(206)
       expect(response.headers.get('content-range')).toBe(`bytes 0-${layer.size - 1}/${layer.size}`)
       expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes)
@@ -326,7 +326,7 @@ describe('pre-signed blob endpoint', () => {
 
     it('answers a Range request with 200 and the whole body', async () => {
       registry.injectBlobFault({ kind: 'ignore-range' })
-      const response = await fetch(url(), { headers: { range: 'bytes=100-' } })
+      const response = await fetch(await url(), { headers: { range: 'bytes=100-' } })
       expect(response.status).toBe(200)
       expect(response.headers.get('content-range')).toBeNull()
       expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes)
@@ -335,11 +335,11 @@ describe('pre-signed blob endpoint', () => {
     it('expires a URL on demand and applies digest-filtered faults only to that digest', async () => {
       const config = registry.samples().webApp.current.config?.digest ?? ''
       registry.injectBlobFault({ kind: 'expired', digest: config })
-      expect((await fetch(url())).status).toBe(200)
-      const response = await fetch(url(config))
+      expect((await fetch(await url())).status).toBe(200)
+      const response = await fetch(await url(config))
       expect(response.status).toBe(403)
       expect(element(await response.text(), 'Message')).toBe('Request has expired')
-      expect((await fetch(url(config))).status).toBe(200)
+      expect((await fetch(await url(config))).status).toBe(200)
     })
   })
 
@@ -402,7 +402,7 @@ describe('pre-signed blob endpoint', () => {
         seed: 'range-check',
       })
       const full = registry.blob(digest) ?? Buffer.alloc(0)
-      const target = registry.blobUrl('bench/synthetic', digest)
+      const target = await registry.blobUrl('bench/synthetic', digest)
       const part = await fetch(target, { headers: { range: 'bytes=12345-67890' } })
       expect(part.status).toBe(206)
       expect(Buffer.from(await part.arrayBuffer())).toEqual(full.subarray(12345, 67891))

@@ -5,6 +5,7 @@ import type { BlobFault, FaultQueue } from './faults'
 import type { BlobSource, ImageCatalog } from './catalog'
 import { KEYSTREAM_CHUNK, keystream } from './keystream'
 import type { BlobUrlSigner, S3Failure } from './presign'
+import { decodePathSegments } from './sigv4-text'
 import { xmlEscape } from './wire'
 
 /** The path prefix of pre-signed blob URLs: `/blobs/<account>/<repository>/<digest>`. */
@@ -84,7 +85,7 @@ export async function serveBlob(
 
   const host = req.headers.host ?? ''
   const signed = { host, rawPath, rawQuery }
-  const denied = ctx.signer.verify(method, signed, ctx.now)
+  const denied = await ctx.signer.verify(method, signed, ctx.now)
   if (denied) {
     fail(denied)
     return
@@ -169,7 +170,7 @@ function locate(
   rawPath: string,
 ): { accountId: string; repositoryName: string; digest: string } | undefined {
   if (!rawPath.startsWith(BLOB_PATH_PREFIX)) return undefined
-  const segments = rawPath.slice(BLOB_PATH_PREFIX.length).split('/').map(safeDecode)
+  const segments = decodePathSegments(rawPath.slice(BLOB_PATH_PREFIX.length))
   const accountId = segments.shift()
   const digest = segments.pop()
   if (!accountId || !digest || segments.length === 0) return undefined
@@ -347,12 +348,4 @@ function sendS3Error(
     'Content-Length': String(bytes.length),
   })
   res.end(method === 'HEAD' ? undefined : bytes)
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
 }

@@ -1,6 +1,9 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import { formatAmzDate, parseAmzDate } from './amz-date'
+import { Sha256 } from '@aws-crypto/sha256-js'
+import { HttpRequest } from '@smithy/protocol-http'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { parseAmzDate } from './amz-date'
 import { generateKeyPair } from './credentials'
+import { decodePathSegments, parseQuery, queryRecord, sameSignature, uriEncode } from './sigv4-text'
 
 /** An S3-style failure the blob endpoint renders as XML. */
 export interface S3Failure {
@@ -23,6 +26,15 @@ export interface PresignedRequest {
 const ALGORITHM = 'AWS4-HMAC-SHA256'
 const SERVICE = 's3'
 const MAX_EXPIRES = 604_800
+/** The parameters the signer writes, in the order S3's pre-signed URLs carry them. */
+const SIGNED_PARAMS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+] as const
+const SIGNATURE = 'X-Amz-Signature'
 const REQUIRED = [
   'X-Amz-Algorithm',
   'X-Amz-Credential',
@@ -31,38 +43,13 @@ const REQUIRED = [
   'X-Amz-SignedHeaders',
   'X-Amz-Expires',
 ] as const
-
-/** RFC 3986 encoding as SigV4 requires: everything but unreserved characters. */
-export function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  )
-}
+// S3 signs pre-signed GETs with UNSIGNED-PAYLOAD and only the host header.
+const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256'
+const PAYLOAD_ONLY = new Set([PAYLOAD_HASH_HEADER])
 
 /** S3's timestamp form in error bodies: ISO 8601 without milliseconds. */
 export function formatIsoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, '%20'))
-  } catch {
-    return text
-  }
-}
-
-function parseQuery(rawQuery: string): [string, string][] {
-  return rawQuery
-    .split('&')
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const eq = pair.indexOf('=')
-      return eq < 0
-        ? ([safeDecode(pair), ''] as [string, string])
-        : ([safeDecode(pair.slice(0, eq)), safeDecode(pair.slice(eq + 1))] as [string, string])
-    })
 }
 
 /**
@@ -72,40 +59,44 @@ function parseQuery(rawQuery: string): [string, string][] {
 export class BlobUrlSigner {
   /** The registry-internal key; exposed so tests can re-sign a URL with an independent signer. */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  private readonly signer: SignatureV4
 
   /** Generates this registry's private signing key. */
   constructor(private readonly region: string) {
     const pair = generateKeyPair()
     // ASIA: S3 pre-signed URLs from ECR are signed with temporary credentials.
     this.credentials = { ...pair, accessKeyId: pair.accessKeyId.replace(/^AKIA/, 'ASIA') }
+    this.signer = new SignatureV4({
+      service: SERVICE,
+      region,
+      credentials: this.credentials,
+      sha256: Sha256,
+      // S3 signs the path encoded once, segment by segment, and never normalises it.
+      uriEscapePath: false,
+      applyChecksum: false,
+    })
   }
 
   /** Returns `origin + path` with the SigV4 query parameters that make it valid until now+expires. */
-  sign(
+  async sign(
     origin: string,
     path: string,
     now: Date,
     expiresInSeconds: number,
     method: 'GET' | 'HEAD' = 'GET',
-  ): string {
+  ): Promise<string> {
     const url = new URL(origin)
-    const amzDate = formatAmzDate(now)
-    const params: [string, string][] = [
-      ['X-Amz-Algorithm', ALGORITHM],
-      ['X-Amz-Credential', `${this.credentials.accessKeyId}/${this.scope(amzDate)}`],
-      ['X-Amz-Date', amzDate],
-      ['X-Amz-Expires', String(expiresInSeconds)],
-      ['X-Amz-SignedHeaders', 'host'],
-    ]
-    const signature = this.signature(method, url.host, path, params, amzDate)
-    const query = [...params, ['X-Amz-Signature', signature] as const]
-      .map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`)
-      .join('&')
-    return `${url.origin}${path}?${query}`
+    const query = await this.presign(method, url.host, path.split('/'), [], now, expiresInSeconds)
+    const pairs = [...SIGNED_PARAMS, SIGNATURE].map((name) => [name, String(query[name])])
+    return `${url.origin}${path}?${pairs.map(([k, v]) => `${uriEncode(k!)}=${uriEncode(v!)}`).join('&')}`
   }
 
   /** Checks a pre-signed request in S3's order; returns the failure S3 would answer, if any. */
-  verify(method: string, request: PresignedRequest, now: Date): S3Failure | undefined {
+  async verify(
+    method: string,
+    request: PresignedRequest,
+    now: Date,
+  ): Promise<S3Failure | undefined> {
     const params = parseQuery(request.rawQuery)
     const get = (name: string) => params.find(([k]) => k === name)?.[1]
     if (REQUIRED.every((name) => get(name) === undefined)) {
@@ -154,15 +145,29 @@ export class BlobUrlSigner {
         ],
       }
     }
-    const provided = get('X-Amz-Signature') ?? ''
-    const unsigned = params.filter(([k]) => k !== 'X-Amz-Signature')
-    const path = request.rawPath.split('/').map(safeDecode).join('/')
-    // The method is signed, so (as in S3) a URL pre-signed for GET is refused for HEAD.
+    const provided = get(SIGNATURE) ?? ''
+    // Re-sign what arrived: every other parameter is signed as sent. The signer writes the SigV4
+    // parameters itself, so each must appear once and read exactly as it would write it; a
+    // duplicated or re-spelt one (a second X-Amz-Expires, `0100` for `100`) cannot match.
+    const signedNames: readonly string[] = [...SIGNED_PARAMS, SIGNATURE]
+    const once = signedNames.every((name) => params.filter(([k]) => k === name).length === 1)
     const expected =
-      scope.join('/') === this.scope(amzDate) && get('X-Amz-SignedHeaders') === 'host'
-        ? this.signature(method, request.host, path, unsigned, amzDate)
-        : ''
-    if (!sameText(expected, provided)) {
+      once && scope.join('/') === this.scope(amzDate) && get('X-Amz-SignedHeaders') === 'host'
+        ? await this.presign(
+            // The method is signed, so (as in S3) a URL pre-signed for GET is refused for HEAD.
+            method,
+            request.host,
+            decodePathSegments(request.rawPath),
+            params.filter(([k]) => !signedNames.includes(k)),
+            signedAt,
+            expires,
+          )
+        : undefined
+    const matches =
+      expected !== undefined &&
+      SIGNED_PARAMS.every((name) => expected[name] === get(name)) &&
+      sameSignature(String(expected[SIGNATURE]), provided)
+    if (!matches) {
       return {
         status: 403,
         code: 'SignatureDoesNotMatch',
@@ -181,48 +186,35 @@ export class BlobUrlSigner {
     return `${amzDate.slice(0, 8)}/${this.region}/${SERVICE}/aws4_request`
   }
 
-  private signature(
+  /** The query @smithy/signature-v4 pre-signs for this request (its SigV4 parameters included). */
+  private async presign(
     method: string,
     host: string,
-    path: string,
+    pathSegments: readonly string[],
     params: readonly (readonly [string, string])[],
-    amzDate: string,
-  ): string {
-    // S3 signs the path encoded once, segment by segment, and never normalises it.
-    const canonicalUri = path.split('/').map(uriEncode).join('/')
-    const canonicalQuery = params
-      .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
-      .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('&')
-    const canonicalRequest = [
-      method,
-      canonicalUri,
-      canonicalQuery,
-      `host:${host.trim()}\n`,
-      'host',
-      'UNSIGNED-PAYLOAD',
-    ].join('\n')
-    const stringToSign = [
-      ALGORITHM,
-      amzDate,
-      this.scope(amzDate),
-      createHash('sha256').update(canonicalRequest).digest('hex'),
-    ].join('\n')
-    const hmac = (key: Buffer | string, data: string) =>
-      createHmac('sha256', key).update(data).digest()
-    const dateKey = hmac(`AWS4${this.credentials.secretAccessKey}`, amzDate.slice(0, 8))
-    const signingKey = hmac(hmac(hmac(dateKey, this.region), SERVICE), 'aws4_request')
-    return createHmac('sha256', signingKey).update(stringToSign).digest('hex')
+    signingDate: Date,
+    expiresIn: number,
+  ): Promise<Record<string, string | string[] | null>> {
+    const presigned = await this.signer.presign(
+      new HttpRequest({
+        method,
+        protocol: 'http:',
+        hostname: 'localhost',
+        path: pathSegments.map(uriEncode).join('/'),
+        query: queryRecord(params),
+        headers: { host: host.trim(), [PAYLOAD_HASH_HEADER]: 'UNSIGNED-PAYLOAD' },
+      }),
+      {
+        signingDate,
+        expiresIn,
+        unsignableHeaders: PAYLOAD_ONLY,
+        unhoistableHeaders: PAYLOAD_ONLY,
+      },
+    )
+    return presigned.query ?? {}
   }
 }
 
 function queryError(message: string): S3Failure {
   return { status: 400, code: 'AuthorizationQueryParametersError', message }
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8')
-  const right = Buffer.from(b, 'utf8')
-  return left.length === right.length && timingSafeEqual(left, right)
 }

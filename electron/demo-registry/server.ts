@@ -332,8 +332,12 @@ export class DemoRegistry {
     repositoryName: string,
     digest: string,
     options: { method?: 'GET' | 'HEAD' } = {},
-  ): string {
-    if (!this.url) throw new Error('DemoRegistry: start() the registry before signing blob URLs')
+  ): Promise<string> {
+    if (!this.url) {
+      return Promise.reject(
+        new Error('DemoRegistry: start() the registry before signing blob URLs'),
+      )
+    }
     return this.signer.sign(
       this.url,
       `${BLOB_PATH_PREFIX}${this.accountId}/${repositoryName}/${digest}`,
@@ -485,7 +489,7 @@ export class DemoRegistry {
       }
       const fault = this.faults.take(operationName)
       if (fault) throw FAULTS[fault]()
-      const result = operation.handle(input, ctx)
+      const result: unknown = await operation.handle(input, ctx)
       this.record('ecr', loggedName, accessKeyId, 200, undefined)
       sendJson(res, base, result)
     } catch (error) {

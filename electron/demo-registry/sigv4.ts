@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { formatAmzDate, parseAmzDate } from './amz-date'
 import { AwsError, SIGNATURE_MISMATCH_MESSAGE } from './aws-error'
 import type { Identity } from './credentials'
+import { decodePathSegments, parseQuery, queryRecord, sameSignature } from './sigv4-text'
 
 /** The parts of an incoming HTTP request that SigV4 covers. */
 export interface IncomingSignedRequest {
@@ -127,7 +128,7 @@ export async function verifySigV4(
     accessKeyId: identity.accessKeyId,
     secretAccessKey: identity.secretAccessKey,
   })
-  if (!sameHex(expected, auth.signature)) {
+  if (!sameSignature(expected, auth.signature)) {
     throw new AwsError('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE)
   }
   return identity
@@ -231,8 +232,9 @@ async function computeSignature(input: {
       method: input.request.method,
       protocol: 'http:',
       hostname: 'localhost',
-      path: decodePath(input.request.rawPath),
-      query: parseQuery(input.request.rawQuery),
+      // The signer percent-encodes the path itself, so it must see the path as the client did.
+      path: decodePathSegments(input.request.rawPath).join('/'),
+      query: queryRecord(parseQuery(input.request.rawQuery)),
       headers: input.headers,
       body: input.request.body,
     }),
@@ -246,44 +248,6 @@ async function computeSignature(input: {
   )
   const header = signed.headers['authorization'] ?? ''
   return /Signature=([0-9a-f]+)/.exec(header)?.[1] ?? ''
-}
-
-// The signer percent-encodes the path itself, so it must see the path as the client did: decoded.
-function decodePath(rawPath: string): string {
-  return rawPath
-    .split('/')
-    .map((segment) => safeDecode(segment))
-    .join('/')
-}
-
-function parseQuery(rawQuery: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {}
-  if (rawQuery === '') return query
-  for (const pair of rawQuery.split('&')) {
-    if (pair === '') continue
-    const eq = pair.indexOf('=')
-    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq))
-    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1))
-    const existing = query[key]
-    if (existing === undefined) query[key] = value
-    else if (Array.isArray(existing)) existing.push(value)
-    else query[key] = [existing, value]
-  }
-  return query
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
-
-function sameHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8')
-  const right = Buffer.from(b, 'utf8')
-  return left.length === right.length && timingSafeEqual(left, right)
 }
 
 function single(

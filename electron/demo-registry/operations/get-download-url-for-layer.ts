@@ -48,6 +48,9 @@ export const getDownloadUrlForLayer: EcrOperation = {
         `The layer with digest '${digest}' does not exist in the repository with name '${repositoryName}' in the registry with id '${repository.registryId}'`,
       )
     }
-    return { downloadUrl: ctx.blobUrl(repositoryName, digest), layerDigest: digest }
+    return ctx.blobUrl(repositoryName, digest).then((downloadUrl) => ({
+      downloadUrl,
+      layerDigest: digest,
+    }))
   },
 }

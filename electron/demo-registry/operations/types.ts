@@ -18,7 +18,7 @@ export interface OperationContext {
   /** How BatchGetImage answers for an image a pull-through cache has not cached. */
   readonly uncachedImageErrors: 'failure' | 'exception'
   /** Pre-signs an S3-style GET URL for a blob of a repository. */
-  blobUrl(repositoryName: string, digest: string): string
+  blobUrl(repositoryName: string, digest: string): Promise<string>
 }
 
 /** A pull-through cache rule as the registry stores it. */
@@ -37,7 +37,7 @@ export interface EcrOperation {
   readonly action: string
   /** The resource ARN AccessDeniedException names for this input. */
   resource(input: JsonObject, ctx: OperationContext): string
-  /** Answers the request with the response body, or throws an AwsError. */
+  /** Answers the request with the response body (or a promise of it), or throws an AwsError. */
   handle(input: JsonObject, ctx: OperationContext): unknown
 }
 
