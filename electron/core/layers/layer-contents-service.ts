@@ -448,7 +448,14 @@ export class LayerContentsService {
               { ...location, digest: layer.digest, mediaType: layer.mediaType, size: layer.size },
               operation,
               i,
-            )
+            ).catch((error: unknown) => {
+              // In an image's view, name the layer, so the user knows which one to extract.
+              if (!tooLarge(error)) throw error
+              throw new AppErrorException({
+                ...error.error,
+                message: `Layer ${i + 1} of ${layers.length} (${layer.digest.slice(0, 19)}…): ${error.error.message} Open that layer on its own to extract it.`,
+              })
+            })
       }
     }
     await Promise.all([worker(), worker()])

@@ -118,7 +118,9 @@ describe('settings', () => {
     })
     await waitFor(() => expect(box.checked).toBe(true))
     fireEvent.click(box)
-    await waitFor(() => expect(ecr.requests('updateSettings')).toEqual([{ checkForUpdates: false }]))
+    await waitFor(() =>
+      expect(ecr.requests('updateSettings')).toEqual([{ checkForUpdates: false }]),
+    )
     await waitFor(() => expect(box.checked).toBe(false))
   })
 
