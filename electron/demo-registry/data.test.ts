@@ -14,7 +14,7 @@ describe('RegistryData', () => {
   })
 
   it('includes the sample repositories first, then generated team/service names', () => {
-    const names = seed(10).repositories.map((r) => r.repositoryName)
+    const names = seed(11).repositories.map((r) => r.repositoryName)
     expect(names).toEqual(
       expect.arrayContaining([
         'demo/web-app',
@@ -25,6 +25,7 @@ describe('RegistryData', () => {
         'ecr-public/docker/library/alpine',
         'demo/scale-50k',
         'demo/windows',
+        'demo/hostile',
         'team-00/service-0000',
         'team-01/service-0001',
       ]),

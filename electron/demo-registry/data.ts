@@ -80,6 +80,12 @@ const SAMPLES: readonly SampleRepository[] = [
     scanOnPush: true,
     encryptionType: 'AES256',
   },
+  {
+    name: 'demo/hostile',
+    imageTagMutability: 'MUTABLE',
+    scanOnPush: false,
+    encryptionType: 'AES256',
+  },
 ]
 
 /** The seeded contents of one emulated registry, sorted by repository name. */

@@ -65,6 +65,7 @@ describe('sample images', () => {
     REPOS.untagged,
     REPOS.windows,
     REPOS.alpine,
+    REPOS.hostile,
   ]
   let all: ImageRecord[]
   const blob = (digest: string) => {

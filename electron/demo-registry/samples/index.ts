@@ -3,6 +3,7 @@ import type { ScaleImageCollection } from '../scale'
 import { alpine } from './alpine-pull-through'
 import { SampleBuilder } from './builder'
 import type { SampleDefinition, UncachedUpstreamImage } from './builder'
+import { hostile } from './hostile'
 import { multiArch } from './multi-arch'
 import { ociZstd } from './oci-zstd'
 import { buildScale } from './scale-50k'
@@ -20,7 +21,7 @@ export { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from './web-app'
  * `oci-zstd.ts` for the smallest one) and add it to this list: that one line puts its repository in
  * SAMPLE_REPOSITORIES, its tags in SAMPLE_TAGS and what `build` returns in the catalogue.
  */
-const SAMPLES = [webApp, ociZstd, multiArch, untagged, windows, alpine] as const
+const SAMPLES = [webApp, ociZstd, multiArch, untagged, windows, alpine, hostile] as const
 
 type Sample = (typeof SAMPLES)[number]
 // The list's element type is a union; each definition's own types are kept per key.
