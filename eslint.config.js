@@ -41,7 +41,7 @@ const corePatterns = [
 // The app reaches the demo registry only through start() in demo-registry/index.ts; the rest
 // (testing.ts with its fault injection, server.ts, samples) is for tests, e2e and benches.
 const demoRegistryEntryOnly = {
-  group: ['**/demo-registry/*', '!**/demo-registry/index'],
+  group: ['**/demo-registry/*', '**/demo-registry/*/**', '!**/demo-registry/index'],
   message:
     'The app uses the demo registry through its entry point (demo-registry/index) only; fault injection and the rest are for tests.',
 }

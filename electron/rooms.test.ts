@@ -47,6 +47,7 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['electron/core/services/x.ts', '../../demo-registry/server', 'through its entry point'],
     ['electron/main/x.ts', '../demo-registry/testing', 'through its entry point'],
     ['electron/web/x.ts', '../demo-registry/samples/index', 'through its entry point'],
+    ['electron/core/x.ts', '../demo-registry/testing/requests', 'through its entry point'],
     ['electron/main/x.ts', 'electron', null],
   ])('%s importing %s', async (file, specifier, expected) => {
     const errors = await importErrors(file, specifier)

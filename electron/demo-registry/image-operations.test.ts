@@ -18,7 +18,7 @@ import {
   SAMPLE_TAGS as TAGS,
   SCALE_IMAGE_COUNT,
 } from './server'
-import { rejectionOf } from './test-helpers'
+import { rejectionOf } from './testing/requests'
 
 const REGION = 'us-east-1'
 const ACCOUNT = '123456789012'

@@ -7,7 +7,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DemoRegistry } from './server'
-import { ecrTarget, rejectionOf, signedPost } from './test-helpers'
+import { ecrTarget, rejectionOf, signedPost } from './testing/requests'
 
 const REGION = 'us-east-1'
 const ACCOUNT = '123456789012'

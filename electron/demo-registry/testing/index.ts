@@ -1,7 +1,7 @@
-import type { RunningRegistry } from './index'
-import { DemoRegistry, type DemoRegistryOptions } from './server'
+import type { RunningRegistry } from '../index'
+import { DemoRegistry, type DemoRegistryOptions } from '../server'
 
-export { DemoRegistry } from './server'
+export { DemoRegistry } from '../server'
 export type {
   BlobFault,
   BlobFaultSpec,
@@ -17,16 +17,16 @@ export type {
   ScanInfo,
   SyntheticBlobOptions,
   UncachedUpstreamImage,
-} from './server'
+} from '../server'
 export {
   ECR_PUBLIC_UPSTREAM,
   MEDIA_TYPES,
   SAMPLE_REPOSITORIES,
   SAMPLE_TAGS,
   SCALE_IMAGE_COUNT,
-} from './server'
-export { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from './samples/index'
-export { deterministicBytes } from './keystream'
+} from '../server'
+export { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from '../samples/index'
+export { deterministicBytes } from '../keystream'
 
 /** What tests and benches may set: everything the registry takes, fault injection included. */
 export type TestStartOptions = DemoRegistryOptions

@@ -1,3 +1,4 @@
+// Test-only: signs and sends requests by hand, for wire details no SDK call exposes.
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
