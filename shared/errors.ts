@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'UnsafeEntry',
   'IndexNeedsPlatform',
   'LayerIndexTooLarge',
+  'PathNotChosen',
   'Unknown',
 ] as const
 
@@ -312,6 +313,16 @@ const catalog: Record<ErrorCode, Entry> = {
     explanation: `${e.message || "This layer's index is too large to show; extract it instead."} Listing it would take more memory than the app allows one layer, so reading stopped at the limit.`,
     nextStep:
       'Extract the whole layer instead: its files are written to a folder you choose, without listing them here.',
+  }),
+  PathNotChosen: (e) => ({
+    title: 'This path was not chosen in the app',
+    explanation: `${e.message} The app reads and writes only files you chose with its dialogs, and what is under the download folder or a folder you picked, so a page or a crafted request cannot point it at other files (a link planted in those folders counts as where it leads).`,
+    nextStep:
+      e.field === 'directory' || e.field === 'downloadDir'
+        ? 'Choose the folder with Change… under Settings → Download folder, then try again.'
+        : e.picker === false
+          ? `There is no file dialog here: put the file in the download folder${e.folder ? ` (${e.folder})` : ''} and type its path there.`
+          : `Choose the file with Choose file…, or put it in the download folder${e.folder ? ` (${e.folder})` : ''}, then try again.`,
   }),
   Unknown: (e) => ({
     title: 'Something went wrong',

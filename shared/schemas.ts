@@ -86,6 +86,9 @@ export const absolutePathSchema = z
 /** How the images list is sorted. */
 export const imageSortSchema = z.enum(['pushed', 'size', 'tag'])
 
+/** How many folders the folder dialog returned are remembered. */
+export const MAX_PICKED_FOLDERS = 32
+
 /** An object with no prototype: a key from outside (`__proto__`, `constructor`) is only a key. */
 export function ownMap<V>(entries: Iterable<[string, V]> = []): Record<string, V> {
   const map = Object.create(null) as Record<string, V>
@@ -121,6 +124,11 @@ export const settingsSchema = z.object({
   imageSort: imageSortSchema.catch('pushed'),
   /** Where downloads go; null for the OS Downloads folder. */
   downloadDir: z.string().min(1).nullable().catch(null),
+  /**
+   * Folders the folder dialog returned, newest last: main honours paths from the renderer only
+   * under these, the download folder, or files the file dialog returned.
+   */
+  pickedFolders: z.array(absolutePathSchema).max(MAX_PICKED_FOLDERS).catch([]),
   /** How many downloads run at once. */
   downloadConcurrency: downloadConcurrencySchema.catch(3),
   /** Whether the desktop app asks GitHub for a newer version at start (the menu item always can). */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ErrorCode } from '../../shared/errors'
+import { describeError, type ErrorCode } from '../../shared/errors'
 import type { Result } from '../../shared/ipc/result'
 import type { ConnectionState } from '../../shared/models/connection'
 import type { Page, Repository } from '../../shared/models/repository'
@@ -179,6 +181,209 @@ describe('a profile named after an Object.prototype member', () => {
       registryByProfile: Record<string, string>
     }
     expect(Object.keys(saved.registryByProfile).sort()).toEqual(['constructor', 'toString'])
+  })
+})
+
+describe('paths from the renderer are honoured only if the user chose them', () => {
+  const sha = `sha256:${'0'.repeat(64)}`
+  let ids = 0
+  const op = () => `op-paths-${String(++ids).padStart(4, '0')}`
+
+  async function startWithFiles() {
+    const h = await start({ settings: AWS })
+    const downloads = join(h.dataDir, 'downloads')
+    await mkdir(downloads, { recursive: true })
+    const inside = join(downloads, 'blob.tar.gz')
+    await writeFile(inside, 'inside')
+    const outsideDir = await mkdtemp(join(tmpdir(), 'elb-outside-'))
+    const outside = join(outsideDir, 'secret.txt')
+    await writeFile(outside, 'secret')
+    outsideDirs.push(outsideDir)
+    return { h, downloads, inside, outsideDir, outside }
+  }
+  const outsideDirs: string[] = []
+  afterEach(async () => {
+    for (const dir of outsideDirs.splice(0)) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('verify-file, index-file and show-in-folder refuse /etc/shadow and a typed path outside, saying what to do', async () => {
+    const { h, downloads, outside } = await startWithFiles()
+    for (const path of ['/etc/shadow', outside, join(downloads, '..', 'settings.json')]) {
+      for (const [channel, request] of [
+        ['layers:verify-file', { operationId: op(), path, digest: sha }],
+        ['layers:index-file', { operationId: op(), path, mediaType: 'application/x-tar' }],
+        ['layers:show-in-folder', { path }],
+      ] as const) {
+        const error = expectError(await h.app.dispatch(channel, request), 'PathNotChosen')
+        expect(error.field, `${channel} ${path}`).toBe('path')
+        expect(error.message).toContain(path)
+        expect(error.message).toContain('choose the file with Choose file…')
+        expect(error.message).toContain(downloads)
+        expect(error.folder).toBe(downloads)
+        expect(describeError(error).nextStep).toBe(
+          `Choose the file with Choose file…, or put it in the download folder (${downloads}), then try again.`,
+        )
+      }
+    }
+    // Nothing was read: no progress, no size or hash of the file in any answer.
+    expect(h.events.filter((e) => e.channel !== 'connection:changed')).toEqual([])
+    expect(h.platform.shown).toEqual([])
+  })
+
+  it('honours files under the download folder, and a file the dialog returned wherever it is', async () => {
+    const { h, inside, outside } = await startWithFiles()
+    const insideDigest = `sha256:${createHash('sha256').update('inside').digest('hex')}`
+    const verified = await h.app.dispatch('layers:verify-file', {
+      operationId: op(),
+      path: inside,
+      digest: insideDigest,
+    })
+    expect(verified).toMatchObject({ ok: true, value: { matches: true, size: 6 } })
+
+    h.platform.chosenFile = outside
+    await h.app.dispatch('layers:choose-file', {})
+    const secretDigest = `sha256:${createHash('sha256').update('secret').digest('hex')}`
+    const chosen = await h.app.dispatch('layers:verify-file', {
+      operationId: op(),
+      path: outside,
+      digest: secretDigest,
+    })
+    expect(chosen).toMatchObject({ ok: true, value: { matches: true } })
+    expect(await h.app.dispatch('layers:show-in-folder', { path: outside })).toEqual({
+      ok: true,
+      value: null,
+    })
+    expect(h.platform.shown).toEqual([outside])
+    // Only that file: its neighbour is still refused.
+    const neighbour = join(dirname(outside), 'other.txt')
+    await writeFile(neighbour, 'x')
+    expectError(
+      await h.app.dispatch('layers:verify-file', {
+        operationId: op(),
+        path: neighbour,
+        digest: sha,
+      }),
+      'PathNotChosen',
+    )
+  })
+
+  it('follows links: a link planted in the download folder that leads outside is refused', async () => {
+    const { h, downloads, outside, outsideDir } = await startWithFiles()
+    await symlink('/etc/shadow', join(downloads, 'shadow.tar.gz'))
+    await symlink(outside, join(downloads, 'secret.tar.gz'))
+    await symlink(outsideDir, join(downloads, 'elsewhere'))
+    await symlink(join(downloads, 'nowhere'), join(downloads, 'dangling'))
+    for (const path of [
+      join(downloads, 'shadow.tar.gz'),
+      join(downloads, 'secret.tar.gz'),
+      join(downloads, 'elsewhere', 'secret.txt'),
+      join(downloads, 'dangling'),
+    ]) {
+      expectError(
+        await h.app.dispatch('layers:verify-file', { operationId: op(), path, digest: sha }),
+        'PathNotChosen',
+      )
+    }
+    const error = expectError(
+      await h.app.dispatch('layers:download', {
+        operationId: op(),
+        repositoryName: 'demo/web-app',
+        digest: sha,
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        size: null,
+        directory: join(downloads, 'elsewhere', 'new'),
+      }),
+      'PathNotChosen',
+    )
+    expect(error.field).toBe('directory')
+    expect(existsSync(join(outsideDir, 'new'))).toBe(false)
+  })
+
+  it('layers:download creates no folder outside, and downloads under the download folder or a picked folder', async () => {
+    const { h, downloads, outsideDir } = await startWithFiles()
+    const { current } = h.registry.samples().webApp
+    const layer = current.layers[0]!
+    const request = {
+      repositoryName: 'demo/web-app',
+      digest: layer.digest,
+      mediaType: layer.mediaType,
+      size: layer.size,
+    }
+    const urls = h.registry.requestCount('GetDownloadUrlForLayer')
+    for (const directory of ['/etc/elb-planted', join(outsideDir, 'a', 'b')]) {
+      const error = expectError(
+        await h.app.dispatch('layers:download', { operationId: op(), ...request, directory }),
+        'PathNotChosen',
+      )
+      expect(error.message).toContain('Change… under Settings → Download folder')
+      expect(describeError(error).nextStep).toContain('Choose the folder with Change…')
+      expect(existsSync(directory)).toBe(false)
+    }
+    expect(existsSync(join(outsideDir, 'a'))).toBe(false)
+    expect(h.registry.requestCount('GetDownloadUrlForLayer')).toBe(urls)
+
+    const sub = join(downloads, 'sub', 'dir')
+    const underDownloads = await h.app.dispatch('layers:download', {
+      operationId: op(),
+      ...request,
+      directory: sub,
+    })
+    expect(underDownloads).toMatchObject({ ok: true, value: { status: 'downloaded' } })
+
+    // The folder dialog returns a folder outside: it is honoured now and remembered for later runs.
+    h.platform.chooseFolder = () => Promise.resolve(outsideDir)
+    expect(await h.app.dispatch('layers:choose-folder', {})).toEqual({
+      ok: true,
+      value: { path: outsideDir },
+    })
+    const picked = await h.app.dispatch('layers:download', {
+      operationId: op(),
+      ...request,
+      directory: join(outsideDir, 'layers'),
+    })
+    expect(picked).toMatchObject({ ok: true, value: { status: 'downloaded' } })
+    const saved = JSON.parse(await readFile(join(h.dataDir, 'settings.json'), 'utf8')) as {
+      pickedFolders: string[]
+    }
+    expect(saved.pickedFolders).toEqual([outsideDir])
+  })
+
+  it('settings:update takes as download folder only a folder the dialog returned', async () => {
+    const { h, outsideDir } = await startWithFiles()
+    const error = expectError(
+      await h.app.dispatch('settings:update', { downloadDir: '/etc' }),
+      'PathNotChosen',
+    )
+    expect(error.field).toBe('downloadDir')
+    expect((await h.app.dispatch('layers:download-folder', {}))).toMatchObject({
+      ok: true,
+      value: { path: join(h.dataDir, 'downloads') },
+    })
+    h.platform.chooseFolder = () => Promise.resolve(outsideDir)
+    await h.app.dispatch('layers:choose-folder', {})
+    expect(await h.app.dispatch('settings:update', { downloadDir: outsideDir })).toMatchObject({
+      ok: true,
+      value: { downloadDir: outsideDir },
+    })
+    expect(await h.app.dispatch('settings:update', { downloadDir: null })).toMatchObject({
+      ok: true,
+    })
+  })
+
+  it('without a file dialog (the web bridge) typed paths must be under the download folder, and it says so', async () => {
+    const { h, downloads, outside } = await startWithFiles()
+    h.platform.canChooseFile = false
+    const error = expectError(
+      await h.app.dispatch('layers:verify-file', { operationId: op(), path: outside, digest: sha }),
+      'PathNotChosen',
+    )
+    expect(error.message).toContain(
+      `there is no file dialog here, so typed paths must be under the download folder: put the file in ${downloads}`,
+    )
+    expect(error.picker).toBe(false)
+    expect(describeError(error).nextStep).toBe(
+      `There is no file dialog here: put the file in the download folder (${downloads}) and type its path there.`,
+    )
   })
 })
 

@@ -16,6 +16,7 @@ import { ProfilesService } from './services/profiles-service'
 import { SettingsService } from './services/settings-service'
 import { DownloadHistoryService, historyEntry } from './services/download-history'
 import { toAppError } from './ipc/to-app-error'
+import { UserPaths } from './services/user-paths'
 
 /** Sends one contract event to the renderer. */
 export type Emit = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
@@ -83,6 +84,13 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     const chosen = (await settings.get()).downloadDir
     return { path: override || chosen || platform.downloadsFolder(), overridden: Boolean(override) }
   }
+  // Paths from the renderer are honoured only if the user chose them (see user-paths.ts).
+  const userPaths = new UserPaths({
+    downloadFolder: async () => (await downloadFolder()).path,
+    pickedFolders: async () => (await settings.get()).pickedFolders,
+    rememberFolder: async (path) => void (await settings.rememberFolder(path)),
+    canChooseFile: () => platform.canChooseFile,
+  })
   const operations = new Operations()
   const downloader = new BlobDownloader({ http: blobHttp })
   const downloads = new DownloadService({
@@ -130,6 +138,9 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:check-layers': (request) => ecr.checkLayers(request),
     'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
     'layers:download': async (request) => {
+      if (request.directory !== undefined) {
+        await userPaths.check(request.directory, 'directory', 'folder')
+      }
       try {
         const result = await downloads.download(request)
         if (result.status !== 'conflict') remember(historyEntry(request, result, null, new Date()))
@@ -141,10 +152,14 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     },
     'layers:cancel': ({ operationId }) => Promise.resolve(operations.cancel(operationId)),
     'layers:download-url': (request) => downloads.downloadUrl(request),
-    'layers:verify-file': (request) => downloads.verifyFile(request),
+    'layers:verify-file': async (request) => {
+      await userPaths.check(request.path, 'path', 'file')
+      return downloads.verifyFile(request)
+    },
     'layers:list-partials': () => downloads.listPartials(),
     'layers:discard-partial': ({ path }) => downloads.discardPartial(path),
     'layers:show-in-folder': async ({ path }) => {
+      await userPaths.check(path, 'path', 'file')
       if ((await fileSize(path)) === null) {
         throw new AppErrorException({
           code: 'InvalidParameter',
@@ -155,12 +170,14 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       platform.showItemInFolder(path)
       return null
     },
-    'layers:choose-folder': async () => ({
-      path: await platform.chooseFolder({
+    'layers:choose-folder': async () => {
+      const path = await platform.chooseFolder({
         title: 'Choose a download folder',
         defaultPath: (await downloadFolder()).path,
-      }),
-    }),
+      })
+      if (path !== null) await userPaths.folderChosen(path)
+      return { path }
+    },
     'layers:choose-file': async ({ defaultPath }) => {
       // Without a dialog the renderer says to type the path; asking would only log.
       if (!platform.canChooseFile) return { path: null, picker: false }
@@ -168,11 +185,15 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
         title: 'Choose a file to verify',
         defaultPath: defaultPath ?? (await downloadFolder()).path,
       })
+      if (path !== null) userPaths.fileChosen(path)
       return { path, picker: true }
     },
     'layers:download-folder': () => downloadFolder(),
     'layers:index': (request) => contents.index(request),
-    'layers:index-file': (request) => contents.indexFile(request),
+    'layers:index-file': async (request) => {
+      await userPaths.check(request.path, 'path', 'file')
+      return contents.indexFile(request)
+    },
     'layers:image-filesystem': (request) => contents.imageFilesystem(request),
     'layers:diff': (request) => contents.diff(request),
     'layers:extract': (request) => contents.extract(request),
@@ -182,7 +203,12 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'downloads:history': () => history.list(),
     'downloads:clear-history': () => history.clear(),
     'settings:get': () => settings.get(),
-    'settings:update': (patch) => settings.update(patch),
+    'settings:update': async (patch) => {
+      // The download folder is where typed paths are honoured, so it too must be one the user
+      // chose with the folder dialog (or one inside a folder already allowed).
+      if (patch.downloadDir) await userPaths.check(patch.downloadDir, 'downloadDir', 'folder')
+      return settings.update(patch)
+    },
     'app:open-external': async ({ url }) => {
       if (!isAllowedExternalUrl(url)) {
         throw new AppErrorException({

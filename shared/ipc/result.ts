@@ -17,6 +17,10 @@ export interface AppError {
   region?: string
   /** The AWS error name, when the error came from AWS. */
   awsName?: string
+  /** The download folder, when a path was refused for not being under it (PathNotChosen). */
+  folder?: string
+  /** Whether there is a file dialog to choose a refused path with (false in the web bridge). */
+  picker?: boolean
 }
 
 /** What every invoke channel returns. */

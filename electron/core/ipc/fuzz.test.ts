@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join, relative, resolve, isAbsolute } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InvokeChannel } from '../../../shared/ipc/contract'
@@ -176,5 +178,73 @@ describe('schema validation at the IPC boundary', () => {
         message: 'unknown channel "shell:exec"',
       },
     })
+  })
+})
+
+describe('schema-valid but broad paths', () => {
+  const segment = fc.oneof(
+    fc.stringMatching(/^[a-zA-Z0-9._-]{1,12}$/),
+    fc.constantFrom('..', '.', 'etc', 'shadow', 'passwd', '.ssh', 'id_rsa', 'downloads'),
+  )
+  // Absolute paths anywhere, and paths that climb out of the download folder with `..`.
+  const broadPath = fc
+    .tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 }))
+    .map(([fromDownloads, parts]) =>
+      fromDownloads
+        ? [join(harness.dataDir, 'downloads'), '..', ...parts].join('/')
+        : `/${parts.join('/')}`,
+    )
+    .filter((path) => {
+      const inside = relative(join(harness.dataDir, 'downloads'), resolve(path))
+      return inside.startsWith('..') || isAbsolute(inside)
+    })
+  const digest = `sha256:${'a'.repeat(64)}`
+
+  it('answers PathNotChosen for 300 paths outside the download folder on every path channel, touching nothing', async () => {
+    let checked = 0
+    const urls = harness.registry.requestCount('GetDownloadUrlForLayer')
+    await fc.assert(
+      fc.asyncProperty(broadPath, async (path) => {
+        const existed = existsSync(path)
+        const requests: [InvokeChannel, unknown, string][] = [
+          ['layers:verify-file', { operationId: 'fuzz-path-1', path, digest }, 'path'],
+          [
+            'layers:index-file',
+            { operationId: 'fuzz-path-2', path, mediaType: 'application/x-tar' },
+            'path',
+          ],
+          ['layers:show-in-folder', { path }, 'path'],
+          [
+            'layers:download',
+            {
+              operationId: 'fuzz-path-3',
+              repositoryName: 'demo/web-app',
+              digest,
+              mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+              size: null,
+              directory: path,
+            },
+            'directory',
+          ],
+          ['settings:update', { downloadDir: path }, 'downloadDir'],
+        ]
+        for (const [channel, request, field] of requests) {
+          const result = await harness.app.dispatch(channel, request)
+          expect(result.ok, `${channel} ${path}`).toBe(false)
+          if (result.ok) return
+          expect(result.error.code, `${channel} ${path}`).toBe('PathNotChosen')
+          expect(result.error.field).toBe(field)
+          expect(result.error.message).toContain('download folder')
+        }
+        expect(existsSync(path)).toBe(existed)
+        checked++
+      }),
+      { numRuns: 300 },
+    )
+    expect(checked).toBe(300)
+    expect(harness.registry.requestCount('GetDownloadUrlForLayer')).toBe(urls)
+    expect(harness.platform.shown).toEqual([])
+    const settings = await harness.app.dispatch('settings:get', {})
+    expect(settings).toMatchObject({ ok: true, value: { downloadDir: null } })
   })
 })

@@ -23,6 +23,7 @@ describe('SettingsService', () => {
       imageSort: 'pushed',
       downloadDir: null,
       downloadConcurrency: 3,
+      pickedFolders: [],
     })
   })
 
@@ -35,6 +36,19 @@ describe('SettingsService', () => {
       connection: { kind: 'aws', profile: 'dev', region: 'eu-west-1' },
       repositorySort: 'created',
     })
+  })
+
+  it('remembers folders the dialog returned, newest last, each once, at most 32', async () => {
+    const file = join(dir, 'settings.json')
+    const service = new SettingsService(file)
+    await service.rememberFolder('/data/a')
+    await service.rememberFolder('/data/b')
+    await service.rememberFolder('/data/a')
+    expect((await new SettingsService(file).get()).pickedFolders).toEqual(['/data/b', '/data/a'])
+    for (let i = 0; i < 40; i++) await service.rememberFolder(`/data/f${i}`)
+    const kept = (await new SettingsService(file).get()).pickedFolders
+    expect(kept).toHaveLength(32)
+    expect(kept.at(-1)).toBe('/data/f39')
   })
 
   it('falls back to defaults for a damaged file, field by field', async () => {

@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { ownMap, settingsSchema } from '../../../shared/schemas'
+import { MAX_PICKED_FOLDERS, ownMap, settingsSchema } from '../../../shared/schemas'
 import type { ConnectionChoice } from '../../../shared/models/connection'
 import type { Settings, SettingsPatch } from '../../../shared/models/settings'
 
@@ -48,6 +48,14 @@ export class SettingsService {
       if (registryId) registryByProfile[profileKey] = registryId
       else delete registryByProfile[profileKey]
       return { ...current, registryByProfile }
+    })
+  }
+
+  /** Remembers a folder the folder dialog returned (the newest last, at most MAX_PICKED_FOLDERS). */
+  async rememberFolder(path: string): Promise<Settings> {
+    return this.apply((current) => {
+      const kept = current.pickedFolders.filter((folder) => folder !== path)
+      return { ...current, pickedFolders: [...kept, path].slice(-MAX_PICKED_FOLDERS) }
     })
   }
 

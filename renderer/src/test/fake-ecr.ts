@@ -176,6 +176,7 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     downloadDir: null,
     checkForUpdates: true,
     downloadConcurrency: 3,
+    pickedFolders: [],
     ...overrides,
   }
 }
