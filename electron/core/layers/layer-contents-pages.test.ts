@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { blobFileName } from '../../../shared/file-names'
 import { AppErrorException, type Result } from '../../../shared/ipc/result'
 import type {
   ContentsDiff,
+  ExtractResult,
   LayerIndex,
   PageCursor,
   Paged,
@@ -218,5 +219,59 @@ describe('a layer whose index is over the budget', () => {
     await expect(
       contents.extract({ operationId: op(), ...layer, path: 'n' }),
     ).rejects.toMatchObject({ error: { code: 'LayerIndexTooLarge' } })
+  })
+})
+
+describe('the demo/hostile name bomb (20,000 entries of 4,000-byte names)', () => {
+  it('is refused with the message, named by layer in the image view, and not read twice', async () => {
+    const h = await harness()
+    const image = h.registry.samples().hostile.nameBomb
+    const layer = image.layers[0]!
+    const request = {
+      repositoryName: 'demo/hostile',
+      digest: layer.digest,
+      mediaType: layer.mediaType,
+      size: layer.size,
+    }
+    const index = await h.app.dispatch('layers:index', { operationId: op(), ...request })
+    expect(index.ok).toBe(false)
+    if (index.ok) return
+    expect(index.error.code).toBe('LayerIndexTooLarge')
+    expect(index.error.message).toMatch(
+      /^This layer's index is too large to show \(more than 15,\d{3} entries, 6\d\.\d MB of names\); extract it instead\.$/,
+    )
+    const before = reads(h.events)
+    const merged = await h.app.dispatch('layers:image-filesystem', {
+      operationId: op(),
+      repositoryName: 'demo/hostile',
+      imageTag: 'name-bomb',
+    })
+    expect(merged.ok).toBe(false)
+    if (merged.ok) return
+    expect(merged.error).toMatchObject({ code: 'LayerIndexTooLarge' })
+    expect(merged.error.message).toBe(
+      `Layer 1 of 1 (${layer.digest.slice(0, 19)}…): ${index.error.message} Open that layer on its own to extract it.`,
+    )
+    expect(reads(h.events)).toBe(before)
+  })
+
+  it('can be extracted whole all the same, without its index', async () => {
+    const h = await harness()
+    const layer = h.registry.samples().hostile.nameBomb.layers[0]!
+    const result = ok<ExtractResult>(
+      await h.app.dispatch('layers:extract', {
+        operationId: op(),
+        repositoryName: 'demo/hostile',
+        digest: layer.digest,
+        mediaType: layer.mediaType,
+        size: layer.size,
+        path: '',
+      }),
+    )
+    // Main read the layer without listing it: every name is too long to write, and says so.
+    expect(result).toMatchObject({ status: 'extracted', files: 0, bytes: 0 })
+    expect(result.skipped.length).toBeGreaterThan(0)
+    for (const skip of result.skipped) expect(skip.reason).toMatch(/longer than the 255 bytes/)
+    expect(await readdir(join(h.dataDir, 'downloads'))).toEqual([basename(result.path)])
   })
 })
