@@ -17,6 +17,7 @@ import { useConnection } from '../connection/use-connection'
 import { FileTree } from './file-tree'
 import { pathMatcher } from './glob'
 import { contentsDiffPath } from './routes'
+import { SkippedList } from './skipped-list'
 import {
   ancestors,
   buildTree,
@@ -321,15 +322,7 @@ function EntryDetails({
             <>
               Extracted <code>{node.name}</code> to <code>{extract.data.path}</code> (
               {pluralize(extract.data.files, 'file', 'files')}, {formatBytes(extract.data.bytes)})
-              {extract.data.skipped.length > 0 && (
-                <ul aria-label="Left out for safety">
-                  {extract.data.skipped.map((skip) => (
-                    <li key={skip.path}>
-                      <code>{skip.path}</code>: {skip.reason}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <SkippedList skipped={extract.data.skipped} />
             </>
           )}
         </div>

@@ -53,4 +53,46 @@ describe('a layer too large to list', () => {
       ]),
     )
   })
+
+  it("is offered beside any layer's files, and lists what it refused with a count", async () => {
+    const skipped = Array.from({ length: 53 }, (_, i) => ({
+      path: `etc/link-${i}`,
+      reason: `symlink to ${'../'.repeat(14)}etc/shadow points outside the folder`,
+    }))
+    const ecr = renderApp(contentsLayerPath('demo/hostile', layer), {
+      indexLayer: () => ({
+        digest: layer.digest,
+        compression: 'gzip',
+        complete: true,
+        problem: null,
+        entries: [],
+        compressedBytes: layer.size,
+        tarBytes: 1024,
+        fileBytes: 0,
+        fromCache: false,
+        entryCount: 0,
+        next: null,
+      }),
+      extractFromLayer: () => ({
+        status: 'extracted',
+        directory: '/home/me/Downloads',
+        path: '/home/me/Downloads/layer-abababababab',
+        files: 3,
+        bytes: 30,
+        skipped,
+      }),
+    })
+    fireEvent.click(await screen.findByRole('button', { name: 'Extract the whole layer' }))
+    const region = screen.getByRole('region', { name: 'Extract the whole layer' })
+    const status = await within(region).findByRole('status')
+    expect(status.textContent).toContain('53 entries left out for safety:')
+    const list = within(status).getByRole('list', { name: 'Left out for safety' })
+    // A short list: the first 50, then how many more.
+    expect(within(list).getAllByRole('listitem')).toHaveLength(50)
+    expect(list.textContent).toContain(`etc/link-0: ${skipped[0]!.reason}`)
+    expect(status.textContent).toContain('…and 3 more.')
+    await waitFor(() =>
+      expect(ecr.requests('extractFromLayer')).toEqual([expect.objectContaining({ path: '' })]),
+    )
+  })
 })

@@ -1,12 +1,24 @@
 import { useExtract, type LayerTarget } from '../../api/layer-contents'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, pluralize } from '../../components/format'
+import { SkippedList } from './skipped-list'
 
 /**
- * The way out for a layer whose index is too large to show: extract all of it into a folder the
- * user picks (main reads it without listing it), and say what was written and what was refused.
+ * Extracts all of a layer into a folder the user picks and says what was written and what was
+ * refused. The way out for a layer whose index is too large to show (main reads it without listing
+ * it), and beside any layer's files.
  */
-export function ExtractWholeLayer({ layer, prefix }: { layer: LayerTarget; prefix: string }) {
+export function ExtractWholeLayer({
+  layer,
+  prefix,
+  label = 'Extract the whole layer instead',
+  primary = true,
+}: {
+  layer: LayerTarget
+  prefix: string
+  label?: string
+  primary?: boolean
+}) {
   const extract = useExtract(prefix)
   const result = extract.data
   return (
@@ -14,11 +26,11 @@ export function ExtractWholeLayer({ layer, prefix }: { layer: LayerTarget; prefi
       <div className="actions">
         <button
           type="button"
-          className="primary"
+          className={primary ? 'primary' : undefined}
           disabled={extract.isPending}
           onClick={() => extract.mutate({ ...layer, path: '' })}
         >
-          Extract the whole layer instead
+          {label}
         </button>
       </div>
       {extract.isPending && <p className="hint">Extracting… choose a folder if asked.</p>}
@@ -31,15 +43,7 @@ export function ExtractWholeLayer({ layer, prefix }: { layer: LayerTarget; prefi
             <>
               Extracted the layer to <code>{result.path}</code> (
               {pluralize(result.files, 'file', 'files')}, {formatBytes(result.bytes)})
-              {result.skipped.length > 0 && (
-                <ul aria-label="Left out for safety">
-                  {result.skipped.map((skip) => (
-                    <li key={skip.path}>
-                      <code>{skip.path}</code>: {skip.reason}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <SkippedList skipped={result.skipped} />
             </>
           )}
         </div>

@@ -435,6 +435,12 @@ function LayerContents({ repositoryName, layer }: { repositoryName: string; laye
               index.data.problem ? [{ layer: null, message: index.data.problem.message }] : []
             }
           />
+          <ExtractWholeLayer
+            layer={{ repositoryName, ...layer }}
+            prefix={prefix}
+            label="Extract the whole layer"
+            primary={false}
+          />
           <ContentsBrowser
             repositoryName={repositoryName}
             entries={entries}
