@@ -131,3 +131,29 @@ test('one layer against the layers below it, from the layer picker', async ({ pa
   await page.getByRole('searchbox', { name: 'Search files' }).fill('fresh.json')
   await expect(tree.getByRole('row', { name: /var\/cache\/app\/fresh\.json.*added/ })).toBeVisible()
 })
+
+test('a layer too large to list says so, and extracts the whole layer instead', async ({
+  page,
+  bridge,
+  registry,
+}) => {
+  // demo/hostile:name-bomb: 20,000 entries with 4,000-byte names, 0.7 MB of gzip.
+  const layer = registry.samples().hostile.nameBomb.layers[0]!
+  const query = new URLSearchParams({ mediaType: layer.mediaType, size: String(layer.size) })
+  await page.goto(`${bridge.url}#/contents/demo/hostile/layers/${layer.digest}?${query}`)
+  const alert = page.getByRole('alert')
+  await expect(alert.getByRole('heading', { name: 'Too many files to list' })).toBeVisible()
+  await expect(alert).toContainText(
+    /This layer's index is too large to show \(more than [\d,]+ entries, [\d.]+ MB of names\); extract it instead\./,
+  )
+  await expect(alert.getByRole('button', { name: 'Retry' })).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Extract the whole layer instead' }).click()
+  const outcome = page.getByRole('status').filter({ hasText: 'Extracted the layer to' })
+  await expect(outcome).toContainText(
+    join(bridge.downloadDir, `layer-${layer.digest.slice(7, 19)}`),
+  )
+  await expect(outcome.getByRole('list', { name: 'Left out for safety' })).toContainText(
+    'longer than the 255 bytes',
+  )
+})
