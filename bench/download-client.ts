@@ -5,7 +5,7 @@ import { ECRClient } from '@aws-sdk/client-ecr'
 import { BlobDownloader } from '../electron/core/services/blob-downloader'
 import { DownloadService } from '../electron/core/services/download-service'
 import { EcrService } from '../electron/core/services/ecr-service'
-import { Operations } from '../electron/core/services/operations'
+import { Operations } from '../electron/core/operations/operations'
 import { createBlobHttp } from '../electron/core/services/http'
 import { fakePlatform } from '../electron/core/testing/app-harness'
 
@@ -34,9 +34,8 @@ const service = new DownloadService({
   getUrl: ({ digest: d, ...image }) => ecr.downloadUrl(image, d),
   defaultDirectory: () => Promise.resolve(dir),
   concurrency: () => Promise.resolve(1),
-  platform: fakePlatform(dir),
   emit: () => undefined,
-  operations: new Operations(),
+  operations: new Operations({ platform: fakePlatform(dir) }),
 })
 // Warm up on a small blob first: the app's main process is long-running, so its download path is
 // compiled and its connection pool open by the time a user downloads a layer.

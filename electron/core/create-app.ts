@@ -9,7 +9,7 @@ import { BlobDownloader, fileSize } from './services/blob-downloader'
 import { DownloadService } from './services/download-service'
 import { LayerContentsService } from './layers/layer-contents-service'
 import { EcrService } from './services/ecr-service'
-import { Operations } from './services/operations'
+import { Operations } from './operations/operations'
 import { createBlobHttp } from './services/http'
 import type { Logger } from './services/logger'
 import { ProfilesService } from './services/profiles-service'
@@ -91,14 +91,13 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     rememberFolder: async (path) => void (await settings.rememberFolder(path)),
     canChooseFile: () => platform.canChooseFile,
   })
-  const operations = new Operations()
+  const operations = new Operations({ platform })
   const downloader = new BlobDownloader({ http: blobHttp })
   const downloads = new DownloadService({
     downloader,
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
     defaultDirectory: async () => (await downloadFolder()).path,
     concurrency: async () => (await settings.get()).downloadConcurrency,
-    platform,
     emit,
     operations,
   })

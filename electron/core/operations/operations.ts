@@ -53,7 +53,8 @@ export interface Operation<P extends ProgressBase> {
 
 /** What the runtime is built from. */
 export interface OperationsDeps {
-  platform: Pick<Platform, 'setProgress' | 'notify'>
+  /** Where overall progress and notifications go; without one (tests) they go nowhere. */
+  platform?: Pick<Platform, 'setProgress' | 'notify'>
   now?: () => number
   /** The shortest time between two byte-count events of one operation. */
   intervalMs?: number
@@ -83,7 +84,7 @@ export class Operations {
   private readonly intervalMs: number
   private showingProgress = false
 
-  constructor(private readonly deps: OperationsDeps) {
+  constructor(private readonly deps: OperationsDeps = {}) {
     this.now = deps.now ?? (() => performance.now())
     this.intervalMs = deps.intervalMs ?? PROGRESS_INTERVAL_MS
   }
@@ -146,6 +147,41 @@ export class Operations {
     }
   }
 
+  /**
+   * Registers an operation whose task manages its own events (start … end) and returns its abort
+   * signal, so `cancel` reaches it too; the ID must not be in use.
+   */
+  start(operationId: string): AbortSignal {
+    if (this.entries.has(operationId)) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'operationId',
+        message: 'an operation with this ID is already running',
+      })
+    }
+    const entry: Entry = {
+      kind: SILENT,
+      controller: new AbortController(),
+      progress: { operationId, phase: 'running' },
+      lastEmit: -Infinity,
+      rate: new RateMeter(this.now),
+    }
+    this.entries.set(operationId, entry)
+    return entry.controller.signal
+  }
+
+  /** Forgets an operation registered with `start`, however it ended. */
+  end(operationId: string): void {
+    if (this.entries.get(operationId)?.kind === SILENT) this.entries.delete(operationId)
+  }
+
+  /** How many operations of one kind are running. */
+  running(kind: object): number {
+    let count = 0
+    for (const entry of this.entries.values()) if (entry.kind === kind) count++
+    return count
+  }
+
   /** Aborts an operation at once, whatever its kind; false when no such operation is running. */
   cancel(operationId: string): { cancelled: boolean } {
     const entry = this.entries.get(operationId)
@@ -200,10 +236,10 @@ export class Operations {
     }
     if (counted > 0) {
       this.showingProgress = true
-      this.deps.platform.setProgress(total > 0 ? done / total : 0)
+      this.deps.platform?.setProgress(total > 0 ? done / total : 0)
     } else if (this.showingProgress) {
       this.showingProgress = false
-      this.deps.platform.setProgress(null)
+      this.deps.platform?.setProgress(null)
     }
   }
 
@@ -221,9 +257,12 @@ export class Operations {
     if (!tally || !kind.summary) return
     this.tallies.delete(kind)
     const note = kind.summary(tally)
-    if (note) this.deps.platform.notify(note.title, note.body)
+    if (note) this.deps.platform?.notify(note.title, note.body)
   }
 }
+
+// Operations registered with start(): they send their own events.
+const SILENT: OperationKind<ProgressBase> = { emit: () => undefined }
 
 function cancelledError(): AppErrorException {
   return new AppErrorException({ code: 'Cancelled', message: 'The operation was cancelled.' })

@@ -23,7 +23,7 @@ import { fakePlatform } from '../testing/app-harness'
 import { BlobDownloader } from './blob-downloader'
 import { DownloadService, type DownloadRequest } from './download-service'
 import { EcrService } from './ecr-service'
-import { Operations } from './operations'
+import { Operations } from '../operations/operations'
 
 // Files planted in the download folder before (or during) a download: a symbolic link to a victim
 // outside it, a hard link to the victim, or a folder, at the `.partial`, its `.partial.json`
@@ -95,8 +95,7 @@ function makeService(between?: () => Promise<void>) {
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
     defaultDirectory: () => Promise.resolve(dir),
     concurrency: () => Promise.resolve(2),
-    platform: fakePlatform(dir),
-    operations: new Operations(),
+    operations: new Operations({ platform: fakePlatform(dir) }),
     emit: () => undefined,
   })
 }

@@ -15,7 +15,7 @@ import { BlobDownloader } from './blob-downloader'
 import { BlobHttp } from './blob-http'
 import { DownloadService, describeUrl, type DownloadRequest } from './download-service'
 import { EcrService } from './ecr-service'
-import { Operations } from './operations'
+import { Operations } from '../operations/operations'
 
 const REPO = 'bench/blobs'
 const SIZE = 4 * 1024 * 1024
@@ -55,8 +55,8 @@ afterAll(async () => {
 
 function makeService(concurrency = 3) {
   events = []
-  operations = new Operations()
   platform = fakePlatform(dir)
+  operations = new Operations({ platform })
   return new DownloadService({
     // Tiny backoff: retries are exercised for real, without waiting for real.
     downloader: new BlobDownloader({
@@ -66,7 +66,6 @@ function makeService(concurrency = 3) {
     getUrl: ({ digest, ...image }) => ecr.downloadUrl(image, digest),
     defaultDirectory: () => Promise.resolve(dir),
     concurrency: () => Promise.resolve(concurrency),
-    platform,
     operations,
     emit: (channel, payload) => {
       if (channel === 'layers:progress') events.push(payload as DownloadProgress)

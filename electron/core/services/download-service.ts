@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs'
 import { lstat, mkdir, readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName, keepBothName, longPathSafe } from '../../../shared/file-names'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type {
-  DownloadPhase,
   DownloadProgress,
   DownloadResult,
   DownloadUrl,
@@ -24,10 +22,10 @@ import {
   unsafeFile,
   writeFileAtomic,
 } from '../fs/safe-file'
-import type { Platform } from '../platform/platform'
+import { hashFile } from '../blob/hash-file'
+import type { Operation, OperationKind, Operations } from '../operations/operations'
 import { type BlobDownloader, fileSize, removePartial } from './blob-downloader'
 import { startDigest } from './digest'
-import type { Operations } from './operations'
 
 /** One blob the user asked for. */
 export interface DownloadRequest {
@@ -58,20 +56,13 @@ export interface DownloadDeps {
   /** The folder downloads go to unless a request names one. */
   defaultDirectory: () => Promise<string>
   concurrency: () => Promise<number>
-  platform: Platform
   emit: <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
-  /** The app's operation registry, shared with other long tasks so one call cancels any. */
+  /** The app's operations runtime: ids, progress, cancel, locks, the taskbar and notifications. */
   operations: Operations
-  now?: () => number
   platformName?: string
 }
 
-interface Operation {
-  signal: AbortSignal
-  progress: DownloadProgress
-  lastEmit: number
-  rate: RateMeter
-}
+type Download = Operation<DownloadProgress>
 
 // A sidecar next to each .partial file remembers what it is, so a later run can resume it.
 const sidecarSchema = z.object({
@@ -82,52 +73,61 @@ const sidecarSchema = z.object({
   size: z.number().int().nonnegative().nullable(),
 })
 
-const PROGRESS_INTERVAL_MS = 100
-
 /**
- * The download queue: a concurrency limit, one AbortController per operation, throttled progress
- * events, existing-file handling, and the rename into place once a blob is verified.
+ * The download queue: a concurrency limit, existing-file handling, and the rename into place once
+ * a blob is verified. Downloads and file checks are task bodies on the operations runtime.
  */
 export class DownloadService {
-  private readonly active = new Map<string, Operation>()
   private readonly waiting: (() => void)[] = []
-  private readonly busyPaths = new Map<string, Promise<unknown>>()
   private running = 0
-  private finished = { verified: 0, failed: 0 }
-  private readonly now: () => number
+  /** Downloads: in the taskbar's progress, and one notification when a batch ends. */
+  private readonly downloads: OperationKind<DownloadProgress>
+  /** File checks: progress events only. */
+  private readonly checks: OperationKind<DownloadProgress>
 
   constructor(private readonly deps: DownloadDeps) {
-    this.now = deps.now ?? (() => performance.now())
+    const emit = (progress: DownloadProgress) => deps.emit('layers:progress', progress)
+    this.checks = { emit, prepare: withRate }
+    this.downloads = {
+      emit,
+      prepare: withRate,
+      amount: (p) => ({ done: p.receivedBytes, total: p.totalBytes }),
+      summary: ({ verified = 0, failed = 0 }) =>
+        verified + failed > 0
+          ? {
+              title: 'Downloads finished',
+              body: `${verified} verified${failed ? `, ${failed} failed` : ''}.`,
+            }
+          : null,
+    }
   }
 
   /** Queues one blob; resolves when it is verified on disk, skipped, in conflict or cancelled. */
   async download(request: DownloadRequest): Promise<DownloadResult> {
-    const operation = this.track(request)
     try {
-      await this.slot(operation.signal)
-      try {
-        return await this.run(request, operation)
-      } finally {
-        this.release()
-      }
+      return await this.deps.operations.run(
+        this.downloads,
+        { id: request.operationId, progress: queued(request.digest) },
+        async (operation) => {
+          await this.slot(operation.signal)
+          try {
+            return await this.run(request, operation)
+          } finally {
+            this.release()
+          }
+        },
+      )
     } catch (error) {
-      if (operation.signal.aborted) {
-        this.report(operation, 'cancelled', true)
+      if (error instanceof AppErrorException && error.error.code === 'Cancelled') {
         return this.cancelled(request)
       }
-      this.report(operation, 'failed', true)
-      this.finished.failed++
       throw error
-    } finally {
-      this.active.delete(request.operationId)
-      this.deps.operations.end(request.operationId)
-      this.updateOverall()
     }
   }
 
-  /** How many operations are running or queued (for tests and the quit prompt). */
+  /** How many downloads and file checks are running or queued (for tests and the quit prompt). */
   activeCount(): number {
-    return this.active.size
+    return this.deps.operations.running(this.downloads) + this.deps.operations.running(this.checks)
   }
 
   /** Reads the pre-signed URL's date and lifetime out of its query string. */
@@ -187,7 +187,7 @@ export class DownloadService {
     path: string
     digest: string
   }): Promise<VerifyResult> {
-    const check = startDigest(request.digest)
+    startDigest(request.digest)
     const total = await fileSize(request.path)
     if (total === null) {
       throw new AppErrorException({
@@ -196,38 +196,30 @@ export class DownloadService {
         message: `no file at ${request.path}`,
       })
     }
-    const operation = this.track({ operationId: request.operationId, digest: request.digest })
-    operation.progress.totalBytes = total
-    try {
-      this.report(operation, 'verifying', true)
-      let read = 0
-      const stream = createReadStream(request.path, { highWaterMark: 1024 * 1024 })
-      operation.signal.addEventListener('abort', () => stream.destroy())
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        check.hash.update(chunk)
-        read += chunk.length
-        this.bytes(operation, read, total)
-      }
-      operation.signal.throwIfAborted()
-      const actual = `${check.algorithm}:${check.hash.digest('hex')}`
-      this.report(operation, 'done', true)
-      return {
-        path: request.path,
-        digest: request.digest,
-        size: read,
-        matches: actual === `${check.algorithm}:${check.hex}`,
-        actualDigest: actual,
-      }
-    } catch (error) {
-      this.report(operation, operation.signal.aborted ? 'cancelled' : 'failed', true)
-      throw error
-    } finally {
-      this.active.delete(request.operationId)
-      this.deps.operations.end(request.operationId)
-    }
+    return this.deps.operations.run(
+      this.checks,
+      {
+        id: request.operationId,
+        progress: { ...queued(request.digest), phase: 'verifying', totalBytes: total },
+      },
+      async (operation) => {
+        const { size, actualDigest } = await hashFile(request.path, request.digest, {
+          signal: operation.signal,
+          onBytes: (read) => operation.report({ receivedBytes: read, totalBytes: total }),
+        })
+        const { algorithm, hex } = startDigest(request.digest)
+        return {
+          path: request.path,
+          digest: request.digest,
+          size,
+          matches: actualDigest === `${algorithm}:${hex}`,
+          actualDigest,
+        }
+      },
+    )
   }
 
-  private async run(request: DownloadRequest, operation: Operation): Promise<DownloadResult> {
+  private async run(request: DownloadRequest, operation: Download): Promise<DownloadResult> {
     const directory = await this.directory(request.directory)
     const leftover =
       request.resumePartial === undefined
@@ -239,12 +231,7 @@ export class DownloadService {
     let finalPath = longPathSafe(leftover ?? join(directory, name), platform)
 
     // Two requests for the same file run one after the other; the second then finds it verified.
-    const busyKey = finalPath
-    await this.busyPaths.get(busyKey)?.catch(() => undefined)
-    let done!: () => void
-    const busy = new Promise<void>((r) => (done = r))
-    this.busyPaths.set(busyKey, busy)
-    try {
+    return this.deps.operations.lock(`download:${finalPath}`, async () => {
       const there = await lstatOrNull(finalPath)
       if (there !== null) {
         // A folder cannot be replaced; a link is a different file whatever it points to, and is
@@ -252,23 +239,20 @@ export class DownloadService {
         if (!there.isFile() && !there.isSymbolicLink()) {
           throw new AppErrorException(unsafeFile(finalPath, 'a folder or other non-file'))
         }
-        this.report(operation, 'checking-existing', true)
+        operation.report({ phase: 'checking-existing' }, true)
         const existing = there.isFile()
           ? await this.matches(finalPath, request.digest, operation)
           : null
         if (existing !== null) {
           // The blob is already there, verified: a leftover partial of it has no use any more.
           if (leftover !== null) await removePartial(`${finalPath}.partial`)
-          this.report(operation, 'done', true)
-          this.finished.verified++
+          operation.tally('verified')
           return this.result(request, 'already-verified', finalPath, existing, 0, null)
         }
         if (request.onExisting === 'ask') {
-          this.report(operation, 'done', true)
           return this.result(request, 'conflict', finalPath, 0, 0, null)
         }
         if (request.onExisting === 'skip') {
-          this.report(operation, 'done', true)
           return this.result(request, 'skipped', finalPath, 0, 0, null)
         }
         if (request.onExisting === 'keep-both') {
@@ -303,14 +287,14 @@ export class DownloadService {
               repositoryName: request.repositoryName,
               digest: request.digest,
             }),
-          onBytes: (received, total) => this.bytes(operation, received, total),
-          onPhase: (phase) => this.report(operation, phase, true),
+          onBytes: (received, total) =>
+            operation.report({ receivedBytes: received, totalBytes: total }),
+          onPhase: (phase) => operation.report({ phase }, true),
         })
         // Only the file the downloader wrote moves into place, even if the name was swapped since.
         await renameIntoPlace(partialPath, finalPath, { expect: outcome.file })
         await removePartial(partialPath)
-        this.report(operation, 'done', true)
-        this.finished.verified++
+        operation.tally('verified')
         return this.result(
           request,
           'downloaded',
@@ -329,29 +313,16 @@ export class DownloadService {
         if (!resumable) await removePartial(partialPath)
         throw error
       }
-    } finally {
-      this.busyPaths.delete(busyKey)
-      done()
-    }
+    })
   }
 
-  private async matches(
-    path: string,
-    digest: string,
-    operation: Operation,
-  ): Promise<number | null> {
-    const check = startDigest(digest)
+  private async matches(path: string, digest: string, operation: Download): Promise<number | null> {
     const total = await fileSize(path)
-    let read = 0
-    for await (const chunk of createReadStream(path, {
-      highWaterMark: 1024 * 1024,
-    }) as AsyncIterable<Buffer>) {
-      operation.signal.throwIfAborted()
-      check.hash.update(chunk)
-      read += chunk.length
-      this.bytes(operation, read, total)
-    }
-    return check.hash.digest('hex') === check.hex ? read : null
+    const { size, matches } = await hashFile(path, digest, {
+      signal: operation.signal,
+      onBytes: (read) => operation.report({ receivedBytes: read, totalBytes: total }),
+    })
+    return matches ? size : null
   }
 
   /**
@@ -402,76 +373,6 @@ export class DownloadService {
     return resolve(requested)
   }
 
-  private track(request: { operationId: string; digest: string }): Operation {
-    const operation: Operation = {
-      signal: this.deps.operations.start(request.operationId),
-      progress: {
-        operationId: request.operationId,
-        digest: request.digest,
-        phase: 'queued',
-        receivedBytes: 0,
-        totalBytes: null,
-        bytesPerSecond: 0,
-        etaSeconds: null,
-      },
-      lastEmit: -Infinity,
-      rate: new RateMeter(this.now),
-    }
-    this.active.set(request.operationId, operation)
-    this.report(operation, 'queued', true)
-    return operation
-  }
-
-  private bytes(operation: Operation, received: number, total: number | null): void {
-    operation.progress.receivedBytes = received
-    operation.progress.totalBytes = total
-    operation.rate.sample(received)
-    this.report(operation, operation.progress.phase, false)
-  }
-
-  // Phase changes always go out; byte counts at most every 100 ms per operation.
-  private report(operation: Operation, phase: DownloadPhase, force: boolean): void {
-    const changed = operation.progress.phase !== phase
-    const now = this.now()
-    if (!force && !changed && now - operation.lastEmit < PROGRESS_INTERVAL_MS) return
-    operation.lastEmit = now
-    const { receivedBytes, totalBytes } = operation.progress
-    const bytesPerSecond = operation.rate.perSecond()
-    operation.progress = {
-      ...operation.progress,
-      phase,
-      bytesPerSecond,
-      etaSeconds:
-        totalBytes !== null && bytesPerSecond > 0
-          ? Math.max(0, Math.round((totalBytes - receivedBytes) / bytesPerSecond))
-          : null,
-    }
-    this.deps.emit('layers:progress', operation.progress)
-    this.updateOverall()
-  }
-
-  private updateOverall(): void {
-    let received = 0
-    let total = 0
-    for (const { progress } of this.active.values()) {
-      received += progress.receivedBytes
-      total += progress.totalBytes ?? 0
-    }
-    if (this.active.size === 0) {
-      this.deps.platform.setProgress(null)
-      if (this.finished.verified + this.finished.failed > 0) {
-        const { verified, failed } = this.finished
-        this.deps.platform.notify(
-          'Downloads finished',
-          `${verified} verified${failed ? `, ${failed} failed` : ''}.`,
-        )
-        this.finished = { verified: 0, failed: 0 }
-      }
-    } else {
-      this.deps.platform.setProgress(total > 0 ? received / total : 0)
-    }
-  }
-
   private async slot(signal: AbortSignal): Promise<void> {
     const limit = await this.deps.concurrency()
     while (this.running >= limit) {
@@ -514,23 +415,31 @@ export class DownloadService {
   }
 }
 
-/** Bytes per second over the last few seconds. */
-class RateMeter {
-  private samples: { at: number; bytes: number }[] = []
-
-  constructor(private readonly now: () => number) {}
-
-  sample(bytes: number): void {
-    const at = this.now()
-    this.samples.push({ at, bytes })
-    while (this.samples.length > 2 && at - this.samples[0]!.at > 3_000) this.samples.shift()
+/** A download's first event: queued, nothing received. */
+function queued(digest: string): Omit<DownloadProgress, 'operationId'> {
+  return {
+    digest,
+    phase: 'queued',
+    receivedBytes: 0,
+    totalBytes: null,
+    bytesPerSecond: 0,
+    etaSeconds: null,
   }
+}
 
-  perSecond(): number {
-    const first = this.samples[0]
-    const last = this.samples.at(-1)
-    if (!first || !last || last.at <= first.at) return 0
-    return Math.round(((last.bytes - first.bytes) * 1000) / (last.at - first.at))
+/** The rate and the time left, as each event goes out. */
+function withRate(
+  progress: DownloadProgress,
+  { bytesPerSecond }: { bytesPerSecond: number },
+): DownloadProgress {
+  const { receivedBytes, totalBytes } = progress
+  return {
+    ...progress,
+    bytesPerSecond,
+    etaSeconds:
+      totalBytes !== null && bytesPerSecond > 0
+        ? Math.max(0, Math.round((totalBytes - receivedBytes) / bytesPerSecond))
+        : null,
   }
 }
 
