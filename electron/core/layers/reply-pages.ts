@@ -36,7 +36,7 @@ export class ReplyPages {
   private heldEntries = 0
 
   constructor(
-    private readonly limitEntries = 2_000_000,
+    private readonly limitEntries = 1_000_000,
     private readonly limitReplies = 16,
   ) {}
 
