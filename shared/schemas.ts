@@ -122,8 +122,11 @@ export const settingsSchema = z.object({
   tagStatus: tagStatusSchema.catch('ANY'),
   /** How the images list is sorted. */
   imageSort: imageSortSchema.catch('pushed'),
-  /** Where downloads go; null for the OS Downloads folder. */
-  downloadDir: z.string().min(1).nullable().catch(null),
+  /**
+   * Where downloads go; null for the OS Downloads folder. Absolute only: a relative path would be
+   * resolved against whatever the working folder happens to be.
+   */
+  downloadDir: absolutePathSchema.nullable().catch(null),
   /**
    * Folders the folder dialog returned, newest last: main honours paths from the renderer only
    * under these, the download folder, or files the file dialog returned.

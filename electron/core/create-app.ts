@@ -40,7 +40,7 @@ export interface App {
 
 /** The composition root: builds every service by hand and maps each channel to one of them. */
 export function createApp({ dataDir, env, platform, emit, log }: AppOptions): App {
-  const settings = new SettingsService(join(dataDir, 'settings.json'))
+  const settings = new SettingsService(join(dataDir, 'settings.json'), { log })
   const profiles = new ProfilesService(env)
   const history = new DownloadHistoryService(join(dataDir, 'download-history.json'))
   // Where a download ends (any way but a conflict, which waits for an answer), it is remembered.
@@ -202,6 +202,8 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'downloads:history': () => history.list(),
     'downloads:clear-history': () => history.clear(),
     'settings:get': () => settings.get(),
+    'settings:notice': () => settings.notice(),
+    'settings:dismiss-notice': () => Promise.resolve(settings.dismissNotice()),
     'settings:update': async (patch) => {
       // The download folder is where typed paths are honoured, so it too must be one the user
       // chose with the folder dialog (or one inside a folder already allowed).

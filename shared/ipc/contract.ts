@@ -26,7 +26,7 @@ import type {
 } from '../models/layer-contents'
 import type { DownloadHistoryEntry } from '../models/download-history'
 import type { Page, Repository } from '../models/repository'
-import type { Settings } from '../models/settings'
+import type { Settings, SettingsNotice } from '../models/settings'
 import type { Result } from './result'
 import {
   imageDigestSchema,
@@ -377,6 +377,16 @@ export const invokeContract = {
   }),
   /** Reads the remembered settings. */
   'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
+  /** What to tell the user once about settings.json (damaged and kept aside, a value refused). */
+  'settings:notice': returns<SettingsNotice | null>()({
+    method: 'getSettingsNotice',
+    request: empty,
+  }),
+  /** The user read the settings notice: it is not shown again this run. */
+  'settings:dismiss-notice': returns<null>()({
+    method: 'dismissSettingsNotice',
+    request: empty,
+  }),
   /** Changes the renderer's own preferences and saves them. */
   'settings:update': returns<Settings>()({
     method: 'updateSettings',

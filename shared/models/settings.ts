@@ -22,3 +22,16 @@ export type SettingsPatch = Partial<
     | 'checkForUpdates'
   >
 >
+
+/**
+ * Something about settings.json the user is told once, at start: the file was damaged and kept
+ * aside, a value in it was refused, or it cannot be saved at all.
+ */
+export interface SettingsNotice {
+  /** What happened, for a person. */
+  message: string
+  /** What to do about it. */
+  nextStep: string
+  /** Where the damaged file was kept, when it was. */
+  keptAs: string | null
+}

@@ -1,7 +1,22 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import {
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describeError } from '../../../shared/errors'
+import { invokeContract } from '../../../shared/ipc/contract'
+import { AppErrorException } from '../../../shared/ipc/result'
 import { SettingsService } from './settings-service'
 
 let dir: string
@@ -163,6 +178,120 @@ describe('SettingsService after a crash mid-write', () => {
     expect(await new SettingsService(file).get()).toMatchObject({
       connection: { kind: 'aws', profile: 'dev', region: 'eu-west-1' },
       repositorySort: 'created',
+    })
+  })
+})
+
+describe('SettingsService with a damaged or hostile settings.json', () => {
+  const at = new Date('2026-12-01T21:30:00.123Z')
+  const keptName = 'settings.json.bad-2026-12-01T21-30-00-123Z'
+  const make = (file: string, warnings: string[] = []) =>
+    new SettingsService(file, {
+      log: { warn: (_scope, message) => void warnings.push(message) },
+      now: () => at,
+    })
+
+  it('keeps a file that is not JSON beside it, logs it, and tells the user once', async () => {
+    const file = join(dir, 'settings.json')
+    await writeFile(file, '{ "repositorySort": "created", oops')
+    const warnings: string[] = []
+    const service = make(file, warnings)
+    expect(await service.get()).toMatchObject({ repositorySort: 'name', connection: null })
+    const notice = await service.notice()
+    expect(notice).toMatchObject({ keptAs: join(dir, keptName) })
+    expect(notice?.message).toContain('settings.json was damaged: it is not valid JSON')
+    expect(notice?.message).toContain(`kept the damaged file as ${join(dir, keptName)}`)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(keptName)
+    // The damaged bytes are kept as they were, and a save does not touch them.
+    expect(await readFile(join(dir, keptName), 'utf8')).toBe('{ "repositorySort": "created", oops')
+    await service.update({ repositorySort: 'created' })
+    expect(await readFile(join(dir, keptName), 'utf8')).toBe('{ "repositorySort": "created", oops')
+    expect((await readdir(dir)).sort()).toEqual(['settings.json', keptName])
+    // Told once: dismissed, it is gone for this run; the next run has a good file and no notice.
+    expect(service.dismissNotice()).toBeNull()
+    expect(await service.notice()).toBeNull()
+    expect(await make(file).notice()).toBeNull()
+  })
+
+  it('refuses a relative downloadDir from the file: ignored with a notice, never resolved', async () => {
+    const file = join(dir, 'settings.json')
+    const original = JSON.stringify({ downloadDir: 'downloads', repositorySort: 'created' })
+    await writeFile(file, original)
+    const service = make(file)
+    expect(await service.get()).toMatchObject({ downloadDir: null, repositorySort: 'created' })
+    const notice = await service.notice()
+    expect(notice?.message).toContain('reset to their defaults: downloadDir')
+    expect(notice?.message).toContain('"downloads" is not an absolute path')
+    expect(notice?.nextStep).toContain('Choose the download folder again')
+    // The file as it was is kept, since the next save drops the refused value.
+    expect(await readFile(join(dir, keptName), 'utf8')).toBe(original)
+    expect(await readFile(file, 'utf8')).toBe(original)
+  })
+
+  it('the settings:update request refuses a relative downloadDir before the service runs', () => {
+    const schema = invokeContract['settings:update'].request
+    for (const downloadDir of ['downloads', './downloads', '../x', 'C:downloads', '~/Downloads']) {
+      expect(schema.safeParse({ downloadDir }).success).toBe(false)
+    }
+    expect(schema.safeParse({ downloadDir: '/data/blobs' }).success).toBe(true)
+    expect(schema.safeParse({ downloadDir: null }).success).toBe(true)
+  })
+
+  it('a folder at settings.json: defaults, a notice, and a save refused with UnsafeFile', async () => {
+    const file = join(dir, 'settings.json')
+    await mkdir(file)
+    const service = make(file)
+    expect((await service.get()).repositorySort).toBe('name')
+    expect((await service.notice())?.message).toContain(`${file} is a folder`)
+    const error = await service.update({ repositorySort: 'created' }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(AppErrorException)
+    expect((error as AppErrorException).error).toMatchObject({ code: 'UnsafeFile' })
+    expect((error as AppErrorException).error.message).toContain(`${file} is a folder`)
+    expect(describeError((error as AppErrorException).error).title).toBe(
+      'Something else is at this path',
+    )
+    expect(await readdir(dir)).toEqual(['settings.json'])
+  })
+
+  describe('planted at settings.json before a save', () => {
+    let victim: string
+    let before: { text: string; mtimeMs: number }
+    beforeEach(async () => {
+      await mkdir(join(dir, 'outside'))
+      victim = join(dir, 'outside', 'victim.json')
+      await writeFile(victim, '{"repositorySort":"created"}')
+      before = { text: await readFile(victim, 'utf8'), mtimeMs: (await stat(victim)).mtimeMs }
+    })
+    const unchanged = async () => {
+      expect(await readFile(victim, 'utf8')).toBe(before.text)
+      expect((await stat(victim)).mtimeMs).toBe(before.mtimeMs)
+    }
+
+    it('a symbolic link is not read through: moved aside as damaged, then a file of our own', async () => {
+      const file = join(dir, 'settings.json')
+      await symlink(victim, file)
+      const service = make(file)
+      // The victim says "created"; a link is not read, so the defaults apply.
+      expect((await service.get()).repositorySort).toBe('name')
+      expect((await service.notice())?.message).toContain('it is a symbolic link')
+      expect(await readlink(join(dir, keptName))).toBe(victim)
+      await service.update({ tagStatus: 'TAGGED' })
+      expect((await lstat(file)).isFile()).toBe(true)
+      await unchanged()
+    })
+
+    it('a hard link is replaced by a new file, the victim keeping its bytes', async () => {
+      const file = join(dir, 'settings.json')
+      await link(victim, file)
+      const service = make(file)
+      await service.update({ tagStatus: 'TAGGED' })
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ tagStatus: 'TAGGED' })
+      expect((await stat(file)).nlink).toBe(1)
+      await unchanged()
     })
   })
 })

@@ -1,18 +1,38 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { constants } from 'node:fs'
+import { open, rename } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { MAX_PICKED_FOLDERS, ownMap, settingsSchema } from '../../../shared/schemas'
 import type { ConnectionChoice } from '../../../shared/models/connection'
-import type { Settings, SettingsPatch } from '../../../shared/models/settings'
+import type { Settings, SettingsNotice, SettingsPatch } from '../../../shared/models/settings'
+import { lstatOrNull, writeFileAtomic } from '../fs/safe-file'
 
 const DEFAULTS: Settings = settingsSchema.parse({})
 
-/** Reads and writes settings.json. Writes are atomic and serialised; the file never holds secrets. */
+/** What the settings service needs besides its file. */
+export interface SettingsDeps {
+  /** Where a damaged file and a refused value are logged. */
+  log?: { warn(scope: string, message: string): void }
+  /** The time in a kept file's name (`settings.json.bad-<time>`). */
+  now?: () => Date
+}
+
+// Read without following a link: a settings.json that is a link is not the app's own file.
+const READ = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)
+
+/**
+ * Reads and writes settings.json. Writes are atomic and serialised; the file never holds secrets.
+ * A damaged file is kept beside it, logged, and reported once through `notice()`.
+ */
 export class SettingsService {
   private cached: Settings | null = null
   private loading: Promise<void> | null = null
   private writing: Promise<unknown> = Promise.resolve()
+  private pendingNotice: SettingsNotice | null = null
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly deps: SettingsDeps = {},
+  ) {}
 
   /** Returns the settings, falling back to defaults for a missing or damaged file. */
   async get(): Promise<Settings> {
@@ -21,15 +41,135 @@ export class SettingsService {
     return this.cached ?? DEFAULTS
   }
 
+  /** What the user should be told about settings.json this run, until they dismiss it. */
+  async notice(): Promise<SettingsNotice | null> {
+    await this.get()
+    return this.pendingNotice
+  }
+
+  /** Forgets the notice once the user has read it. */
+  dismissNotice(): null {
+    this.pendingNotice = null
+    return null
+  }
+
   private async load(): Promise<void> {
-    let raw: unknown = {}
-    try {
-      raw = JSON.parse(await readFile(this.file, 'utf8'))
-    } catch {
-      // Missing or unreadable: start from defaults; the next save rewrites it whole.
+    const there = await lstatOrNull(this.file).catch(() => null)
+    if (there === null) {
+      this.cached = DEFAULTS
+      return
     }
-    const parsed = settingsSchema.safeParse(raw)
-    this.cached = parsed.success ? parsed.data : DEFAULTS
+    if (there.isDirectory()) {
+      // Not ours to move: say so, and saving says so again (UnsafeFile) until it is gone.
+      this.tell({
+        message: `${this.file} is a folder, not a settings file, so the app started with its default settings and cannot save changes.`,
+        nextStep: `Move or delete the folder ${this.file}, then restart the app.`,
+        keptAs: null,
+      })
+      this.cached = DEFAULTS
+      return
+    }
+    let text: string | null = null
+    let why = ''
+    if (there.isFile()) {
+      try {
+        const handle = await open(this.file, READ)
+        try {
+          text = await handle.readFile('utf8')
+        } finally {
+          await handle.close()
+        }
+      } catch (error) {
+        why = `it could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`
+      }
+    } else {
+      why = there.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file'
+    }
+    let raw: unknown = null
+    if (text !== null) {
+      try {
+        raw = JSON.parse(text)
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+          why = 'it does not hold a JSON object'
+          raw = null
+        }
+      } catch (error) {
+        why = `it is not valid JSON (${(error as Error).message})`
+      }
+    }
+    if (raw === null) {
+      // Damaged as a whole: moved aside (a link moves as the link), so the next save cannot
+      // overwrite what may be the only copy of the user's settings.
+      const keptAs = await this.keepAside()
+      this.tell({
+        message: `${basename(this.file)} was damaged: ${why}. The app started with its default settings${keptAs ? ` and kept the damaged file as ${keptAs}` : ''}.`,
+        nextStep: keptAs
+          ? `Choose your settings again, or copy what you need from ${keptAs}; delete it when you no longer need it.`
+          : 'Choose your settings again.',
+        keptAs,
+      })
+      this.cached = DEFAULTS
+      return
+    }
+    const parsed = settingsSchema.parse(raw)
+    const record = raw as Record<string, unknown>
+    const refused = Object.keys(settingsSchema.shape).filter(
+      (key) =>
+        Object.hasOwn(record, key) &&
+        JSON.stringify(record[key]) !== JSON.stringify(parsed[key as keyof Settings]),
+    )
+    if (refused.length > 0) {
+      const keptAs = await this.keepCopy(text!)
+      const dir = record.downloadDir
+      const relative =
+        refused.includes('downloadDir') && typeof dir === 'string' && dir.length > 0
+          ? ` The download folder "${dir}" is not an absolute path, so it was ignored rather than resolved against the working folder; downloads go to the default folder.`
+          : ''
+      this.tell({
+        message: `Some settings in ${basename(this.file)} were not valid and were reset to their defaults: ${refused.join(', ')}.${relative}${keptAs ? ` The file as it was is kept as ${keptAs}.` : ''}`,
+        nextStep: relative
+          ? 'Choose the download folder again in Settings (an absolute path), and check the other settings named.'
+          : 'Check the settings named, and choose them again if you had changed them.',
+        keptAs,
+      })
+    }
+    this.cached = parsed
+  }
+
+  private tell(notice: SettingsNotice): void {
+    this.pendingNotice = notice
+    this.deps.log?.warn('settings', `${notice.message} ${notice.nextStep}`)
+  }
+
+  private badName(): string {
+    const stamp = (this.deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
+    return join(dirname(this.file), `${basename(this.file)}.bad-${stamp}`)
+  }
+
+  // The damaged file itself moves aside; null when it could not be moved.
+  private async keepAside(): Promise<string | null> {
+    const target = this.badName()
+    try {
+      if (await lstatOrNull(target)) return null
+      await rename(this.file, target)
+      return target
+    } catch (error) {
+      this.deps.log?.warn('settings', `could not keep the damaged ${this.file}: ${String(error)}`)
+      return null
+    }
+  }
+
+  // A file with only some values refused stays in place (its good values are used): a copy of
+  // it is kept, since the next save rewrites it without the refused ones.
+  private async keepCopy(text: string): Promise<string | null> {
+    const target = this.badName()
+    try {
+      await writeFileAtomic(target, text)
+      return target
+    } catch (error) {
+      this.deps.log?.warn('settings', `could not keep a copy of ${this.file}: ${String(error)}`)
+      return null
+    }
   }
 
   /** Applies the renderer's preferences and saves them. */
@@ -78,23 +218,10 @@ export class SettingsService {
 }
 
 /**
- * Writes a sibling temp file, fsyncs it, then renames it over the target: a crash mid-write leaves
- * the previous file intact. Also used for window-state.json.
+ * Writes settings-like JSON through the one safe-write helper: a sibling temp file created
+ * exclusively, fsynced, renamed over the target. A crash mid-write leaves the previous file
+ * intact; a folder at the target is refused with UnsafeFile. Also used for window-state.json.
  */
 export async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true })
-  const temp = `${file}.${process.pid}.tmp`
-  const handle = await open(temp, 'w', 0o600)
-  try {
-    await handle.writeFile(text, 'utf8')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw error
-  }
+  await writeFileAtomic(file, text, { createFolder: true })
 }
