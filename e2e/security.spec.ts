@@ -143,6 +143,59 @@ test('an injected script riding on the page’s cookie cannot call a channel out
   expect(extra).toMatchObject({ ok: false, error: { code: 'InvalidParameter', field: 'url' } })
 })
 
+test('an injected script cannot point main at files the user did not choose', async ({
+  page,
+  bridge,
+}) => {
+  await openApp(page, bridge)
+  // Schema-valid requests, through the real window.ecr: hash /etc/shadow, index it, make a folder
+  // outside the download folder, make that folder the download folder.
+  const answers = await page.evaluate(async () => {
+    const ecr = (window as unknown as { ecr: Record<string, (r: unknown) => Promise<unknown>> }).ecr
+    const digest = `sha256:${'a'.repeat(64)}`
+    return {
+      verify: await ecr.verifyFile!({ operationId: 'inject-0001', path: '/etc/shadow', digest }),
+      index: await ecr.indexLayerFile!({
+        operationId: 'inject-0002',
+        path: '/etc/shadow',
+        mediaType: 'application/x-tar',
+      }),
+      download: await ecr.downloadLayer!({
+        operationId: 'inject-0003',
+        repositoryName: 'demo/web-app',
+        digest,
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        size: null,
+        directory: '/tmp/elb-injected-folder',
+      }),
+      folder: await ecr.updateSettings!({ downloadDir: '/etc' }),
+    }
+  })
+  const message = `there is no file dialog here, so typed paths must be under the download folder: put the file in ${bridge.downloadDir}`
+  expect(answers.verify).toMatchObject({
+    ok: false,
+    error: { code: 'PathNotChosen', field: 'path', picker: false, folder: bridge.downloadDir },
+  })
+  expect((answers.verify as { error: { message: string } }).error.message).toContain(message)
+  expect(answers.index).toMatchObject({ ok: false, error: { code: 'PathNotChosen' } })
+  expect(answers.download).toMatchObject({
+    ok: false,
+    error: { code: 'PathNotChosen', field: 'directory' },
+  })
+  expect(answers.folder).toMatchObject({
+    ok: false,
+    error: { code: 'PathNotChosen', field: 'downloadDir' },
+  })
+  expect(existsSync('/tmp/elb-injected-folder')).toBe(false)
+  // No size or hash of the file went back to the page: the refusal was the whole answer.
+  const verifyLines = (await bridge.trace())
+    .split('\n')
+    .filter((line) => line.startsWith('response layers:verify-file '))
+  expect(verifyLines).toHaveLength(1)
+  expect(verifyLines[0]).toContain('"code":"PathNotChosen"')
+  expect(verifyLines[0]).not.toMatch(/"(size|actual)"/)
+})
+
 test('the page is served with a strict Content-Security-Policy, and inline script does not run', async ({
   page,
   bridge,
