@@ -50,7 +50,7 @@ const MAX_DRAIN = 16 * MAX_BODY
 class Refusal extends Error {
   constructor(
     readonly status: number,
-    readonly code: 'Forbidden' | 'InvalidParameter',
+    readonly code: 'Forbidden' | 'InvalidParameter' | 'Unknown',
     message: string,
     readonly field?: string,
   ) {
@@ -96,11 +96,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     handle(req, res).catch((error: unknown) => {
       if (error instanceof Refusal) return refuse(req, res, error)
       log.error('bridge', String(error))
-      refuse(
-        req,
-        res,
-        new Refusal(500, 'InvalidParameter', 'The bridge could not answer this request.'),
-      )
+      refuse(req, res, new Refusal(500, 'Unknown', 'The bridge could not answer this request.'))
     })
   })
 
