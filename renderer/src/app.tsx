@@ -16,6 +16,7 @@ import { LayerContentsPage } from './features/layer-contents/layer-contents-page
 import { RepositoriesPage } from './features/repositories/repositories-page'
 import { RepositoryRoute } from './features/repositories/repository-route'
 import { SettingsButton } from './features/settings/settings-button'
+import { SettingsNotice } from './features/settings/settings-notice'
 import { WelcomeScreen } from './features/welcome/welcome-screen'
 
 /** The app: one QueryClient, hash routes (the renderer is loaded from a file). */
@@ -87,6 +88,7 @@ function Shell() {
           </>
         }
       />
+      <SettingsNotice />
       <PartialsBanner />
       <DownloadsPanel />
       {state.showWelcome ? (

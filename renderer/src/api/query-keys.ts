@@ -27,6 +27,8 @@ export const queryKeys = {
   connection: () => ['connection'] as const,
   profiles: () => ['profiles'] as const,
   settings: () => ['settings'] as const,
+  /** What main has to tell the user once about settings.json. */
+  settingsNotice: () => ['settings-notice'] as const,
   /** Where downloads go now (the override, the setting or the OS folder). */
   downloadFolder: () => ['download-folder'] as const,
   /** .partial files an earlier run left behind. */
