@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { rm, stat } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName } from '../../../shared/file-names'
@@ -11,7 +11,6 @@ import type { ImageManifest, LayerDescriptor } from '../../../shared/models/imag
 import type {
   ContentsCacheInfo,
   ContentsDiff,
-  ContentsPhase,
   ContentsProgress,
   ContentsRef,
   DiffSide,
@@ -26,14 +25,15 @@ import type {
 import type { AppError } from '../../../shared/ipc/result'
 import type { Platform } from '../platform/platform'
 import type { BlobDownloader } from '../services/blob-downloader'
-import { startDigest } from '../services/digest'
 import type { ZstdPreference } from './decompress'
 import { extractFromLayer } from './extractor'
 import { cacheKey, IndexCache } from './index-cache'
 import { readLayer, type ReadLimits } from './layer-reader'
 import { LruDirectory } from './lru-directory'
 import { ReplyPages } from './reply-pages'
-import type { Operations } from '../services/operations'
+import { hashFile, hashInto } from '../blob/hash-file'
+import type { Operation as Op, OperationKind, Operations } from '../operations/operations'
+import { fileSize } from '../services/blob-downloader'
 
 /** A repository a blob is fetched from. */
 export interface ImageLocation {
@@ -50,7 +50,7 @@ export interface LayerRequest extends ImageLocation {
 
 /** What the service is built from. */
 export interface ContentsDeps {
-  /** The app's operation registry, shared with downloads so one call cancels any. */
+  /** The app's operations runtime, shared with downloads so one call cancels any. */
   operations: Operations
   /** The app's data folder; the caches live under it. */
   dataDir: string
@@ -69,21 +69,15 @@ export interface ContentsDeps {
   zstd?: ZstdPreference
   indexLimitBytes?: number
   blobLimitBytes?: number
-  now?: () => number
 }
 
 /** Text previews stop here; larger files are offered for extraction instead. */
 export const PREVIEW_LIMIT = 1024 * 1024
-const PROGRESS_INTERVAL_MS = 100
 const MAX_WASTED_PATHS = 200
 /** Layers refused as too large to index, remembered so a second look does not read them again. */
 const MAX_REFUSED = 64
 
-interface Operation {
-  signal: AbortSignal
-  progress: ContentsProgress
-  lastEmit: number
-}
+type Operation = Op<ContentsProgress>
 
 /**
  * Layer contents: indexes layers (fetched through the download engine into a bounded blob cache,
@@ -92,13 +86,12 @@ interface Operation {
  * long operation has an operationId for progress events and cancel.
  */
 export class LayerContentsService {
-  private readonly active = new Map<string, Operation>()
-  private readonly locks = new Map<string, Promise<unknown>>()
+  /** Layer-contents operations: progress events only (not in the taskbar's download progress). */
+  private readonly kind: OperationKind<ContentsProgress>
   private readonly indexes: IndexCache
   private readonly pages = new ReplyPages()
   private readonly refused = new Map<string, AppError>()
   private readonly blobs: LruDirectory
-  private readonly now: () => number
 
   constructor(private readonly deps: ContentsDeps) {
     this.indexes = new IndexCache(
@@ -110,7 +103,12 @@ export class LayerContentsService {
       deps.blobLimitBytes ?? 4 * 1024 ** 3,
       (name) => name.endsWith('.partial'),
     )
-    this.now = deps.now ?? (() => performance.now())
+    this.kind = {
+      emit: (progress) => deps.emit('layers:contents-progress', progress),
+      // A new phase counts its own bytes.
+      prepare: (progress, { phaseChanged }) =>
+        phaseChanged && progress.phase !== 'done' ? { ...progress, bytes: 0 } : progress,
+    }
   }
 
   /** One page of a layer's entries, from the index cache or by reading the blob. */
@@ -140,9 +138,15 @@ export class LayerContentsService {
     mediaType: string
   }): Promise<LayerIndex> {
     return this.run(request.operationId, '', 1, async (operation) => {
-      const size = await fileSize(request.path)
-      const digest = `sha256:${await this.hashFile(request.path, operation, size)}`
-      operation.progress.digest = digest
+      const size = await existingSize(request.path)
+      const hash = createHash('sha256')
+      operation.update({ totalBytes: size })
+      await hashInto(hash, request.path, {
+        signal: operation.signal,
+        onBytes: (read) => operation.report({ bytes: read }),
+      })
+      const digest = `sha256:${hash.digest('hex')}`
+      operation.update({ digest })
       const cached = await this.indexes.get(digest)
       if (cached) return cached
       const index = await this.readIndex(request.path, digest, request.mediaType, size, operation)
@@ -189,7 +193,7 @@ export class LayerContentsService {
           })
         }
         const indexes = await this.indexLayers(request, layers.slice(0, upTo + 1), operation)
-        this.report(operation, 'merging', true)
+        operation.report({ phase: 'merging' }, true)
         const merged = mergeLayers(
           indexes.map((index) => index.entries),
           request.layer === undefined ? {} : { onlyLayer: request.layer },
@@ -257,7 +261,7 @@ export class LayerContentsService {
       }
       const before = await side(request.from, 0)
       const after = await side(request.to, 1)
-      this.report(operation, 'merging', true)
+      operation.report({ phase: 'merging' }, true)
       const path = request.path ? request.path.replace(/^\/+|\/+$/g, '') : null
       const { entries, counts } = diffEntries(before.entries, after.entries, path || null)
       return {
@@ -295,7 +299,7 @@ export class LayerContentsService {
       }
       const { path: blob, release } = await this.blob(request, operation, 0)
       try {
-        this.report(operation, 'extracting', true)
+        operation.report({ phase: 'extracting' }, true)
         const outcome = await extractFromLayer(
           createReadStream(blob, { highWaterMark: 1024 * 1024 }),
           {
@@ -309,7 +313,7 @@ export class LayerContentsService {
             signal: operation.signal,
             ...this.readOptions(),
             onProgress: (progress) =>
-              this.bytes(operation, progress.compressedBytes, progress.entries),
+              operation.report({ bytes: progress.compressedBytes, entries: progress.entries }),
           },
         )
         return { status: 'extracted', directory, ...outcome }
@@ -321,8 +325,8 @@ export class LayerContentsService {
 
   /** The text of a small file (up to 1 MiB), or why it cannot be shown. */
   async preview(request: LayerRequest & { path: string }): Promise<FilePreview> {
-    const operationId = `preview-${Math.random().toString(36).slice(2, 12)}`
-    return this.run(operationId, request.digest, 1, async (operation) => {
+    // No id from the renderer: the runtime gives the preview one of its own.
+    return this.run(undefined, request.digest, 1, async (operation) => {
       const index = await this.indexLayer(request, operation, 0)
       const path = request.path.replace(/^\/+|\/+$/g, '')
       let entry = index.entries.find(
@@ -402,7 +406,7 @@ export class LayerContentsService {
 
   /** How many operations are running (for tests). */
   activeCount(): number {
-    return this.active.size
+    return this.deps.operations.running(this.kind)
   }
 
   private async imageManifest(request: {
@@ -435,7 +439,7 @@ export class LayerContentsService {
     layers: readonly LayerDescriptor[],
     operation: Operation,
   ): Promise<LayerIndex[]> {
-    operation.progress.layerCount = Math.max(operation.progress.layerCount, layers.length)
+    operation.update({ layerCount: Math.max(operation.progress.layerCount, layers.length) })
     const results: LayerIndex[] = new Array<LayerIndex>(layers.length)
     let next = 0
     const worker = async () => {
@@ -469,7 +473,7 @@ export class LayerContentsService {
   ): Promise<LayerIndex> {
     const cached = await this.indexes.get(request.digest)
     if (cached) return cached
-    return this.locked(request.digest, async () => {
+    return this.deps.operations.lock(`contents:${request.digest}`, async () => {
       const again = await this.indexes.get(request.digest)
       if (again) return again
       const refusal = this.refused.get(request.digest)
@@ -480,7 +484,7 @@ export class LayerContentsService {
           path,
           request.digest,
           request.mediaType,
-          await fileSize(path),
+          await existingSize(path),
           operation,
         ).catch((error: unknown) => {
           if (tooLarge(error)) this.refuse(request.digest, error.error)
@@ -510,14 +514,13 @@ export class LayerContentsService {
     size: number,
     operation: Operation,
   ): Promise<LayerIndex> {
-    operation.progress.digest = digest
-    operation.progress.totalBytes = size
-    this.report(operation, 'indexing', true)
+    operation.report({ digest, totalBytes: size, phase: 'indexing' }, true)
     const result = await readLayer(createReadStream(path, { highWaterMark: 1024 * 1024 }), {
       mediaType,
       signal: operation.signal,
       ...this.readOptions(),
-      onProgress: (progress) => this.bytes(operation, progress.compressedBytes, progress.entries),
+      onProgress: (progress) =>
+        operation.report({ bytes: progress.compressedBytes, entries: progress.entries }),
     })
     return {
       digest,
@@ -547,27 +550,25 @@ export class LayerContentsService {
     const key = cacheKey(request.digest)
     const release = this.blobs.pin(key)
     try {
-      return await this.locked(`blob:${request.digest}`, async () => {
-        operation.progress.layer = slot
-        operation.progress.digest = request.digest
+      return await this.deps.operations.lock(`contents:blob:${request.digest}`, async () => {
+        operation.update({ layer: slot, digest: request.digest })
         if ((await this.blobs.get(key)) !== null) return { path: this.blobs.path(key), release }
         const downloaded = join(
           await this.deps.downloadFolder(),
           blobFileName(request.repositoryName, request.digest, request.mediaType),
         )
-        const size = await fileSize(downloaded).catch(() => null)
+        const size = await fileSize(downloaded)
         if (size !== null && (request.size === null || size === request.size)) {
-          this.report(operation, 'verifying', true)
-          const { algorithm } = startDigest(request.digest)
-          const actual = await this.hashFile(downloaded, operation, size, algorithm)
-          if (`${algorithm}:${actual}` === request.digest.toLowerCase()) {
-            return { path: downloaded, release }
-          }
+          operation.report({ phase: 'verifying', totalBytes: size }, true)
+          const { matches } = await hashFile(downloaded, request.digest, {
+            signal: operation.signal,
+            onBytes: (read) => operation.report({ bytes: read }),
+          })
+          if (matches) return { path: downloaded, release }
         }
         await this.blobs.ensure()
         const partial = this.blobs.path(`${key}.partial`)
-        operation.progress.totalBytes = request.size
-        this.report(operation, 'downloading', true)
+        operation.report({ phase: 'downloading', totalBytes: request.size }, true)
         try {
           await this.deps.downloader.download({
             digest: request.digest,
@@ -582,12 +583,9 @@ export class LayerContentsService {
                 },
                 request.digest,
               ),
-            onBytes: (received, total) => {
-              operation.progress.totalBytes = total
-              this.bytes(operation, received, operation.progress.entries)
-            },
+            onBytes: (received, total) => operation.report({ bytes: received, totalBytes: total }),
             onPhase: (phase) => {
-              if (phase === 'verifying') this.report(operation, 'verifying', true)
+              if (phase === 'verifying') operation.report({ phase: 'verifying' }, true)
             },
           })
         } catch (error) {
@@ -603,31 +601,6 @@ export class LayerContentsService {
     }
   }
 
-  private async hashFile(
-    path: string,
-    operation: Operation,
-    size: number,
-    algorithm = 'sha256',
-  ): Promise<string> {
-    const hash = createHash(algorithm)
-    operation.progress.totalBytes = size
-    let read = 0
-    const stream = createReadStream(path, { highWaterMark: 1024 * 1024 })
-    const onAbort = () => stream.destroy()
-    operation.signal.addEventListener('abort', onAbort, { once: true })
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        hash.update(chunk)
-        read += chunk.length
-        this.bytes(operation, read, operation.progress.entries)
-      }
-    } finally {
-      operation.signal.removeEventListener('abort', onAbort)
-    }
-    operation.signal.throwIfAborted()
-    return hash.digest('hex')
-  }
-
   private readOptions() {
     return {
       ...(this.deps.limits ? { limits: this.deps.limits } : {}),
@@ -635,73 +608,29 @@ export class LayerContentsService {
     }
   }
 
-  // One task at a time per key (a digest): two views of the same layer share one download.
-  private async locked<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const mine = previous.catch(() => undefined).then(task)
-    this.locks.set(key, mine)
-    try {
-      return await mine
-    } finally {
-      if (this.locks.get(key) === mine) this.locks.delete(key)
-    }
-  }
-
-  private async run<T>(
-    operationId: string,
+  // Each long request is an operation on the runtime: an id for cancel, progress, the end phases.
+  private run<T>(
+    operationId: string | undefined,
     digest: string,
     layerCount: number,
     task: (operation: Operation) => Promise<T>,
   ): Promise<T> {
-    const operation: Operation = {
-      signal: this.deps.operations.start(operationId),
-      progress: {
-        operationId,
-        phase: 'indexing',
-        layer: 0,
-        layerCount,
-        digest,
-        bytes: 0,
-        totalBytes: null,
-        entries: 0,
+    return this.deps.operations.run(
+      this.kind,
+      {
+        ...(operationId === undefined ? {} : { id: operationId }),
+        progress: {
+          phase: 'indexing',
+          layer: 0,
+          layerCount,
+          digest,
+          bytes: 0,
+          totalBytes: null,
+          entries: 0,
+        },
       },
-      lastEmit: -Infinity,
-    }
-    this.active.set(operationId, operation)
-    try {
-      const result = await task(operation)
-      this.report(operation, 'done', true)
-      return result
-    } catch (error) {
-      const cancelled = operation.signal.aborted
-      this.report(operation, cancelled ? 'cancelled' : 'failed', true)
-      if (cancelled) {
-        throw new AppErrorException({ code: 'Cancelled', message: 'The operation was cancelled.' })
-      }
-      throw error
-    } finally {
-      this.active.delete(operationId)
-      this.deps.operations.end(operationId)
-    }
-  }
-
-  private bytes(operation: Operation, bytes: number, entries: number): void {
-    operation.progress.bytes = bytes
-    operation.progress.entries = entries
-    this.report(operation, operation.progress.phase, false)
-  }
-
-  // Phase changes always go out; byte counts at most every 100 ms per operation.
-  private report(operation: Operation, phase: ContentsPhase, force: boolean): void {
-    const changed = operation.progress.phase !== phase
-    const now = this.now()
-    if (!force && !changed && now - operation.lastEmit < PROGRESS_INTERVAL_MS) return
-    operation.lastEmit = now
-    if (changed) {
-      operation.progress.bytes = phase === 'done' ? operation.progress.bytes : 0
-    }
-    operation.progress = { ...operation.progress, phase }
-    this.deps.emit('layers:contents-progress', operation.progress)
+      task,
+    )
   }
 }
 
@@ -744,8 +673,17 @@ function tooLarge(error: unknown): error is AppErrorException {
   return error instanceof AppErrorException && error.error.code === 'LayerIndexTooLarge'
 }
 
-async function fileSize(path: string): Promise<number> {
-  return (await stat(path)).size
+/** The size of a file that must be there. */
+async function existingSize(path: string): Promise<number> {
+  const size = await fileSize(path)
+  if (size === null) {
+    throw new AppErrorException({
+      code: 'InvalidParameter',
+      field: 'path',
+      message: `no file at ${path}`,
+    })
+  }
+  return size
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
