@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { deterministicBytes } from '../electron/demo-registry/keystream'
+import { deterministicBytes } from '../electron/demo-registry/testing'
 import { expect, openApp, test } from './fixtures'
 
 test.beforeEach(async ({ page, bridge }) => {

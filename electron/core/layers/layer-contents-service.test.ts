@@ -12,8 +12,11 @@ import type {
   ImageFilesystem,
   LayerIndex,
 } from '../../../shared/models/layer-contents'
-import { deterministicBytes } from '../../demo-registry/keystream'
-import { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from '../../demo-registry/samples/index'
+import {
+  deterministicBytes,
+  WEB_APP_LONG_NAME,
+  WEB_APP_VERY_LONG_PATH,
+} from '../../demo-registry/testing'
 import { startHarness, stubProcessEnv, type Harness } from '../testing/app-harness'
 
 // The real app against the demo registry: GetDownloadUrlForLayer, the download engine, the

@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { describeError } from '../../../shared/errors'
 import { blobFileName } from '../../../shared/file-names'
 import { AppErrorException } from '../../../shared/ipc/result'
-import { DemoRegistry } from '../../demo-registry/server'
+import { DemoRegistry } from '../../demo-registry/testing'
 import { fakePlatform } from '../testing/app-harness'
 import { BlobDownloader } from './blob-downloader'
 import { DownloadService, type DownloadRequest } from './download-service'

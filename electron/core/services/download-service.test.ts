@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { blobFileName } from '../../../shared/file-names'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { DownloadProgress, DownloadResult } from '../../../shared/models/download'
-import { DemoRegistry } from '../../demo-registry/server'
+import { DemoRegistry } from '../../demo-registry/testing'
 import { fakePlatform } from '../testing/app-harness'
 import { fillDiskAfter } from '../testing/full-disk'
 import { describeError } from '../../../shared/errors'

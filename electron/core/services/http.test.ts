@@ -9,7 +9,7 @@ import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { HttpRequest } from '@smithy/protocol-http'
 import { request as undiciRequest } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DemoRegistry } from '../../demo-registry/server'
+import { DemoRegistry } from '../../demo-registry/testing'
 import {
   CONNECTION_TIMEOUT_MS,
   createBlobHttp,
