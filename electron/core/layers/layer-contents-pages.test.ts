@@ -82,12 +82,16 @@ async function service(maxIndexBytes: number) {
   return { contents, downloads, indexing: () => reads(events) }
 }
 
-/** How many operations read a layer: each one that did reported an indexing phase. */
+/** How many operations read a layer: each one that did reported indexing a blob of known size. */
 function reads(events: readonly { channel: string; payload: unknown }[]): number {
   const ids = new Set<string>()
   for (const { channel, payload } of events) {
-    const progress = payload as { operationId: string; phase: string }
-    if (channel === 'layers:contents-progress' && progress.phase === 'indexing') {
+    const progress = payload as { operationId: string; phase: string; totalBytes: number | null }
+    if (
+      channel === 'layers:contents-progress' &&
+      progress.phase === 'indexing' &&
+      progress.totalBytes !== null
+    ) {
       ids.add(progress.operationId)
     }
   }
