@@ -147,34 +147,6 @@ export class Operations {
     }
   }
 
-  /**
-   * Registers an operation whose task manages its own events (start … end) and returns its abort
-   * signal, so `cancel` reaches it too; the ID must not be in use.
-   */
-  start(operationId: string): AbortSignal {
-    if (this.entries.has(operationId)) {
-      throw new AppErrorException({
-        code: 'InvalidParameter',
-        field: 'operationId',
-        message: 'an operation with this ID is already running',
-      })
-    }
-    const entry: Entry = {
-      kind: SILENT,
-      controller: new AbortController(),
-      progress: { operationId, phase: 'running' },
-      lastEmit: -Infinity,
-      rate: new RateMeter(this.now),
-    }
-    this.entries.set(operationId, entry)
-    return entry.controller.signal
-  }
-
-  /** Forgets an operation registered with `start`, however it ended. */
-  end(operationId: string): void {
-    if (this.entries.get(operationId)?.kind === SILENT) this.entries.delete(operationId)
-  }
-
   /** How many operations of one kind are running. */
   running(kind: object): number {
     let count = 0
@@ -260,9 +232,6 @@ export class Operations {
     if (note) this.deps.platform?.notify(note.title, note.body)
   }
 }
-
-// Operations registered with start(): they send their own events.
-const SILENT: OperationKind<ProgressBase> = { emit: () => undefined }
 
 function cancelledError(): AppErrorException {
   return new AppErrorException({ code: 'Cancelled', message: 'The operation was cancelled.' })
