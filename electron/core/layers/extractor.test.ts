@@ -1,6 +1,7 @@
 import {
   lstat,
   mkdir,
+  open,
   mkdtemp,
   readdir,
   readFile,
@@ -10,10 +11,11 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppErrorException } from '../../../shared/ipc/result'
 import { extractFromLayer } from './extractor'
 import { readLayer } from './layer-reader'
@@ -507,6 +509,39 @@ describe('extracting from a layer', () => {
         reason: 'a name in it is longer than the 255 bytes a file name can hold',
       },
     ])
+  })
+
+  it('stops on a full disk with DiskFull, looping over short writes first, and leaves nothing', async () => {
+    // The kernel's way of saying "full": a short write, then none at all.
+    const probe = await open(join(root, 'probe'), 'w')
+    const prototype = Object.getPrototypeOf(probe) as FileHandle
+    await probe.close()
+    // The unbound original, called below on each handle the extractor opens.
+    const real = Object.getOwnPropertyDescriptor(prototype, 'write')!.value as FileHandle['write']
+    let calls = 0
+    const spy = vi.spyOn(prototype, 'write').mockImplementation(function (
+      this: FileHandle,
+      ...args: Parameters<FileHandle['write']>
+    ) {
+      calls++
+      const buffer = args[0] as Buffer
+      if (calls === 1) return Reflect.apply(real, this, [buffer, 0, 3, args[3]]) as never
+      return Promise.resolve({ bytesWritten: 0, buffer }) as never
+    })
+    try {
+      const attempt = extract(
+        [
+          { name: 'd/', type: '5' },
+          { name: 'd/big', content: 'x'.repeat(4000) },
+        ],
+        'd',
+      )
+      await expect(attempt).rejects.toMatchObject({ error: { code: 'DiskFull' } })
+      expect(calls).toBeGreaterThanOrEqual(2)
+    } finally {
+      spy.mockRestore()
+    }
+    expect(await readdir(chosen)).toEqual([])
   })
 
   it('refuses a path that is not in the layer', async () => {

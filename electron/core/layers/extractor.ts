@@ -19,6 +19,7 @@ import { baseName, isWithin } from '../../../shared/layer-contents/entries'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { LayerEntry } from '../../../shared/models/layer-contents'
 import type { Readable } from 'node:stream'
+import { writeAll, writeError } from '../fs/safe-file'
 import { readLayer, type EntrySink, type ReadOptions } from './layer-reader'
 import { isAbsoluteTarget, outsideReason, resolveLink, type LinkLookup } from './link-resolution'
 
@@ -45,6 +46,8 @@ const NAME_MAX = 255
 // Never follows a link at the name and never reuses what is there: a fresh file or an error.
 const CREATE_FLAGS =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
+// Errors of the disk itself: the extraction stops with the catalog's words for them.
+const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EACCES', 'EPERM', 'EROFS', 'EIO'])
 // Errors that concern one entry (its name, what is in its way): it is skipped, the rest goes on.
 const ENTRY_ERRORS = new Set([
   'ENAMETOOLONG',
@@ -513,7 +516,8 @@ export class Extraction {
         position += chunk.length
         this.bytes += chunk.length * handles.length
         chain = chain.then(async () => {
-          await Promise.all(handles.map((handle) => handle.write(chunk, 0, chunk.length, at)))
+          // Short writes are looped over; one that makes no progress is a full disk (ENOSPC).
+          await Promise.all(handles.map((handle, i) => writeAll(handle, chunk, opened[i]!, at)))
         })
         return chain
       },
@@ -646,6 +650,15 @@ export async function extractFromLayer(
     return await extraction.finish()
   } catch (error) {
     await extraction.discard()
+    // A disk error (full, read-only, denied) becomes its catalog error: DiskFull, DiskWriteFailed.
+    const code = (error as { code?: unknown }).code
+    if (
+      !(error instanceof AppErrorException) &&
+      typeof code === 'string' &&
+      DISK_ERRORS.has(code)
+    ) {
+      throw new AppErrorException(writeError(error, plan.directory))
+    }
     throw error
   }
 }
