@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createPackage } from '@electron/asar'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { checkAsar, STAND_IN_MARKER } from './package-check'
+import { checkAsar, checkUpdateConfig, STAND_IN_MARKER } from './package-check'
 
 // The checker's rules, on small asars built here: a well-formed app passes, and each way a
 // packaged app breaks on a user's machine is reported. `npm run check:package` runs the same
@@ -147,4 +147,21 @@ it('uses the marker the fuses hook looks for', async () => {
     pathToFileURL(resolve(import.meta.dirname, '../build/after-pack.mjs')).href
   )) as { STAND_IN_MARKER: string }
   expect(hook.STAND_IN_MARKER).toBe(STAND_IN_MARKER)
+})
+
+describe('checkUpdateConfig', () => {
+  it("wants electron-updater's app-update.yml to read the GitHub repository package.json names", async () => {
+    expect(await checkUpdateConfig(work)).toEqual([
+      'resources/app-update.yml is missing: electron-updater has no feed',
+    ])
+    await writeFile(
+      join(work, 'app-update.yml'),
+      'owner: ecr-layer-browser\nrepo: ecr-layer-browser\nprovider: github\n',
+    )
+    expect(await checkUpdateConfig(work)).toEqual([])
+    await writeFile(join(work, 'app-update.yml'), 'owner: someone\nrepo: fork\nprovider: github\n')
+    expect(await checkUpdateConfig(work)).toEqual([
+      'app-update.yml reads someone/fork, package.json names ecr-layer-browser/ecr-layer-browser',
+    ])
+  })
 })

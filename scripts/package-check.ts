@@ -222,6 +222,29 @@ async function followImports(
   }
 }
 
+/**
+ * Checks the app-update.yml electron-builder packs beside app.asar, which electron-updater reads:
+ * the GitHub releases of the repository package.json names.
+ */
+export async function checkUpdateConfig(resourcesDir: string): Promise<string[]> {
+  const text = await readFile(join(resourcesDir, 'app-update.yml'), 'utf8').catch(() => null)
+  if (text === null) return ['resources/app-update.yml is missing: electron-updater has no feed']
+  const field = (name: string) => new RegExp(`^${name}: *(.+)$`, 'm').exec(text)?.[1]?.trim()
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    repository?: { url?: string }
+  }
+  const named = /github\.com\/([^/]+)\/([^/.]+)/.exec(pkg.repository?.url ?? '')
+  const problems: string[] = []
+  if (field('provider') !== 'github') problems.push('app-update.yml: the provider is not github')
+  if (!named) problems.push("package.json's repository names no GitHub repository")
+  else if (field('owner') !== named[1] || field('repo') !== named[2]) {
+    problems.push(
+      `app-update.yml reads ${field('owner')}/${field('repo')}, package.json names ${named[1]}/${named[2]}`,
+    )
+  }
+  return problems
+}
+
 /** The total size in bytes of the files under a folder, as installed. */
 export async function folderSize(dir: string): Promise<number> {
   let total = 0
@@ -240,6 +263,7 @@ async function main(): Promise<void> {
     const appOutDir = await packLinuxDir(work)
     const asar = join(appOutDir, 'resources', 'app.asar')
     const report = await checkAsar(asar)
+    report.problems.push(...(await checkUpdateConfig(join(appOutDir, 'resources'))))
     const packages = report.mainImports.filter((name) => name !== 'electron')
     console.log(
       `app.asar: ${mib(report.size)}, ${report.files} files; the main bundle imports electron and ${packages.length} packages: ${packages.join(', ')}`,

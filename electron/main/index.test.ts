@@ -68,6 +68,17 @@ const fake = vi.hoisted(() => {
       hooks: [] as unknown[],
       scope: () => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn() }),
     },
+    updater: {
+      autoDownload: true,
+      autoInstallOnAppQuit: false,
+      allowDowngrade: true,
+      logger: 'electron-updater default',
+      checkForUpdates: vi.fn(() => {
+        fake.order.push('checkForUpdates')
+        return Promise.resolve(null)
+      }),
+      downloadUpdate: vi.fn(),
+    },
     core: {
       dispatch: vi.fn(() => Promise.resolve({ ok: true, value: 'dispatched' })),
       dispose: vi.fn(() => Promise.resolve()),
@@ -84,7 +95,10 @@ vi.mock('electron', () => {
     Object.assign(this, {
       options,
       webContents: { mainFrame: { url: 'app://bundle/index.html' }, send: vi.fn() },
-      loadURL: vi.fn(() => Promise.resolve()),
+      loadURL: vi.fn(() => {
+        fake.order.push('loadURL')
+        return Promise.resolve()
+      }),
       on: (name: string, listener: () => void) => events.on(name, listener),
       once: (name: string, listener: () => void) => events.once(name, listener),
       isDestroyed: () => false,
@@ -114,6 +128,7 @@ vi.mock('electron', () => {
   }
 })
 vi.mock('electron-log/main', () => ({ default: fake.log }))
+vi.mock('electron-updater', () => ({ default: { autoUpdater: fake.updater } }))
 vi.mock('../core/create-app', () => ({ createApp: () => fake.core }))
 
 let dataDir: string
@@ -184,8 +199,10 @@ describe('index.ts (the composition root)', () => {
     const win = fake.windows[0]!
     const handler = fake.ipcMain.handlers.get('connection:get')!
     const stranger = { sender: {}, senderFrame: { url: 'app://bundle/index.html' } }
+    // The update check reads the settings through dispatch itself; a stranger adds no call.
+    const before = fake.core.dispatch.mock.calls.length
     expect(await handler(stranger, {})).toMatchObject({ ok: false, error: { code: 'Forbidden' } })
-    expect(fake.core.dispatch).not.toHaveBeenCalled()
+    expect(fake.core.dispatch).toHaveBeenCalledTimes(before)
     const ours = { sender: win.webContents, senderFrame: win.webContents.mainFrame }
     expect(await handler(ours, {})).toEqual({ ok: true, value: 'dispatched' })
   })
@@ -196,6 +213,20 @@ describe('index.ts (the composition root)', () => {
     expect(fake.app.setAboutPanelOptions).toHaveBeenCalledWith(
       expect.objectContaining({ applicationVersion: '9.8.7' }),
     )
+  })
+
+  it('checks for updates in the background once the window is open, and from Help', async () => {
+    await vi.waitFor(() => expect(fake.updater.checkForUpdates).toHaveBeenCalledTimes(1))
+    expect(fake.order.indexOf('loadURL')).toBeLessThan(fake.order.indexOf('checkForUpdates'))
+    // Downloads wait for the user; electron-updater's own log is off (one line per check is ours).
+    expect(fake.updater).toMatchObject({ autoDownload: false, autoInstallOnAppQuit: true })
+    expect(fake.updater.logger).toBeNull()
+    const template = fake.menu.setApplicationMenu.mock.calls[0]![0] as MenuItemConstructorOptions[]
+    const help = template.find((entry) => entry.role === 'help')!
+      .submenu as MenuItemConstructorOptions[]
+    const check = help.find((entry) => entry.label === 'Check for Updates…')!
+    ;(check.click as unknown as () => void)()
+    await vi.waitFor(() => expect(fake.updater.checkForUpdates).toHaveBeenCalledTimes(2))
   })
 
   it('finishes pending work before quitting', async () => {

@@ -19,6 +19,7 @@ import { configureLog, ElectronLogger } from './log'
 import { aboutPanelOptions, buildMenuTemplate } from './menu'
 import { ElectronPlatform } from './platform/electron-platform'
 import { APP_ORIGIN, createSenderCheck, guardSession, guardWebContents } from './security'
+import { createUpdates } from './updates'
 import { createMainWindow, DEFAULT_SIZE, MINIMUM_SIZE } from './window'
 import { placeWindow, trackWindowState, WindowStateStore } from './window-state'
 
@@ -48,6 +49,7 @@ if (!app.requestSingleInstanceLock()) {
   let core: App | null = null
   let windowState: WindowStateStore | null = null
   let openWindow: (() => Promise<void>) | null = null
+  let checkForUpdates: ((automatic: boolean) => void) | null = null
 
   app.on('second-instance', () => {
     if (win?.isMinimized()) win.restore()
@@ -85,8 +87,10 @@ if (!app.requestSingleInstanceLock()) {
             },
             showLogs: () => void shell.openPath(logsDir),
             showAbout: () => app.showAboutPanel(),
+            checkForUpdates: () => checkForUpdates?.(false),
           },
-          { platform: process.platform, packaged: app.isPackaged },
+          // Only packaged builds update themselves (electron/core/updates decides the rest).
+          { platform: process.platform, packaged: app.isPackaged, updates: app.isPackaged },
         ),
       ),
     )
@@ -106,6 +110,14 @@ if (!app.requestSingleInstanceLock()) {
       core.dispatch,
       createSenderCheck(() => win, devServerUrl),
     )
+    if (app.isPackaged) {
+      const updates = createUpdates({ getWindow: () => win, dispatch: core.dispatch, log })
+      // The controller reports every failure as an outcome; this only guards a broken dialog.
+      checkForUpdates = (automatic) =>
+        void updates.check(automatic).catch((error: unknown) => {
+          log.warn('updates', `update check stopped: ${String(error)}`)
+        })
+    }
 
     const store = new WindowStateStore(join(dataDir, 'window-state.json'))
     windowState = store
@@ -134,6 +146,8 @@ if (!app.requestSingleInstanceLock()) {
       })
     }
     await openWindow()
+    // In the background, after the window is up: start-up never waits for GitHub.
+    checkForUpdates?.(true)
   })
 
   // macOS keeps an app running with no window until Cmd+Q, and reopens it from the Dock.

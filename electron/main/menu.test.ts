@@ -8,6 +8,7 @@ function actions() {
     goForward: vi.fn<() => void>(),
     showLogs: vi.fn<() => void>(),
     showAbout: vi.fn<() => void>(),
+    checkForUpdates: vi.fn<() => void>(),
   } satisfies MenuActions
 }
 
@@ -86,6 +87,20 @@ describe('buildMenuTemplate', () => {
       'help',
     )
     expect(macHelp.map((entry) => entry.label)).toEqual(['Show Logs'])
+  })
+
+  it('Help has Check for Updates… only in builds that update themselves', () => {
+    for (const platform of ['darwin', 'win32', 'linux'] as const) {
+      const spy = actions()
+      const help = submenu(
+        buildMenuTemplate(spy, { platform, packaged: true, updates: true }),
+        'help',
+      )
+      click(item(help, 'Check for Updates…'))
+      expect(spy.checkForUpdates).toHaveBeenCalledOnce()
+      const without = submenu(buildMenuTemplate(spy, { platform, packaged: true }), 'help')
+      expect(without.map((entry) => entry.label)).not.toContain('Check for Updates…')
+    }
   })
 
   it('View has reload, zoom and full screen; DevTools only in development builds', () => {

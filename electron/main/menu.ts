@@ -6,6 +6,8 @@ export interface MenuActions {
   goForward(): void
   showLogs(): void
   showAbout(): void
+  /** Help › Check for Updates…, in builds that update themselves. */
+  checkForUpdates?(): void
 }
 
 /** What the menu needs to know about the build. */
@@ -13,6 +15,8 @@ export interface MenuOptions {
   platform: NodeJS.Platform
   /** DevTools are offered in development builds only. */
   packaged: boolean
+  /** Whether this build updates itself (packaged desktop builds): adds Check for Updates…. */
+  updates?: boolean
 }
 
 /**
@@ -23,7 +27,7 @@ export interface MenuOptions {
  */
 export function buildMenuTemplate(
   actions: MenuActions,
-  { platform, packaged }: MenuOptions,
+  { platform, packaged, updates = false }: MenuOptions,
 ): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin'
   const view: MenuItemConstructorOptions[] = [
@@ -39,6 +43,9 @@ export function buildMenuTemplate(
   ]
   const help: MenuItemConstructorOptions[] = [
     { label: 'Show Logs', click: () => actions.showLogs() },
+    ...(updates
+      ? [{ label: 'Check for Updates…', click: () => actions.checkForUpdates?.() } as const]
+      : []),
     ...(mac
       ? []
       : [

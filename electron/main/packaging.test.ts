@@ -95,6 +95,17 @@ describe('electron-builder.yml', () => {
     }
   })
 
+  it('publishes to the GitHub repository package.json names, which electron-updater reads', async () => {
+    const c = (await config()) as BuilderConfig & {
+      publish: { provider: string; owner: string; repo: string }
+    }
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      repository: { url: string }
+    }
+    expect(c.publish.provider).toBe('github')
+    expect(pkg.repository.url).toBe(`https://github.com/${c.publish.owner}/${c.publish.repo}.git`)
+  })
+
   it('grants the hardened runtime only JIT', async () => {
     const c = await config()
     expect(c.mac.entitlementsInherit).toBe(c.mac.entitlements)
