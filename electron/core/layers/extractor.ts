@@ -393,7 +393,10 @@ export class Extraction {
   private forget(out: string): void {
     const below = `${out}${sep}`
     const gone = (p: string) => p === out || p.startsWith(below)
-    for (const dir of this.goodDirectories) if (gone(dir)) this.goodDirectories.delete(dir)
+    // Every folder is checked again, not only those under `out`: on a case- or
+    // normalization-insensitive file system (macOS, Windows) another spelling of `out` may be
+    // cached, and a folder replaced by a link must never be written through.
+    this.goodDirectories.clear()
     for (const [path, at] of this.written) if (gone(at)) this.written.delete(path)
     if (this.isFolder) {
       const rel = relative(this.root, out).split(sep).join('/')
