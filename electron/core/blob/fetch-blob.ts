@@ -99,7 +99,7 @@ export async function fetchBlob<R>(
       source.refreshing(() => readBody(deps.http, source.url, state, verifier, request)),
     )
     request.onPhase?.('verifying')
-    verifier.finish(request.what ?? 'Blob')
+    await verifier.finish(request.what ?? 'Blob')
     const value = await sink.commit()
     return {
       value,
@@ -110,6 +110,7 @@ export async function fetchBlob<R>(
       urlRefreshes: source.refreshes,
     }
   } finally {
+    verifier.abandon()
     await sink.close()
   }
 }
@@ -254,10 +255,12 @@ async function readBody<R>(
   const before = state.offset
   const verifying = {
     write: (view: Buffer) => {
-      verifier.update(view)
-      return writer.write(view)
+      const more = verifier.update(view)
+      return writer.write(view) && more
     },
-    drained: () => writer.drained(),
+    drained: async () => {
+      await Promise.all([verifier.drained(), writer.drained()])
+    },
   }
   try {
     await response.pipe(verifying)

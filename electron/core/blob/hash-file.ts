@@ -42,7 +42,7 @@ export async function hashFile(
  * handle is read as it is and left open: what is hashed is the file that was checked and opened.
  */
 export async function hashInto(
-  hash: { update(bytes: Buffer): unknown },
+  hash: { update(bytes: Buffer): unknown; drained?: () => Promise<void> },
   path: string | FileHandle,
   options: HashFileOptions & { length?: number } = {},
 ): Promise<number> {
@@ -62,7 +62,8 @@ export async function hashInto(
   let read = 0
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      hash.update(chunk)
+      // A hash that says false (one hashing on another thread) is let catch up first.
+      if (hash.update(chunk) === false) await hash.drained?.()
       read += chunk.length
       onBytes?.(read)
     }
