@@ -90,7 +90,6 @@ function Shell() {
       />
       <SettingsNotice />
       <PartialsBanner />
-      <DownloadsPanel />
       {state.showWelcome ? (
         <WelcomeScreen connection={state} />
       ) : (
@@ -98,6 +97,8 @@ function Shell() {
           <Outlet context={state} />
         </PageReadyContext.Provider>
       )}
+      {/* Docked below the page: opening it takes room from the bottom, never moves the page. */}
+      <DownloadsPanel />
     </div>
   )
 }

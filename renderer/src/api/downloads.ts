@@ -45,6 +45,22 @@ export const downloadUrlQuery = (
     gcTime: 0,
   })
 
+/** The downloads of this and earlier runs, newest first; read again whenever one ends. */
+export const downloadHistoryQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.downloadHistory(),
+    queryFn: () => invoke('getDownloadHistory', {}),
+  })
+
+/** Forgets the download history (the files stay). */
+export function useClearDownloadHistory() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => invoke('clearDownloadHistory', {}),
+    onSuccess: (entries) => queryClient.setQueryData(queryKeys.downloadHistory(), entries),
+  })
+}
+
 /** Queues one blob in main; resolves with how it ended (verified, conflict, skipped, cancelled). */
 export function downloadBlob(request: DownloadRequest) {
   return invoke('downloadLayer', request)

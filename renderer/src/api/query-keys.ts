@@ -31,6 +31,8 @@ export const queryKeys = {
   settingsNotice: () => ['settings-notice'] as const,
   /** Where downloads go now (the override, the setting or the OS folder). */
   downloadFolder: () => ['download-folder'] as const,
+  /** The downloads of this and earlier runs, kept in the data folder. */
+  downloadHistory: () => ['download-history'] as const,
   /** .partial files an earlier run left behind. */
   partials: () => ['partials'] as const,
   registry: (connection: ConnectionKey) => ['registry', connection] as const,

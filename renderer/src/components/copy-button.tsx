@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { describeError } from '../../../shared/errors'
+import './copy-button.css'
 
 // Long enough to read, short enough not to linger next to the next thing copied.
 const CONFIRMATION_MS = 2000
@@ -46,7 +47,7 @@ export function CopyButton({ text, label, children }: CopyButtonProps) {
     <span className="copy">
       <button
         type="button"
-        className="copy-button"
+        className="copy-button small"
         aria-label={children === undefined ? undefined : label}
         onClick={() => void copy()}
       >

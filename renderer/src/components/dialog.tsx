@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef } from 'react'
 import type { KeyboardEvent, ReactNode, RefObject } from 'react'
 import { createPortal } from 'react-dom'
+import './dialog.css'
 
 interface DialogProps {
   /** The dialog's heading and accessible name. */

@@ -3,6 +3,7 @@ import { useId } from 'react'
 import { describeError } from '../../../shared/errors'
 import { toAppError } from '../api/ecr'
 import { RichText } from './rich-text'
+import './error-panel.css'
 
 interface ErrorPanelProps {
   error: unknown

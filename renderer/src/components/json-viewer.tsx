@@ -1,6 +1,7 @@
 import { useId, useMemo } from 'react'
 import { CopyButton } from './copy-button'
 import { prettyJson } from './format'
+import './json-viewer.css'
 
 /**
  * Read-only JSON, indented for reading. Copy takes the exact bytes the registry sent (what the

@@ -4,6 +4,8 @@ import type { KeyboardEvent, ReactNode } from 'react'
 import { useLocation, useNavigate } from 'react-router'
 import { recall, remember } from './remembered'
 import { useRovingRows } from './roving-rows'
+import './table.css'
+import './badge.css'
 
 /** Fixed row height in px; styles.css uses the same value (--row-height). */
 export const ROW_HEIGHT = 34
@@ -116,55 +118,68 @@ export function VirtualTable<T>({
     event.preventDefault()
   }
 
+  // .table-x scrolls sideways when the window is narrower than the columns' minimum widths, so
+  // no column is lost out of sight.
   return (
-    <div className={`table ${className}`} role="table" aria-label={label} aria-rowcount={count + 1}>
-      <div role="rowgroup" className="table-head">
-        <div role="row" aria-rowindex={1} className="table-row">
-          {columns.map((column) => (
-            <div role="columnheader" key={column.header} aria-sort={column.sort}>
-              {column.header}
-            </div>
-          ))}
-        </div>
-      </div>
-      <div className="table-scroll" ref={scrollRef}>
-        <div role="rowgroup" className="table-body" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const row = rows[item.index]
-            if (row === undefined) return null
-            return (
-              <div
-                role="row"
-                key={item.key}
-                data-index={item.index}
-                aria-rowindex={item.index + 2}
-                tabIndex={item.index === tabbable ? 0 : -1}
-                className="table-row"
-                style={{ transform: `translateY(${item.start}px)` }}
-                onFocus={() => {
-                  focused.current = true
-                  setActiveIndex(item.index)
-                }}
-                onBlur={() => (focused.current = false)}
-                onKeyDown={(event) => onKeyDown(event, item.index)}
-                onClick={(event) => {
-                  // A link inside the row navigates by itself.
-                  if (!event.defaultPrevented) void navigate(rowPath(row))
-                }}
-              >
-                {columns.map((column) => (
-                  <div
-                    role="cell"
-                    key={column.header}
-                    className={column.className}
-                    title={column.title?.(row)}
-                  >
-                    {column.cell(row)}
-                  </div>
-                ))}
+    <div className="table-x">
+      <div
+        className={`table ${className}`}
+        role="table"
+        aria-label={label}
+        aria-rowcount={count + 1}
+      >
+        <div role="rowgroup" className="table-head">
+          <div role="row" aria-rowindex={1} className="table-row">
+            {columns.map((column) => (
+              <div role="columnheader" key={column.header} aria-sort={column.sort}>
+                {column.header}
               </div>
-            )
-          })}
+            ))}
+          </div>
+        </div>
+        <div className="table-scroll" ref={scrollRef}>
+          <div
+            role="rowgroup"
+            className="table-body"
+            style={{ height: virtualizer.getTotalSize() }}
+          >
+            {items.map((item) => {
+              const row = rows[item.index]
+              if (row === undefined) return null
+              return (
+                <div
+                  role="row"
+                  key={item.key}
+                  data-index={item.index}
+                  aria-rowindex={item.index + 2}
+                  tabIndex={item.index === tabbable ? 0 : -1}
+                  className="table-row"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                  onFocus={() => {
+                    focused.current = true
+                    setActiveIndex(item.index)
+                  }}
+                  onBlur={() => (focused.current = false)}
+                  onKeyDown={(event) => onKeyDown(event, item.index)}
+                  onClick={(event) => {
+                    // A link inside the row navigates by itself.
+                    if (!event.defaultPrevented) void navigate(rowPath(row))
+                  }}
+                >
+                  {columns.map((column) => (
+                    <div
+                      role="cell"
+                      key={column.header}
+                      className={column.className}
+                      title={column.title?.(row)}
+                    >
+                      {column.cell(row)}
+                    </div>
+                  ))}
+                </div>
+              )
+            })}
+          </div>
         </div>
       </div>
     </div>

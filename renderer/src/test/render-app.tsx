@@ -4,6 +4,7 @@ import { expect } from 'vitest'
 import type { Settings } from '../../../shared/models/settings'
 import { App } from '../app'
 import { forgetAll } from '../components/remembered'
+import { forgetImageViews } from '../features/images/view-state'
 import {
   awsConnection,
   defaultSettings,
@@ -20,6 +21,7 @@ export function renderApp(
   settings: Partial<Settings> = {},
 ) {
   forgetAll()
+  forgetImageViews()
   window.history.replaceState(null, '', `/#${hash}`)
   let current: Settings = defaultSettings(settings)
   const ecr = fakeEcr({
@@ -61,4 +63,4 @@ export const appState = () =>
   document.querySelector('[data-app-state]')?.getAttribute('data-app-state')
 
 /** Waits until the page on screen has settled its first data. */
-export const waitForReady = () => waitFor(() => expect(appState()).toBe('ready'))
+export const waitForReady = () => waitFor(() => expect(appState()).toBe('ready'), { timeout: 8000 })

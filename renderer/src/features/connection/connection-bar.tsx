@@ -15,6 +15,7 @@ import {
   profileValue,
   regionOptions,
 } from './connection-options'
+import './connection-bar.css'
 
 /** Profile and region pickers, who the user is, Refresh, and the app's own tools after them. */
 export function ConnectionBar({

@@ -66,7 +66,7 @@ export function RegistryField({
       {connection.registryId !== null && (
         <button
           type="button"
-          className="clear"
+          className="clear small"
           aria-label="Use my own registry"
           title="Use my own registry"
           disabled={setRegistry.isPending}

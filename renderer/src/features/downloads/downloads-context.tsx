@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import {
   createContext,
   useCallback,
@@ -17,6 +17,7 @@ import {
   useLayerProgress,
 } from '../../api/downloads'
 import { toAppError } from '../../api/ecr'
+import { queryKeys } from '../../api/query-keys'
 import { ConflictDialog } from './conflict-dialog'
 import { DownloadStore, type BlobTarget, type DownloadEntry } from './download-store'
 
@@ -35,6 +36,8 @@ export interface Downloads {
   panelRef: RefObject<HTMLElement | null>
   /** Opens the panel and moves focus to it. */
   focusPanel: () => void
+  /** Whether an operation was started in this window (the history lists the others as earlier). */
+  startedHere: (operationId: string) => boolean
 }
 
 const DownloadsContext = createContext<Downloads | null>(null)
@@ -53,12 +56,16 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
   const [store] = useState(() => new DownloadStore())
   const [panelOpen, setPanelOpen] = useState(false)
   const panelRef = useRef<HTMLElement>(null)
+  const queryClient = useQueryClient()
+  // Every operation this window started, so the history's "Earlier" leaves them out.
+  const [started] = useState(() => new Set<string>())
   useLayerProgress(useCallback((progress) => store.progress(progress), [store]))
 
   const { mutate } = useMutation({
     mutationKey: ['downloads'],
-    mutationFn: ({ operationId, target, onExisting }: Run) =>
-      downloadBlob({
+    mutationFn: ({ operationId, target, onExisting }: Run) => {
+      started.add(operationId)
+      return downloadBlob({
         operationId,
         ...(target.registryId ? { registryId: target.registryId } : {}),
         repositoryName: target.repositoryName,
@@ -67,10 +74,13 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
         size: target.size,
         onExisting,
         ...(target.resumePartial !== undefined ? { resumePartial: target.resumePartial } : {}),
-      }),
+      })
+    },
     // Given to useMutation (not to mutate), so they run for every download, not just the last.
     onSuccess: (result, run) => store.finish(run.operationId, result),
     onError: (error, run) => store.fail(run.operationId, toAppError(error)),
+    // Main has remembered how it ended: the tray's history reads it again (no polling).
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.downloadHistory() }),
   })
 
   // A conflict's answer, or Retry: the same row, as a new operation.
@@ -108,8 +118,9 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
         // After the commit that un-hides it: a hidden element cannot take focus.
         requestAnimationFrame(() => panelRef.current?.focus())
       },
+      startedHere: (operationId) => started.has(operationId),
     }),
-    [store, mutate, rerun, panelOpen],
+    [store, mutate, rerun, panelOpen, started],
   )
 
   const entries = useDownloadEntries(store)

@@ -1,12 +1,21 @@
 import { useQuery } from '@tanstack/react-query'
 import { useId, useRef, useState } from 'react'
-import { downloadFolderQuery, useShowInFolder } from '../../api/downloads'
+import { describeError } from '../../../../shared/errors'
+import type { AppError } from '../../../../shared/ipc/result'
+import type { DownloadHistoryEntry } from '../../../../shared/models/download-history'
+import {
+  downloadFolderQuery,
+  downloadHistoryQuery,
+  useClearDownloadHistory,
+  useShowInFolder,
+} from '../../api/downloads'
 import { ErrorPanel } from '../../components/error-panel'
-import { formatBytes } from '../../components/format'
+import { formatBytes, formatDateTime } from '../../components/format'
 import { blobLabel, formatEta, formatRate, formatTransfer, phaseLabel } from './download-format'
 import { isActive, type DownloadEntry } from './download-store'
 import { useDownloadEntries, useDownloads } from './downloads-context'
 import { VerifyDialog } from './verify-dialog'
+import './downloads.css'
 
 export const DOWNLOADS_PANEL_ID = 'downloads-panel'
 
@@ -35,23 +44,42 @@ export function DownloadsToggle() {
   )
 }
 
-/** One row per download: progress while it runs, then Verified, Cancelled, Skipped or the error. */
+/**
+ * The downloads tray, docked under the page: one row per download of this window (progress while
+ * it runs, then Verified, Cancelled, Skipped or the error), then the downloads of earlier runs
+ * from the history main keeps in the data folder.
+ */
 export function DownloadsPanel() {
-  const { store, panelOpen, panelRef } = useDownloads()
+  const { store, panelOpen, setPanelOpen, panelRef, startedHere } = useDownloads()
   const entries = useDownloadEntries(store)
   const folder = useQuery({ ...downloadFolderQuery(), enabled: panelOpen })
+  const history = useQuery(downloadHistoryQuery())
+  const clearHistory = useClearDownloadHistory()
   const headingId = useId()
   const [verifying, setVerifying] = useState(false)
   const finished = entries.some((entry) => !isActive(entry) && entry.state.kind !== 'conflict')
+  const earlier = (history.data ?? []).filter((entry) => !startedHere(entry.id))
+  const close = () => {
+    setPanelOpen(false)
+    document.querySelector<HTMLElement>(`[aria-controls="${DOWNLOADS_PANEL_ID}"]`)?.focus()
+  }
 
   return (
     <section
       id={DOWNLOADS_PANEL_ID}
       ref={panelRef}
       tabIndex={-1}
-      className="downloads-panel"
+      className="downloads-tray"
       aria-labelledby={headingId}
       hidden={!panelOpen}
+      onKeyDown={(event) => {
+        // Only from inside the tray itself: a dialog it opened is portalled, and its Escape is its own.
+        const inside = event.currentTarget.contains(event.target as Node)
+        if (event.key === 'Escape' && inside && !event.defaultPrevented) {
+          event.preventDefault()
+          close()
+        }
+      }}
     >
       <div className="downloads-header">
         <h2 id={headingId}>Downloads</h2>
@@ -74,20 +102,112 @@ export function DownloadsPanel() {
         >
           Clear finished
         </button>
+        <button type="button" className="quiet" aria-label="Hide downloads" onClick={close}>
+          Hide
+        </button>
       </div>
-      {entries.length === 0 ? (
-        <p className="hint">
-          Nothing downloaded yet. Open an image and use Download on a layer, or Download all layers.
-        </p>
-      ) : (
-        <ul className="download-list" aria-label="Download operations">
-          {entries.map((entry) => (
-            <DownloadRow key={entry.id} entry={entry} />
-          ))}
-        </ul>
-      )}
+      <div className="downloads-body">
+        {entries.length === 0 && earlier.length === 0 ? (
+          <p className="hint">
+            Nothing downloaded yet. Open an image and use Download on a layer, or Download all
+            layers.
+          </p>
+        ) : (
+          entries.length > 0 && (
+            <ul className="download-list" aria-label="Download operations">
+              {entries.map((entry) => (
+                <DownloadRow key={entry.id} entry={entry} />
+              ))}
+            </ul>
+          )
+        )}
+        {earlier.length > 0 && (
+          <HistoryList entries={earlier} onClear={() => clearHistory.mutate()} />
+        )}
+        {clearHistory.isError && <ErrorPanel error={clearHistory.error} />}
+      </div>
       {verifying && <VerifyDialog onClose={() => setVerifying(false)} />}
     </section>
+  )
+}
+
+const OUTCOME_LABEL: Record<DownloadHistoryEntry['outcome'], string> = {
+  downloaded: 'Verified',
+  'already-verified': 'Already there, verified',
+  skipped: 'Skipped',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+}
+
+/** Downloads of earlier runs (and of this one before a reload), from the data folder. */
+function HistoryList({
+  entries,
+  onClear,
+}: {
+  entries: readonly DownloadHistoryEntry[]
+  onClear: () => void
+}) {
+  const headingId = useId()
+  return (
+    <section aria-labelledby={headingId}>
+      <div className="download-title">
+        <h3 id={headingId}>Earlier downloads</h3>
+        <button type="button" className="small" onClick={onClear}>
+          Clear history
+        </button>
+      </div>
+      <ul className="download-list" aria-labelledby={headingId}>
+        {entries.map((entry) => (
+          <HistoryRow key={entry.id} entry={entry} />
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function HistoryRow({ entry }: { entry: DownloadHistoryEntry }) {
+  const show = useShowInFolder()
+  const titleId = useId()
+  const label = blobLabel(entry)
+  const saved = entry.outcome === 'downloaded' || entry.outcome === 'already-verified'
+  return (
+    <li className={`download-row ${entry.outcome}`} aria-labelledby={titleId}>
+      <div className="download-title">
+        <span id={titleId}>
+          <code>{label}</code>
+        </span>
+        {entry.size !== null && <span className="hint">{formatBytes(entry.size)}</span>}
+        <time className="hint" dateTime={entry.endedAt}>
+          {formatDateTime(entry.endedAt)}
+        </time>
+      </div>
+      <div className="download-status">
+        <span className={saved ? 'phase verified' : 'phase'}>{OUTCOME_LABEL[entry.outcome]}</span>
+        {entry.path !== null && <code className="download-path">{entry.path}</code>}
+        {entry.errorCode !== null && (
+          <span title={entry.errorMessage ?? undefined}>
+            {
+              describeError({
+                // From a file on disk: describeError falls back to Unknown for a code it lacks.
+                code: entry.errorCode as AppError['code'],
+                message: entry.errorMessage ?? '',
+              }).title
+            }
+          </span>
+        )}
+        {saved && entry.path !== null && (
+          <button
+            type="button"
+            className="small"
+            aria-describedby={titleId}
+            onClick={() => show.mutate(entry.path!)}
+          >
+            Show in folder
+          </button>
+        )}
+      </div>
+      {show.isError && <ErrorPanel error={show.error} />}
+    </li>
   )
 }
 

@@ -150,6 +150,26 @@ describe('layer downloads on the image page', () => {
       screen.getByRole<HTMLButtonElement>('button', { name: 'Download layer 2' }).disabled,
     ).toBe(false)
 
+    // Look inside cannot read it either: disabled, with the reason.
+    const look = screen.getByRole<HTMLButtonElement>('button', { name: 'Look inside layer 1' })
+    expect(look.disabled).toBe(true)
+    expect(document.getElementById(look.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'This layer is stored outside ECR (a Windows base layer); it can’t be read here.',
+    )
+    expect(screen.queryByRole('link', { name: 'Look inside layer 1' })).toBeNull()
+    expect(screen.getByRole('link', { name: 'Look inside layer 2' })).toBeTruthy()
+    // The narrow window's "More" menu says the same.
+    fireEvent.click(screen.getByRole('button', { name: 'More actions for layer 1' }))
+    const menu = screen.getByRole('menu', { name: 'More actions for layer 1' })
+    const item = within(menu).getByRole('menuitem', { name: /^Look inside/ })
+    expect(item.getAttribute('aria-disabled')).toBe('true')
+    expect(item.textContent).toContain('it can’t be read here')
+    fireEvent.keyDown(item, { key: 'Escape' })
+    expect(screen.queryByRole('menu')).toBeNull()
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'More actions for layer 1' }),
+    )
+
     // Download all skips it, and says so.
     expect(screen.getByText(/1 foreign layer is skipped/)).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: 'Download all layers' }))

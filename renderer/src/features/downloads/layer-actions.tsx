@@ -3,6 +3,7 @@ import { Link } from 'react-router'
 import { describeError } from '../../../../shared/errors'
 import type { LayerDescriptor } from '../../../../shared/models/image'
 import { formatBytes, pluralize } from '../../components/format'
+import { OverflowMenu } from '../../components/overflow-menu'
 import type { ImageManifestOnly } from '../image/image-detail'
 import { shortDigest } from '../images/labels'
 import { contentsLayerPath } from '../layer-contents/routes'
@@ -39,9 +40,15 @@ export function configTarget(repositoryName: string, image: ImageManifestOnly): 
   }
 }
 
+/** Why "Look inside" cannot work on a foreign layer: the app reads layers from ECR only. */
+export const FOREIGN_LOOK_INSIDE =
+  'This layer is stored outside ECR (a Windows base layer); it can’t be read here.'
+
 /**
- * A layer row's actions: Download, Copy download URL, Look inside and Verify a file. A foreign
- * layer is not in ECR, so it cannot be downloaded from it; the row says why.
+ * A layer row's actions: Download, then Copy download URL, Look inside and Verify a file. In a
+ * narrow window the three after Download collapse into a "More" menu, so a row stays one line. A
+ * foreign layer is not in ECR, so it can be neither downloaded nor read from it: those actions
+ * are disabled and the row says why.
  */
 export function LayerActions({
   repositoryName,
@@ -57,12 +64,17 @@ export function LayerActions({
   const [dialog, setDialog] = useState<'url' | 'verify' | null>(null)
   const foreignId = useId()
   const whyId = useId()
+  const lookId = useId()
   const n = index + 1
   const describedBy = layer.foreign ? `${foreignId} ${whyId}` : undefined
+  const lookInside = contentsLayerPath(repositoryName, layer)
+  const copyUrl = () => setDialog('url')
+  const verify = () => setDialog('verify')
   return (
     <div className="row-actions">
       <button
         type="button"
+        className="small"
         aria-label={`Download layer ${n}`}
         disabled={layer.foreign}
         aria-describedby={describedBy}
@@ -72,25 +84,58 @@ export function LayerActions({
       </button>
       <button
         type="button"
+        className="small row-secondary"
         aria-label={`Copy download URL of layer ${n}`}
         aria-haspopup="dialog"
         disabled={layer.foreign}
         aria-describedby={describedBy}
-        onClick={() => setDialog('url')}
+        onClick={copyUrl}
       >
         Copy download URL
       </button>
-      <Link to={contentsLayerPath(repositoryName, layer)} aria-label={`Look inside layer ${n}`}>
-        Look inside
-      </Link>
+      {layer.foreign ? (
+        <button
+          type="button"
+          className="small row-secondary"
+          aria-label={`Look inside layer ${n}`}
+          disabled
+          aria-describedby={lookId}
+          title={FOREIGN_LOOK_INSIDE}
+        >
+          Look inside
+        </button>
+      ) : (
+        <Link
+          className="button small row-secondary"
+          to={lookInside}
+          aria-label={`Look inside layer ${n}`}
+        >
+          Look inside
+        </Link>
+      )}
       <button
         type="button"
+        className="small row-secondary"
         aria-label={`Verify a file against layer ${n}`}
         aria-haspopup="dialog"
-        onClick={() => setDialog('verify')}
+        onClick={verify}
       >
         Verify…
       </button>
+      <span className="row-more">
+        <OverflowMenu
+          label={`More actions for layer ${n}`}
+          items={[
+            layer.foreign
+              ? { label: 'Copy download URL', disabledReason: foreignLayer.title }
+              : { label: 'Copy download URL', onSelect: copyUrl },
+            layer.foreign
+              ? { label: 'Look inside', disabledReason: FOREIGN_LOOK_INSIDE }
+              : { label: 'Look inside', to: lookInside },
+            { label: 'Verify a file…', onSelect: verify },
+          ]}
+        />
+      </span>
       {layer.foreign && (
         <span
           id={foreignId}
@@ -101,6 +146,11 @@ export function LayerActions({
           <span id={whyId} hidden>
             {`${foreignLayer.explanation} ${foreignLayer.nextStep}`}
           </span>
+        </span>
+      )}
+      {layer.foreign && (
+        <span id={lookId} hidden>
+          {FOREIGN_LOOK_INSIDE}
         </span>
       )}
       {dialog === 'url' && (

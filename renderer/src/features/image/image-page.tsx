@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { startTransition, useId, useOptimistic } from 'react'
 import type { ReactNode } from 'react'
-import { Link, useSearchParams } from 'react-router'
+import { useSearchParams } from 'react-router'
 import {
   configQuery,
   imageQuery,
@@ -10,6 +10,7 @@ import {
   pullThroughRulesQuery,
   repositoryQuery,
 } from '../../api/queries'
+import { Breadcrumbs } from '../../components/breadcrumbs'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatRelative } from '../../components/format'
 import { JsonViewer } from '../../components/json-viewer'
@@ -30,6 +31,8 @@ import {
 } from './image-detail'
 import { ImageSummary } from './image-summary'
 import { PlatformPicker } from './platform-picker'
+import '../../components/page-header.css'
+import './image.css'
 
 interface ImagePageProps {
   repositoryName: string
@@ -103,12 +106,14 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
   return (
     <main className="image-page">
       <header className="page-header">
-        <nav className="breadcrumbs" aria-label="Breadcrumbs">
-          <Link to="/">All repositories</Link>
-          <span aria-hidden="true"> / </span>
-          <Link to={repositoryPath(repositoryName)}>{repositoryName}</Link>
-        </nav>
-        <h1 className="repository-name">{title}</h1>
+        <Breadcrumbs
+          items={[
+            { label: 'All repositories', to: '/' },
+            { label: repositoryName, to: repositoryPath(repositoryName) },
+            { label: shortDigest(imageDigest), title: imageDigest },
+          ]}
+        />
+        <h1 className="page-title">{title}</h1>
         {summary.data && (
           <p className="subtitle">
             {[

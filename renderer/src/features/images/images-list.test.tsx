@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fail, giveTableAViewport } from '../../test/fake-ecr'
 import { digest, makeImages, pagedImages } from '../../test/fake-images'
+import { App } from '../../app'
 import { renderApp, waitForReady } from '../../test/render-app'
 
 let restoreLayout: () => void
@@ -12,6 +13,12 @@ afterEach(() => {
   restoreLayout()
   delete window.ecr
 })
+
+/** Moves to another route as a link would (the hash router listens for popstate). */
+const go = (hash: string) => {
+  window.history.pushState(null, '', `/#${hash}`)
+  window.dispatchEvent(new PopStateEvent('popstate'))
+}
 
 const rows = () => within(screen.getByRole('table', { name: 'Images' })).getAllByRole('row')
 
@@ -75,14 +82,13 @@ describe('images list', () => {
     expect(await screen.findByText('No images match "nothing-here"')).toBeTruthy()
   })
 
-  it('sorts by size and tag, and remembers the choice', async () => {
+  it('sorts by size and tag, and remembers the choice for this repository', async () => {
     const images = makeImages(30)
     const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(images) })
     await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
     const sort = screen.getByRole('combobox', { name: 'Sort by' })
 
     fireEvent.change(sort, { target: { value: 'size' } })
-    await waitFor(() => expect(ecr.requests('updateSettings')).toEqual([{ imageSort: 'size' }]))
     const largest = [...images].sort((a, b) => b.sizeInBytes! - a.sizeInBytes!)[0]!
     await waitFor(() => expect(rows()[1]?.textContent).toContain(largest.digest.slice(7, 19)))
     expect(screen.getByRole('columnheader', { name: 'Size' }).getAttribute('aria-sort')).toBe(
@@ -94,29 +100,31 @@ describe('images list', () => {
     await waitFor(() => expect(within(rows()[1]!).getByRole('link').textContent).toBe('v0, latest'))
     expect(within(rows()[2]!).getByRole('link').textContent).toBe('v1')
     expect(within(rows()[3]!).getByRole('link').textContent).toBe('v3')
-    // Sorting happens here: DescribeImages is not called again.
+    // Sorting happens here: DescribeImages is not called again, and no global setting changes.
     expect(ecr.requests('listImages')).toHaveLength(1)
+    expect(ecr.requests('updateSettings')).toEqual([])
+    // The toolbar says the view is this repository's, and offers to reset it.
+    expect(screen.getByText('View kept for this repository')).toBeTruthy()
+
+    // A restart of the window: the same repository opens sorted by tag.
+    cleanup()
+    render(<App />)
+    await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Sort by' }).value).toBe('tag')
+    fireEvent.click(screen.getByRole('button', { name: 'Reset view' }))
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Sort by' }).value).toBe(
+      'pushed',
+    )
+    expect(screen.queryByText('View kept for this repository')).toBeNull()
   })
 
-  it('the tag-status switch changes the DescribeImages filter and is remembered', async () => {
-    const ecr = renderApp(
-      '/repositories/team/app',
-      { listImages: pagedImages(makeImages(30)) },
-      { tagStatus: 'TAGGED' },
-    )
-    await waitFor(() => expect(screen.getByText('20 tagged images')).toBeTruthy())
-    // The remembered status decides the very first call.
-    expect(ecr.requests('listImages')).toEqual([
-      { repositoryName: 'team/app', tagStatus: 'TAGGED', maxResults: 1000 },
-    ])
-    const group = screen.getByRole('group', { name: 'Tag status' })
-    expect(within(group).getByRole<HTMLInputElement>('radio', { name: 'Tagged' }).checked).toBe(
-      true,
-    )
+  it('the tag-status switch changes the DescribeImages filter for this repository only', async () => {
+    const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(makeImages(30)) })
+    await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
+    const group = () => screen.getByRole('group', { name: 'Tag status' })
 
-    fireEvent.click(within(group).getByRole('radio', { name: 'Untagged' }))
+    fireEvent.click(within(group()).getByRole('radio', { name: 'Untagged' }))
     await waitFor(() => expect(screen.getByText('10 untagged images')).toBeTruthy())
-    expect(ecr.requests('updateSettings')).toEqual([{ tagStatus: 'UNTAGGED' }])
     expect(ecr.requests('listImages').at(-1)).toEqual({
       repositoryName: 'team/app',
       tagStatus: 'UNTAGGED',
@@ -124,8 +132,51 @@ describe('images list', () => {
     })
     expect(within(rows()[1]!).getByRole('link').textContent).toBe('untagged')
 
-    fireEvent.click(within(group).getByRole('radio', { name: 'All' }))
+    // Another repository opens with all its images, not filtered by the first one's choice.
+    go('/repositories/team/other')
+    await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy(), { timeout: 10_000 })
+    expect(ecr.requests('listImages').at(-1)).toEqual({
+      repositoryName: 'team/other',
+      tagStatus: 'ANY',
+      maxResults: 1000,
+    })
+    expect(within(group()).getByRole<HTMLInputElement>('radio', { name: 'All' }).checked).toBe(true)
+
+    // And the first one comes back as it was left.
+    go('/repositories/team/app')
+    await waitFor(() => expect(screen.getByText('10 untagged images')).toBeTruthy(), {
+      timeout: 10_000,
+    })
+    expect(within(group()).getByRole<HTMLInputElement>('radio', { name: 'Untagged' }).checked).toBe(
+      true,
+    )
+    fireEvent.click(within(group()).getByRole('radio', { name: 'All' }))
     await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
+  })
+
+  it('an empty filtered list offers Show all', async () => {
+    renderApp('/repositories/team/app', {
+      listImages: pagedImages(makeImages(30).filter((image) => image.tags.length > 0)),
+    })
+    await waitFor(() => expect(screen.getByText('20 images')).toBeTruthy())
+    fireEvent.click(
+      within(screen.getByRole('group', { name: 'Tag status' })).getByRole('radio', {
+        name: 'Untagged',
+      }),
+    )
+    expect(await screen.findByText('No untagged images in this repository')).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Show all images' }))
+    await waitFor(() => expect(screen.getByText('20 images')).toBeTruthy())
+
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter images' }), {
+      target: { value: 'nothing-here' },
+    })
+    expect(await screen.findByText('No images match "nothing-here"')).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Show all images' }))
+    await waitFor(() => expect(screen.getByText('20 images')).toBeTruthy())
+    expect(screen.getByRole<HTMLInputElement>('searchbox', { name: 'Filter images' }).value).toBe(
+      '',
+    )
   })
 
   it('says when a repository has no images', async () => {

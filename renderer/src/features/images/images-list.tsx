@@ -1,24 +1,31 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useId, useMemo, useState } from 'react'
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useMemo } from 'react'
 import { useNavigate } from 'react-router'
 import type { PullThroughRule, TagStatus } from '../../../../shared/models/image'
 import type { ImageSort } from '../../../../shared/models/settings'
 import { imageTagSchema } from '../../../../shared/schemas'
-import { useOpenTag, useUpdateSettings } from '../../api/mutations'
-import { imagesQuery, settingsQuery } from '../../api/queries'
+import { useOpenTag } from '../../api/mutations'
+import { imagesQuery } from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
-import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
-import { FilterField } from '../../components/filter-field'
+import { ErrorPanel } from '../../components/error-panel'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
-import { useRememberedState } from '../../components/remembered'
+import { ListToolbar, Segmented, type Choice } from '../../components/toolbar'
 import { useNow } from '../../components/use-now'
 import { imagePath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
 import { createImageFilter, imageCountLabel, imagesEmptyMessage, sortImages } from './image-list'
 import { ImageTable } from './image-table'
+import { isDefaultView, useImageView } from './view-state'
+import './images.css'
 
-const TAG_STATUSES: ReadonlyArray<{ value: TagStatus; label: string }> = [
+const SORTS: readonly Choice<ImageSort>[] = [
+  { value: 'pushed', label: 'Pushed' },
+  { value: 'size', label: 'Size' },
+  { value: 'tag', label: 'Tag' },
+]
+
+const TAG_STATUSES: readonly Choice<TagStatus>[] = [
   { value: 'ANY', label: 'All' },
   { value: 'TAGGED', label: 'Tagged' },
   { value: 'UNTAGGED', label: 'Untagged' },
@@ -35,31 +42,15 @@ interface ImagesListProps {
 /**
  * Every image of a repository (DescribeImages, every page of 1000), filtered by tag or digest
  * prefix and sorted on this side. The tag-status switch is a server-side filter: it changes the
- * query. Sort and tag status are remembered in the settings.
+ * query. Filter, sort and tag status are remembered per repository (view-state.ts): each
+ * repository opens as it was last left, and the toolbar says so and offers to reset it.
  */
 export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: ImagesListProps) {
   const connection = useConnection()
-  const settings = useQuery(settingsQuery())
-  const updateSettings = useUpdateSettings()
-  // What the user just picked shows at once: a controlled radio that waited for the settings
-  // round trip would snap back for a moment.
-  const [picked, setPicked] = useState<{ tagStatus?: TagStatus; imageSort?: ImageSort }>({})
-  const tagStatus: TagStatus = picked.tagStatus ?? settings.data?.tagStatus ?? 'ANY'
-  const sort: ImageSort = picked.imageSort ?? settings.data?.imageSort ?? 'pushed'
-  const choose = (patch: { tagStatus?: TagStatus; imageSort?: ImageSort }) => {
-    setPicked((current) => ({ ...current, ...patch }))
-    updateSettings.mutate(patch, {
-      // main refused it: show what is saved again.
-      onError: () => setPicked({}),
-    })
-  }
-  const images = useInfiniteQuery({
-    ...imagesQuery(connection, repositoryName, tagStatus),
-    // The remembered tag status decides the first call; do not ask twice.
-    enabled: !settings.isPending,
-  })
-  const [filter, setFilter] = useRememberedState('filter', '')
-  const sortId = useId()
+  const [view, setView, resetView] = useImageView(repositoryName)
+  const { filter, sort, tagStatus } = view
+  const setFilter = (value: string) => setView({ filter: value })
+  const images = useInfiniteQuery(imagesQuery(connection, repositoryName, tagStatus))
   const now = useNow()
 
   const { items: all, loadingMore, retry } = useAllPages(images)
@@ -71,7 +62,7 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
   const shown = useMemo(() => filterSorted(filter), [filterSorted, filter])
   const filtering = filter.trim() !== ''
 
-  usePageReady(pageSettled && !settings.isPending && images.status !== 'pending')
+  usePageReady(pageSettled && images.status !== 'pending')
 
   // A tag that is not listed can still be asked for by name: a pull-through cache lists only what
   // it has fetched so far, and fetches the rest on request.
@@ -85,50 +76,46 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
 
   return (
     <>
-      <div className="toolbar">
-        <FilterField
-          label="Filter images"
-          placeholder="Filter by tag or digest (sha256:…)"
-          value={filter}
-          onChange={setFilter}
-        />
-        <label htmlFor={sortId}>Sort by</label>
-        <select
-          id={sortId}
-          value={sort}
-          onChange={(event) => choose({ imageSort: event.target.value as ImageSort })}
-        >
-          <option value="pushed">Pushed</option>
-          <option value="size">Size</option>
-          <option value="tag">Tag</option>
-        </select>
-        <fieldset className="segmented">
-          <legend>Tag status</legend>
-          {TAG_STATUSES.map((option) => (
-            <label key={option.value}>
-              <input
-                type="radio"
-                name={`tag-status-${repositoryName}`}
-                value={option.value}
-                checked={tagStatus === option.value}
-                onChange={() => choose({ tagStatus: option.value })}
-              />
-              {option.label}
-            </label>
-          ))}
-        </fieldset>
-        {/* data-filter: the filter the list on screen reflects (the benchmark waits for it). */}
-        <span role="status" className="count" data-filter={filter}>
-          {images.isPending
+      <ListToolbar
+        filter={{
+          label: 'Filter images',
+          placeholder: 'Filter by tag or digest (sha256:…)',
+          value: filter,
+          onChange: setFilter,
+        }}
+        sort={{ value: sort, choices: SORTS, onChange: (value) => setView({ sort: value }) }}
+        count={
+          images.isPending
             ? 'Loading images…'
             : images.data
               ? imageCountLabel(shown.length, all.length, filtering, tagStatus)
-              : ''}
-        </span>
-        {loadingMore && images.data && (
-          <span className="hint">{`Loading… ${formatCount(all.length)} so far`}</span>
-        )}
-      </div>
+              : ''
+        }
+        countFilter={filter}
+        trailing={
+          <>
+            {loadingMore && images.data && (
+              <span className="hint">{`Loading… ${formatCount(all.length)} so far`}</span>
+            )}
+            {!isDefaultView(view) && (
+              <span className="remembered">
+                View kept for this repository
+                <button type="button" className="quiet small" onClick={resetView}>
+                  Reset view
+                </button>
+              </span>
+            )}
+          </>
+        }
+      >
+        <Segmented
+          legend="Tag status"
+          name={`tag-status-${repositoryName}`}
+          value={tagStatus}
+          choices={TAG_STATUSES}
+          onChange={(value) => setView({ tagStatus: value })}
+        />
+      </ListToolbar>
 
       {offerTag && pullThroughRule && (
         <OpenTag
@@ -141,11 +128,22 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
       {images.isError && (
         <ErrorPanel error={images.error} retrying={images.isFetching} onRetry={retry} />
       )}
-      <MutationErrorPanel mutation={updateSettings} />
-
       {images.data &&
         (shown.length === 0 && !loadingMore ? (
-          <p className="empty-state">{imagesEmptyMessage(filter, tagStatus)}</p>
+          <div className="empty-state">
+            <p>{imagesEmptyMessage(filter, tagStatus)}</p>
+            {(filtering || tagStatus !== 'ANY') && (
+              <div className="actions">
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => setView({ filter: '', tagStatus: 'ANY' })}
+                >
+                  Show all images
+                </button>
+              </div>
+            )}
+          </div>
         ) : (
           <ImageTable repositoryName={repositoryName} images={shown} sort={sort} now={now} />
         ))}

@@ -5,7 +5,7 @@ import { formatMode } from '../../../../shared/layer-contents/entries'
 import type { MergedEntry, MergedLayer } from '../../../../shared/models/layer-contents'
 import { previewQuery, useExtract, type LayerTarget } from '../../api/layer-contents'
 import { ErrorPanel } from '../../components/error-panel'
-import { FilterField } from '../../components/filter-field'
+import { ListToolbar, type Choice } from '../../components/toolbar'
 import {
   formatBytes,
   formatCount,
@@ -46,6 +46,11 @@ interface ContentsBrowserProps {
   prefix: string
 }
 
+const SORT_CHOICES: readonly Choice<SortKey>[] = [
+  { value: 'name', label: 'Name' },
+  { value: 'size', label: 'Size' },
+]
+
 /**
  * The file tree with its toolbar (search by path or glob, sort, deleted files), and the details of
  * the selected entry with preview, extract and compare.
@@ -65,7 +70,6 @@ export function ContentsBrowser({
   const [showDeleted, setShowDeleted] = useState(true)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
   const [selectedPath, setSelectedPath] = useState<string | null>(null)
-  const sortId = useId()
   const deletedId = useId()
 
   const tree = useMemo(() => buildTree(entries), [entries])
@@ -106,22 +110,20 @@ export function ContentsBrowser({
 
   return (
     <div className="contents-browser">
-      <div className="toolbar">
-        <FilterField
-          label="Search files"
-          placeholder="Search by path or glob (*.conf, etc/**)"
-          value={query}
-          onChange={setQuery}
-        />
-        <label htmlFor={sortId}>Sort by</label>
-        <select
-          id={sortId}
-          value={sort}
-          onChange={(event) => setSort(event.target.value as SortKey)}
-        >
-          <option value="name">Name</option>
-          <option value="size">Size</option>
-        </select>
+      <ListToolbar
+        filter={{
+          label: 'Search files',
+          placeholder: 'Search by path or glob (*.conf, etc/**)',
+          value: query,
+          onChange: setQuery,
+        }}
+        sort={{ value: sort, choices: SORT_CHOICES, onChange: setSort }}
+        count={
+          matcher
+            ? `${pluralize(rows.length, 'match', 'matches')}`
+            : `${pluralize(tree.nodes.length - deletedCount, 'entry', 'entries')}${deletedCount > 0 ? `, ${formatCount(deletedCount)} deleted` : ''}`
+        }
+      >
         {deletedCount > 0 && (
           <>
             <input
@@ -133,12 +135,7 @@ export function ContentsBrowser({
             <label htmlFor={deletedId}>Show deleted files</label>
           </>
         )}
-        <span role="status" className="count">
-          {matcher
-            ? `${pluralize(rows.length, 'match', 'matches')}`
-            : `${pluralize(tree.nodes.length - deletedCount, 'entry', 'entries')}${deletedCount > 0 ? `, ${formatCount(deletedCount)} deleted` : ''}`}
-        </span>
-      </div>
+      </ListToolbar>
       <div className="contents-split">
         {rows.length === 0 ? (
           <p className="empty-state">

@@ -11,6 +11,7 @@ import {
   useContentsProgress,
 } from '../../api/layer-contents'
 import { imagesQuery } from '../../api/queries'
+import { Breadcrumbs as BreadcrumbTrail } from '../../components/breadcrumbs'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatCount, formatExactBytes, pluralize } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
@@ -88,16 +89,21 @@ function Breadcrumbs({
   imageDigest?: string | null
 }) {
   return (
-    <nav className="breadcrumbs" aria-label="Breadcrumbs">
-      <Link to="/">All repositories</Link> ›{' '}
-      <Link to={repositoryPath(repositoryName)}>{repositoryName}</Link>
-      {imageDigest && (
-        <>
-          {' '}
-          › <Link to={imagePath(repositoryName, imageDigest)}>{imageDigest.slice(0, 19)}</Link>
-        </>
-      )}
-    </nav>
+    <BreadcrumbTrail
+      items={[
+        { label: 'All repositories', to: '/' },
+        { label: repositoryName, to: repositoryPath(repositoryName) },
+        ...(imageDigest
+          ? [
+              {
+                label: imageDigest.slice(0, 19),
+                title: imageDigest,
+                to: imagePath(repositoryName, imageDigest),
+              },
+            ]
+          : []),
+      ]}
+    />
   )
 }
 

@@ -15,6 +15,8 @@ import {
 } from '../image/image-detail'
 import { LayerActions } from '../downloads/layer-actions'
 import { shortDigest } from '../images/labels'
+import '../../components/badge.css'
+import './layers.css'
 
 const COLUMNS = 7
 
@@ -50,88 +52,96 @@ export function LayersTable({
   const summary = availabilitySummary(layers, byDigest)
 
   return (
-    <table className="layers-table" aria-label="Layers">
-      <thead>
-        <tr>
-          <th scope="col" className="cell-number">
-            #
-          </th>
-          <th scope="col">Digest</th>
-          <th scope="col">Type</th>
-          <th scope="col" className="cell-number">
-            Size
-          </th>
-          <th scope="col">Created by</th>
-          <th scope="col">Availability</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {aligned.rows.map((row) => (
-          <Fragment key={`${row.index}:${row.layer.digest}`}>
-            {row.emptyBefore.map((step, index) => (
-              <StepRow key={index} step={step} />
-            ))}
-            <tr className="layer-row">
-              <td className="cell-number">{row.index + 1}</td>
-              <td className="cell-digest" title={row.layer.digest}>
-                {shortDigest(row.layer.digest)}
-              </td>
-              <td title={row.layer.mediaType}>
-                {layerFormatLabel(row.layer)}
-                {row.layer.foreign && (
-                  <span
-                    className="badge foreign"
-                    title={`Foreign layer: it lives outside ECR${row.layer.urls?.length ? `, at ${row.layer.urls.join(', ')}` : ''}`}
-                  >
-                    foreign
-                  </span>
-                )}
-              </td>
-              <td className="cell-number" title={formatExactBytes(row.layer.size)}>
-                {formatBytes(row.layer.size)}
-              </td>
-              <td className="cell-command" title={row.history?.createdBy ?? undefined}>
-                {row.history ? (
-                  <code>{dockerfileStep(row.history.createdBy)}</code>
-                ) : historyLoading ? (
-                  <span className="hint">Loading…</span>
-                ) : (
-                  '—'
-                )}
-              </td>
-              <td className={`availability ${byDigest.get(row.layer.digest)?.availability ?? ''}`}>
-                {availabilityLoading && !row.layer.foreign ? (
-                  <span className="hint">Checking…</span>
-                ) : (
-                  availabilityLabel(row.layer, byDigest.get(row.layer.digest))
-                )}
-              </td>
-              <td className="cell-actions">
-                <LayerActions repositoryName={repositoryName} layer={row.layer} index={row.index} />
-              </td>
-            </tr>
-          </Fragment>
-        ))}
-        {aligned.emptyAfter.map((step, index) => (
-          <StepRow key={`after-${index}`} step={step} />
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" colSpan={3}>
-            {`Total: ${pluralize(totals.count, 'layer', 'layers')}`}
-            {totals.foreign > 0 && ` (${totals.foreign} foreign)`}
-          </th>
-          <td className="cell-number" title={formatExactBytes(totals.compressedSize)}>
-            {formatBytes(totals.compressedSize)}
-          </td>
-          <td>compressed</td>
-          <td>{availabilityLoading ? '' : summary}</td>
-          <td />
-        </tr>
-      </tfoot>
-    </table>
+    <div className="layers-scroll">
+      <table className="layers-table" aria-label="Layers">
+        <thead>
+          <tr>
+            <th scope="col" className="cell-number">
+              #
+            </th>
+            <th scope="col">Digest</th>
+            <th scope="col">Type</th>
+            <th scope="col" className="cell-number">
+              Size
+            </th>
+            <th scope="col">Created by</th>
+            <th scope="col">Availability</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {aligned.rows.map((row) => (
+            <Fragment key={`${row.index}:${row.layer.digest}`}>
+              {row.emptyBefore.map((step, index) => (
+                <StepRow key={index} step={step} />
+              ))}
+              <tr className="layer-row">
+                <td className="cell-number">{row.index + 1}</td>
+                <td className="cell-digest" title={row.layer.digest}>
+                  {shortDigest(row.layer.digest)}
+                </td>
+                <td title={row.layer.mediaType}>
+                  {layerFormatLabel(row.layer)}
+                  {row.layer.foreign && (
+                    <span
+                      className="badge foreign"
+                      title={`Foreign layer: it lives outside ECR${row.layer.urls?.length ? `, at ${row.layer.urls.join(', ')}` : ''}`}
+                    >
+                      foreign
+                    </span>
+                  )}
+                </td>
+                <td className="cell-number" title={formatExactBytes(row.layer.size)}>
+                  {formatBytes(row.layer.size)}
+                </td>
+                <td className="cell-command" title={row.history?.createdBy ?? undefined}>
+                  {row.history ? (
+                    <code>{dockerfileStep(row.history.createdBy)}</code>
+                  ) : historyLoading ? (
+                    <span className="hint">Loading…</span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td
+                  className={`availability ${byDigest.get(row.layer.digest)?.availability ?? ''}`}
+                >
+                  {availabilityLoading && !row.layer.foreign ? (
+                    <span className="hint">Checking…</span>
+                  ) : (
+                    availabilityLabel(row.layer, byDigest.get(row.layer.digest))
+                  )}
+                </td>
+                <td className="cell-actions">
+                  <LayerActions
+                    repositoryName={repositoryName}
+                    layer={row.layer}
+                    index={row.index}
+                  />
+                </td>
+              </tr>
+            </Fragment>
+          ))}
+          {aligned.emptyAfter.map((step, index) => (
+            <StepRow key={`after-${index}`} step={step} />
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              {`Total: ${pluralize(totals.count, 'layer', 'layers')}`}
+              {totals.foreign > 0 && ` (${totals.foreign} foreign)`}
+            </th>
+            <td className="cell-number" title={formatExactBytes(totals.compressedSize)}>
+              {formatBytes(totals.compressedSize)}
+            </td>
+            <td>compressed</td>
+            <td>{availabilityLoading ? '' : summary}</td>
+            <td />
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   )
 }
 

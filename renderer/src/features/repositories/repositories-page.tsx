@@ -1,17 +1,23 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useId, useMemo } from 'react'
+import { useMemo } from 'react'
 import type { RepositorySort } from '../../../../shared/models/settings'
 import { useUpdateSettings } from '../../api/mutations'
 import { pullThroughRulesQuery, repositoriesQuery, settingsQuery } from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
 import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
-import { FilterField } from '../../components/filter-field'
+import { ListToolbar, type Choice } from '../../components/toolbar'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { useRememberedState } from '../../components/remembered'
 import { useConnection } from '../connection/use-connection'
 import { countLabel, emptyMessage, filterRepositories, sortRepositories } from './repository-list'
 import { RepositoryTable } from './repository-table'
+import './repositories.css'
+
+const SORTS: readonly Choice<RepositorySort>[] = [
+  { value: 'name', label: 'Name' },
+  { value: 'created', label: 'Created' },
+]
 
 /** Every repository of the registry, filtered and sorted on this side. */
 export function RepositoriesPage() {
@@ -22,7 +28,6 @@ export function RepositoriesPage() {
   const rules = useQuery(pullThroughRulesQuery(connection))
   const updateSettings = useUpdateSettings()
   const [filter, setFilter] = useRememberedState('filter', '')
-  const sortId = useId()
   const sort: RepositorySort = settings.data?.repositorySort ?? 'name'
 
   const { items: all, loadingMore, retry } = useAllPages(repositories)
@@ -35,36 +40,33 @@ export function RepositoriesPage() {
 
   return (
     <main className="repositories-page">
-      <div className="toolbar">
-        <FilterField
-          label="Filter repositories"
-          placeholder="Filter repositories"
-          value={filter}
-          onChange={setFilter}
-        />
-        <label htmlFor={sortId}>Sort by</label>
-        <select
-          id={sortId}
-          value={sort}
-          onChange={(event) =>
-            updateSettings.mutate({ repositorySort: event.target.value as RepositorySort })
-          }
-        >
-          <option value="name">Name</option>
-          <option value="created">Created</option>
-        </select>
-        {/* data-filter: the filter the list on screen reflects (the benchmark waits for it). */}
-        <span role="status" className="count" data-filter={filter}>
-          {repositories.isPending
+      <ListToolbar
+        filter={{
+          label: 'Filter repositories',
+          placeholder: 'Filter repositories',
+          value: filter,
+          onChange: setFilter,
+        }}
+        sort={{
+          value: sort,
+          choices: SORTS,
+          onChange: (repositorySort) => updateSettings.mutate({ repositorySort }),
+        }}
+        count={
+          repositories.isPending
             ? 'Loading repositories…'
             : repositories.data
               ? countLabel(shown.length, all.length, filtering)
-              : ''}
-        </span>
-        {loadingMore && repositories.data && (
-          <span className="hint">{`Loading… ${formatCount(all.length)} so far`}</span>
-        )}
-      </div>
+              : ''
+        }
+        countFilter={filter}
+        trailing={
+          loadingMore &&
+          repositories.data && (
+            <span className="hint">{`Loading… ${formatCount(all.length)} so far`}</span>
+          )
+        }
+      />
 
       {repositories.isError && (
         <ErrorPanel error={repositories.error} retrying={repositories.isFetching} onRetry={retry} />
@@ -73,7 +75,16 @@ export function RepositoriesPage() {
 
       {repositories.data &&
         (shown.length === 0 && !loadingMore ? (
-          <p className="empty-state">{emptyMessage(filter)}</p>
+          <div className="empty-state">
+            <p>{emptyMessage(filter)}</p>
+            {filtering && (
+              <div className="actions">
+                <button type="button" className="primary" onClick={() => setFilter('')}>
+                  Show all repositories
+                </button>
+              </div>
+            )}
+          </div>
         ) : (
           <RepositoryTable repositories={shown} sort={sort} rules={rules.data} />
         ))}

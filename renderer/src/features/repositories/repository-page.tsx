@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { Link } from 'react-router'
+import { Breadcrumbs } from '../../components/breadcrumbs'
 import { pullThroughRulesQuery, repositoryQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatDateTime } from '../../components/format'
@@ -8,6 +8,8 @@ import { ImagesList } from '../images/images-list'
 import { useConnection } from '../connection/use-connection'
 import { findPullThroughRule } from './pull-through'
 import { formatEncryption, formatMutability } from './repository-list'
+import '../../components/page-header.css'
+import './repositories.css'
 
 /** One repository: its settings in a line, then all of its images. */
 export function RepositoryPage({ repositoryName }: { repositoryName: string }) {
@@ -19,10 +21,8 @@ export function RepositoryPage({ repositoryName }: { repositoryName: string }) {
   return (
     <main className="repository-page">
       <header className="page-header">
-        <nav className="breadcrumbs" aria-label="Breadcrumbs">
-          <Link to="/">All repositories</Link>
-        </nav>
-        <h1 className="repository-name">{repositoryName}</h1>
+        <Breadcrumbs items={[{ label: 'All repositories', to: '/' }, { label: repositoryName }]} />
+        <h1 className="page-title">{repositoryName}</h1>
         {rule && (
           <p className="pull-through">
             Pull-through cache of <code>{rule.upstreamRegistryUrl}</code>

@@ -6,6 +6,7 @@ import { settingsQuery } from '../../api/queries'
 import { Dialog } from '../../components/dialog'
 import { ErrorPanel } from '../../components/error-panel'
 import { ContentsCacheSettings } from '../layer-contents/contents-cache-settings'
+import './settings.css'
 
 /** The concurrency limits the contract accepts. */
 const CONCURRENCY = [1, 2, 3, 4, 5, 6, 7, 8] as const

@@ -3,6 +3,7 @@ import type { ConnectionState } from '../../../../shared/models/connection'
 import { useSetConnection } from '../../api/mutations'
 import { profilesQuery } from '../../api/queries'
 import { MutationErrorPanel } from '../../components/error-panel'
+import './welcome.css'
 
 /** Shown while no AWS credentials were found: how to add them, or try the demo registry. */
 export function WelcomeScreen({ connection }: { connection: ConnectionState }) {
