@@ -24,6 +24,7 @@ import {
   writeError,
   writeFileAtomic,
 } from './safe-file'
+import { fillDiskAfter } from '../testing/full-disk'
 
 let dir: string
 let victim: string
@@ -172,6 +173,23 @@ describe('checkOwnFile and removeOwnFile', () => {
 })
 
 describe('a full disk', () => {
+  it('fails writeFileAtomic with DiskFull and leaves neither the target nor a temporary file', async () => {
+    await writeFile(at('s.json'), 'before')
+    const restore = await fillDiskAfter(3)
+    const error = await writeFileAtomic(at('s.json'), 'after, longer').then(
+      () => null,
+      (e: unknown) => e,
+    )
+    restore()
+    expect(error).toBeInstanceOf(AppErrorException)
+    expect((error as AppErrorException).error).toEqual({
+      code: 'DiskFull',
+      message: `Writing ${at('s.json')} failed: the disk is full (ENOSPC).`,
+    })
+    expect(await readdir(join(dir, 'target'))).toEqual(['s.json'])
+    expect(await readFile(at('s.json'), 'utf8')).toBe('before')
+  })
+
   it('reports /dev/full as DiskFull, "the disk is full"', async () => {
     const handle = await (await import('node:fs/promises')).open('/dev/full', 'w')
     const error = await writeAll(handle, Buffer.alloc(10), '/dev/full').then(

@@ -164,6 +164,19 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: { mode?: number; createFolder?: boolean } = {},
 ): Promise<void> {
+  // Failures are catalog errors: a full disk is DiskFull, a folder in the way UnsafeFile.
+  try {
+    await writeWhole(path, data, options)
+  } catch (error) {
+    throw new AppErrorException(writeError(error, path))
+  }
+}
+
+async function writeWhole(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number; createFolder?: boolean },
+): Promise<void> {
   if (options.createFolder) await mkdir(dirname(path), { recursive: true })
   const there = await lstatOrNull(path)
   if (there !== null && !there.isFile() && !there.isSymbolicLink()) {

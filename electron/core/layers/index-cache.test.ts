@@ -1,9 +1,23 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import {
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LayerEntry, LayerIndex } from '../../../shared/models/layer-contents'
-import { IndexCache } from './index-cache'
+import type { AppErrorException } from '../../../shared/ipc/result'
+import { fillDiskAfter } from '../testing/full-disk'
+import { cacheKey, IndexCache } from './index-cache'
 import { LruDirectory } from './lru-directory'
 
 let dir: string
@@ -101,5 +115,63 @@ describe('LruDirectory', () => {
     release()
     await lru.evict('b')
     expect(await readdir(dir)).toEqual(['b'])
+  })
+})
+
+describe('IndexCache with something planted at its file name', () => {
+  let victim: string
+  let before: { bytes: Buffer; mtimeMs: number }
+  const file = () => join(dir, cacheKey(digest(1), '.json.gz'))
+  beforeEach(async () => {
+    victim = join(dir, 'victim')
+    await writeFile(victim, 'outside the cache')
+    // An old mtime, so a touch through a link would show.
+    await utimes(victim, new Date(1_000_000), new Date(1_000_000))
+    before = { bytes: await readFile(victim), mtimeMs: (await stat(victim)).mtimeMs }
+  })
+  const unchanged = async () => {
+    expect((await readFile(victim)).equals(before.bytes)).toBe(true)
+    expect((await stat(victim)).mtimeMs).toBe(before.mtimeMs)
+  }
+
+  it('a symbolic link: not read or touched through, then replaced by the index', async () => {
+    await symlink(victim, file())
+    const cache = new IndexCache(dir, 1e9)
+    expect(await cache.get(digest(1))).toBeNull()
+    await cache.put(index(1))
+    expect((await lstat(file())).isFile()).toBe(true)
+    expect((await new IndexCache(dir, 1e9).get(digest(1)))?.digest).toBe(digest(1))
+    await unchanged()
+  })
+
+  it('a hard link: replaced by a file of its own, the victim keeping its bytes', async () => {
+    await link(victim, file())
+    await new IndexCache(dir, 1e9).put(index(1))
+    expect((await stat(file())).nlink).toBe(1)
+    await unchanged()
+  })
+
+  it('a folder: the put is refused with UnsafeFile, and nothing else is left', async () => {
+    await mkdir(file())
+    const error = await new IndexCache(dir, 1e9).put(index(1)).then(
+      () => null,
+      (e: unknown) => e as AppErrorException,
+    )
+    expect(error?.error.code).toBe('UnsafeFile')
+    expect(error?.error.message).toContain(`${file()} is a folder`)
+    expect((await readdir(dir)).sort()).toEqual([cacheKey(digest(1), '.json.gz'), 'victim'])
+    await unchanged()
+  })
+
+  it('a full disk: the put fails with DiskFull and leaves no temporary file', async () => {
+    const restore = await fillDiskAfter(10)
+    const error = await new IndexCache(dir, 1e9).put(index(1)).then(
+      () => null,
+      (e: unknown) => e as AppErrorException,
+    )
+    restore()
+    expect(error?.error).toMatchObject({ code: 'DiskFull' })
+    expect(error?.error.message).toContain('the disk is full (ENOSPC)')
+    expect(await readdir(dir)).toEqual(['victim'])
   })
 })

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { gunzip, gzip } from 'node:zlib'
 import type { LayerIndex } from '../../../shared/models/layer-contents'
@@ -67,15 +66,14 @@ export class IndexCache {
     this.remember(index)
     await this.files.ensure()
     const key = cacheKey(index.digest, '.json.gz')
-    const temporary = this.files.path(`${key}.${randomBytes(4).toString('hex')}.tmp`)
     const body = await gzipAsync(
       JSON.stringify({ format: FORMAT, index: { ...index, fromCache: false } }),
       {
         level: 1,
       },
     )
-    await writeFile(temporary, body)
-    await this.files.commit(key, temporary)
+    // Through safe-file: an exclusive `.tmp` name (ignored by listing), fsync, rename.
+    await this.files.write(key, body)
   }
 
   /** Bytes and files on disk, and the bound. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName } from '../../../shared/file-names'
@@ -30,6 +29,7 @@ import { extractFromLayer } from './extractor'
 import { cacheKey, IndexCache } from './index-cache'
 import { readLayer, type ReadLimits } from './layer-reader'
 import { LruDirectory } from './lru-directory'
+import { removeOwnFile } from '../fs/safe-file'
 import { ReplyPages } from './reply-pages'
 import { hashFile, hashInto } from '../blob/hash-file'
 import type { Operation as Op, OperationKind, Operations } from '../operations/operations'
@@ -570,7 +570,7 @@ export class LayerContentsService {
         const partial = this.blobs.path(`${key}.partial`)
         operation.report({ phase: 'downloading', totalBytes: request.size }, true)
         try {
-          await this.deps.downloader.download({
+          const { file: written } = await this.deps.downloader.download({
             digest: request.digest,
             expectedSize: request.size,
             partialPath: partial,
@@ -588,11 +588,13 @@ export class LayerContentsService {
               if (phase === 'verifying') operation.report({ phase: 'verifying' }, true)
             },
           })
+          // The file the downloader wrote and verified, even if the name was swapped meanwhile.
+          await this.blobs.commit(key, partial, written)
         } catch (error) {
-          await rm(partial, { force: true })
+          // Only a file of ours goes: a link or folder planted at the name stays as it was.
+          await removeOwnFile(partial)
           throw error
         }
-        await this.blobs.commit(key, partial)
         return { path: this.blobs.path(key), release }
       })
     } catch (error) {

@@ -1,5 +1,7 @@
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
+import { lstat, lutimes, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { AppErrorException } from '../../../shared/ipc/result'
+import { renameIntoPlace, writeError, writeFileAtomic } from '../fs/safe-file'
 
 /**
  * A folder of cache files with a size bound. A file's mtime is its last use (touched on every
@@ -33,10 +35,16 @@ export class LruDirectory {
     return join(this.directory, key)
   }
 
-  /** The size of a cached file, touching it as used; null when it is not cached. */
+  /**
+   * The size of a cached file, touching it as used; null when it is not cached. Only a regular
+   * file with one link counts: a link, hard link or folder planted under a key is not read
+   * through, and is replaced (or refused, a folder) when the key is written.
+   */
   async get(key: string): Promise<number | null> {
     try {
-      const info = await stat(this.path(key))
+      const info = await lstat(this.path(key))
+      // One link only: a cache file is the app's own, never another file's second name.
+      if (!info.isFile() || info.nlink > 1) return null
       await this.touch(key)
       return info.size
     } catch {
@@ -57,9 +65,27 @@ export class LruDirectory {
     }
   }
 
-  /** Moves a finished temporary file into place under `key`, then evicts to the bound. */
-  async commit(key: string, temporaryPath: string): Promise<void> {
-    await rename(temporaryPath, this.path(key))
+  /**
+   * Moves a finished temporary file into place under `key`, then evicts to the bound. With
+   * `written`, only the file of that identity moves (its name may have been swapped meanwhile).
+   */
+  async commit(
+    key: string,
+    temporaryPath: string,
+    written?: { dev: number; ino: number },
+  ): Promise<void> {
+    await renameIntoPlace(temporaryPath, this.path(key), written ? { expect: written } : {})
+    await this.touch(key)
+    await this.evict(key)
+  }
+
+  /** Writes a whole file under `key` atomically (temp name, fsync, rename), then evicts. */
+  async write(key: string, data: Uint8Array): Promise<void> {
+    try {
+      await writeFileAtomic(this.path(key), data)
+    } catch (error) {
+      throw new AppErrorException(writeError(error, this.path(key)))
+    }
     await this.touch(key)
     await this.evict(key)
   }
@@ -68,7 +94,8 @@ export class LruDirectory {
   private async touch(key: string): Promise<void> {
     this.lastUse = Math.max(Date.now(), this.lastUse + 1)
     const when = new Date(this.lastUse)
-    await utimes(this.path(key), when, when).catch(() => undefined)
+    // lutimes: a link swapped in under the key has its own times set, never its target's.
+    await lutimes(this.path(key), when, when).catch(() => undefined)
   }
 
   /** Makes sure the folder exists. */
@@ -117,7 +144,7 @@ export class LruDirectory {
         .filter((name) => !this.isTemporary(name))
         .map(async (name) => {
           try {
-            const info = await stat(this.path(name))
+            const info = await lstat(this.path(name))
             return info.isFile() ? { name, size: info.size, used: info.mtimeMs } : null
           } catch {
             return null
