@@ -80,7 +80,10 @@ const linkTarget = fc.oneof(
       .map(([ups, rest]) => '../'.repeat(ups) + rest),
   },
   { weight: 2, arbitrary: fc.constantFrom('$VICTIM', '$VICTIM/f1', BAIT, `${BAIT}/x`, '/') },
-  { weight: 1, arbitrary: fc.constantFrom('.', '..', './a/../..', 'a/../../a') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('.', '..', './a/../..', 'a/../../a', 'a//b/', '../', ''),
+  },
 )
 
 type Piece =
@@ -105,7 +108,25 @@ const piece: fc.Arbitrary<Piece> = fc.oneof(
   { weight: 1, arbitrary: relPath.map((name) => ({ kind: 'whiteout' as const, name })) },
   { weight: 1, arbitrary: relPath.map((name) => ({ kind: 'opaque' as const, name })) },
 )
-const layer = fc.array(piece, { minLength: 1, maxLength: 8 })
+// A file written through a link made just before it, the commonest way out.
+const throughLink: fc.Arbitrary<Piece[]> = fc
+  .tuple(entryName, linkTarget, fc.constantFrom('f', 'victim/f1', 'b/c'))
+  .map(([name, target, rest]) => [
+    { kind: 'symlink', name, target },
+    { kind: 'file', name: `${name}/${rest}` },
+  ])
+const layer = fc
+  .array(
+    fc.oneof(
+      { weight: 5, arbitrary: piece.map((p) => [p]) },
+      { weight: 1, arbitrary: throughLink },
+    ),
+    {
+      minLength: 1,
+      maxLength: 7,
+    },
+  )
+  .map((groups) => groups.flat())
 
 function rawEntries(pieces: readonly Piece[], victim: string): Buffer {
   const parts: (RawEntry | Buffer)[] = []
