@@ -198,13 +198,14 @@ export class Extraction {
 
   private async place(entry: LayerEntry): Promise<EntrySink | null> {
     const copies = this.borrowed.get(entry.path)
-    if (copies && entry.type === 'file') {
-      const outs = copies
-        .map((path) => this.outPath(path))
-        .filter((out): out is string => out !== null)
-      if (!this.selected(entry.path)) return this.writeFile(entry, outs, null)
+    // Where the hardlinks that borrow this file's bytes go (each name checked, and reported, once).
+    const copyOuts =
+      copies && entry.type === 'file'
+        ? copies.map((path) => this.outPath(path)).filter((out): out is string => out !== null)
+        : []
+    if (!this.selected(entry.path)) {
+      return copyOuts.length > 0 ? this.writeFile(entry, copyOuts, null) : null
     }
-    if (!this.selected(entry.path)) return null
     // From here on this link is no longer one to come: it is created now or never.
     if (entry.type === 'symlink') this.plannedLinks.get(this.relativePath(entry.path))?.shift()
     const refusal = this.refusal(entry)
@@ -221,14 +222,7 @@ export class Extraction {
         await this.makeDirectory(out, entry)
         return null
       case 'file':
-        return this.writeFile(
-          entry,
-          [
-            out,
-            ...(copies ?? []).map((p) => this.outPath(p)).filter((o): o is string => o !== null),
-          ],
-          entry.path,
-        )
+        return this.writeFile(entry, [out, ...copyOuts], entry.path)
       case 'symlink':
         await this.makeSymlink(out, entry)
         return null
@@ -499,13 +493,18 @@ export class Extraction {
   ): Promise<EntrySink | null> {
     const handles: FileHandle[] = []
     const opened: string[] = []
-    for (const out of outs) {
-      if (!(await this.parentsSafe(out, entry.path))) continue
-      await this.clear(out)
-      const handle = await open(out, CREATE_FLAGS, (entry.mode & 0o777) | 0o600)
-      handles.push(handle)
-      opened.push(out)
-      this.inodes.add(inode(await handle.stat()))
+    try {
+      for (const out of outs) {
+        if (!(await this.parentsSafe(out, entry.path))) continue
+        await this.clear(out)
+        const handle = await open(out, CREATE_FLAGS, (entry.mode & 0o777) | 0o600)
+        handles.push(handle)
+        opened.push(out)
+        this.inodes.add(inode(await handle.stat()))
+      }
+    } catch (error) {
+      await Promise.all(handles.map((handle) => handle.close()))
+      throw error
     }
     if (handles.length === 0) return null
     if (archivePath !== null && opened[0] === outs[0]) this.written.set(archivePath, outs[0]!)
