@@ -517,17 +517,21 @@ describe('extracting from a layer', () => {
     const prototype = Object.getPrototypeOf(probe) as FileHandle
     await probe.close()
     // The unbound original, called below on each handle the extractor opens.
-    const real = Object.getOwnPropertyDescriptor(prototype, 'write')!.value as FileHandle['write']
-    let calls = 0
-    const spy = vi.spyOn(prototype, 'write').mockImplementation(function (
+    type Write = (
       this: FileHandle,
-      ...args: Parameters<FileHandle['write']>
-    ) {
+      buffer: Buffer,
+      offset: number,
+      length: number,
+      position: number | null,
+    ) => Promise<{ bytesWritten: number; buffer: Buffer }>
+    const real = Object.getOwnPropertyDescriptor(prototype, 'write')!.value as Write
+    let calls = 0
+    const shortThenNone: Write = function (buffer, _offset, _length, position) {
       calls++
-      const buffer = args[0] as Buffer
-      if (calls === 1) return Reflect.apply(real, this, [buffer, 0, 3, args[3]]) as never
-      return Promise.resolve({ bytesWritten: 0, buffer }) as never
-    })
+      if (calls === 1) return real.call(this, buffer, 0, 3, position)
+      return Promise.resolve({ bytesWritten: 0, buffer })
+    }
+    const spy = vi.spyOn(prototype, 'write').mockImplementation(shortThenNone as never)
     try {
       const attempt = extract(
         [
