@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, describe, expect, it } from 'vitest'
 import { AppErrorException } from '../../../../shared/ipc/result'
 import { renderApp } from '../../test/render-app'
-import { contentsLayerPath } from './routes'
+import { contentsImagePath, contentsLayerPath } from './routes'
 
 afterEach(() => {
   cleanup()
@@ -94,5 +94,18 @@ describe('a layer too large to list', () => {
     await waitFor(() =>
       expect(ecr.requests('extractFromLayer')).toEqual([expect.objectContaining({ path: '' })]),
     )
+  })
+
+  it('in an image view, names the layer and offers no Retry that would hit the same limit', async () => {
+    const named = `Layer 2 of 3 (${layer.digest.slice(0, 19)}…): ${MESSAGE} Open that layer on its own to extract it.`
+    renderApp(contentsImagePath('demo/hostile', 'name-bomb'), {
+      getImageFilesystem: () => {
+        throw new AppErrorException({ code: 'LayerIndexTooLarge', message: named })
+      },
+    })
+    const alert = await screen.findByRole('alert')
+    expect(within(alert).getByRole('heading').textContent).toBe('Too many files to list')
+    expect(alert.textContent).toContain(named)
+    expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull()
   })
 })

@@ -32,6 +32,9 @@ import {
 import type { DiffEntry } from '../../../../shared/models/layer-contents'
 import './layer-contents.css'
 
+// A layer too large to list stays so: retrying would read it into the same limit again.
+const indexTooLarge = (error: unknown) => toAppError(error).code === 'LayerIndexTooLarge'
+
 /** The /contents/* routes: an image's merged files, one layer, or a diff. */
 export function LayerContentsPage() {
   const rest = useParams()['*'] ?? ''
@@ -191,7 +194,11 @@ function ImageContents({
       {progress && <ProgressBar progress={progress} onCancel={cancel} />}
       {fs.isPending && !progress && <p className="hint">Loading the image’s layers…</p>}
       {fs.isError && (
-        <ErrorPanel error={fs.error} retrying={fs.isFetching} onRetry={() => void fs.refetch()} />
+        <ErrorPanel
+          error={fs.error}
+          retrying={fs.isFetching}
+          {...(indexTooLarge(fs.error) ? {} : { onRetry: () => void fs.refetch() })}
+        />
       )}
       {data && (
         <>
@@ -392,7 +399,7 @@ function LayerContents({ repositoryName, layer }: { repositoryName: string; laye
   const index = useQuery(layerIndexQuery(connection, { repositoryName, ...layer }, prefix))
   const { progress, cancel } = useContentsProgress(prefix)
   usePageReady(index.status !== 'pending')
-  const tooLarge = index.isError && toAppError(index.error).code === 'LayerIndexTooLarge'
+  const tooLarge = index.isError && indexTooLarge(index.error)
   const entries = useMemo<MergedEntry[]>(
     () =>
       (index.data?.entries ?? []).map((entry) => ({
@@ -589,7 +596,7 @@ function DiffView({
         <ErrorPanel
           error={diff.error}
           retrying={diff.isFetching}
-          onRetry={() => void diff.refetch()}
+          {...(indexTooLarge(diff.error) ? {} : { onRetry: () => void diff.refetch() })}
         />
       )}
       {diff.data && (
