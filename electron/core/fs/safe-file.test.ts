@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppErrorException } from '../../../shared/ipc/result'
+import { Logger } from '../services/logger'
 import {
+  appendOwnFileSync,
   checkOwnFile,
   createFile,
   openOwnFile,
@@ -146,6 +148,26 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(at('deep/er/x'), 'x', { createFolder: true })
     expect(await readFile(at('deep/er/x'), 'utf8')).toBe('x')
   })
+})
+
+describe('appendOwnFileSync and the log', () => {
+  it('creates the file 0600 and appends to it', () => {
+    appendOwnFileSync(at('main.log'), 'one\n')
+    appendOwnFileSync(at('main.log'), 'two\n')
+    return readFile(at('main.log'), 'utf8').then((text) => expect(text).toBe('one\ntwo\n'))
+  })
+
+  for (const [what, plant] of Object.entries(plants)) {
+    it(`refuses ${what}; the logger sends the line to its fallback instead`, async () => {
+      await plant(at('main.log'))
+      expect(() => appendOwnFileSync(at('main.log'), 'x\n')).toThrow(AppErrorException)
+      const fallback: string[] = []
+      new Logger(at('main.log'), (line) => void fallback.push(line)).warn('test', 'planted')
+      expect(fallback).toHaveLength(1)
+      expect(fallback[0]).toContain('planted')
+      await expectVictimUnchanged()
+    })
+  }
 })
 
 describe('renameIntoPlace', () => {

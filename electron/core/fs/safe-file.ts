@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { constants, type Stats } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  writeSync,
+  type Stats,
+} from 'node:fs'
 import { lstat, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
@@ -260,6 +268,49 @@ export function writeError(error: unknown, path: string): AppError {
   return {
     code: 'DiskWriteFailed',
     message: `Writing ${path} failed: ${why}${e.code ? ` (${e.code})` : ''}.`,
+  }
+}
+
+/**
+ * Appends text to a log-like file synchronously, never through a link: the file must be missing
+ * (it is created, mode 0600) or a regular file with one link, and the opened file must be the one
+ * lstat saw. Throws UnsafeFile otherwise, or the write's own error.
+ */
+export function appendOwnFileSync(path: string, text: string): void {
+  let before: Stats | null = null
+  try {
+    before = lstatSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  if (before !== null && (!before.isFile() || before.nlink > 1)) {
+    throw new AppErrorException(unsafeFile(path, kind(before)))
+  }
+  const flags =
+    constants.O_WRONLY |
+    constants.O_APPEND |
+    NOFOLLOW |
+    (before === null ? constants.O_CREAT | constants.O_EXCL : 0)
+  let fd: number
+  try {
+    fd = openSync(path, flags, 0o600)
+  } catch (error) {
+    throw planted(error, path)
+  }
+  try {
+    const after = fstatSync(fd)
+    if (before !== null && (after.ino !== before.ino || after.dev !== before.dev)) {
+      throw new AppErrorException(unsafeFile(path, 'a file that changed while it was opened'))
+    }
+    const bytes = Buffer.from(text, 'utf8')
+    let done = 0
+    while (done < bytes.length) {
+      const written = writeSync(fd, bytes, done, bytes.length - done)
+      if (written <= 0) throw diskFullError(path)
+      done += written
+    }
+  } finally {
+    closeSync(fd)
   }
 }
 

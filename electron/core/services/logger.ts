@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { appendOwnFileSync } from '../fs/safe-file'
 
 // Pre-signed URLs carry a signature in their query string; keys and tokens have known shapes.
 const REDACTIONS: [RegExp, string][] = [
@@ -59,7 +60,8 @@ export class Logger {
     const line = JSON.stringify({ time: new Date().toISOString(), level, scope, message })
     if (this.file) {
       try {
-        appendFileSync(this.file, `${redact(line)}\n`)
+        // Never through a link or into another file's hard link planted at the log's name.
+        appendOwnFileSync(this.file, `${redact(line)}\n`)
         return
       } catch {
         // Logging must never break the app.
