@@ -1,5 +1,16 @@
 import { EventEmitter } from 'node:events'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import {
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -116,6 +127,28 @@ describe('WindowStateStore', () => {
     expect(await new WindowStateStore(file).load()).toBeNull()
     await writeFile(file, JSON.stringify(state({ x: 0, y: 0, width: -5, height: 10 })))
     expect(await new WindowStateStore(file).load()).toBeNull()
+  })
+
+  it('replaces a planted symbolic or hard link instead of writing through it, and refuses a folder', async () => {
+    const victim = join(dir, 'victim')
+    await writeFile(victim, 'not yours')
+    const mtimeMs = (await stat(victim)).mtimeMs
+    const linked = join(dir, 'linked.json')
+    const hard = join(dir, 'hard.json')
+    await symlink(victim, linked)
+    await link(victim, hard)
+    await new WindowStateStore(linked).save(state({ x: 1, y: 2, width: 900, height: 600 }))
+    await new WindowStateStore(hard).save(state({ x: 1, y: 2, width: 900, height: 600 }))
+    expect((await lstat(linked)).isFile()).toBe(true)
+    expect((await stat(hard)).nlink).toBe(1)
+    expect(await readFile(victim, 'utf8')).toBe('not yours')
+    expect((await stat(victim)).mtimeMs).toBe(mtimeMs)
+
+    const folder = join(dir, 'folder.json')
+    await mkdir(folder)
+    await expect(
+      new WindowStateStore(folder).save(state({ x: 1, y: 2, width: 900, height: 600 })),
+    ).rejects.toMatchObject({ error: { code: 'UnsafeFile' } })
   })
 })
 
