@@ -3,6 +3,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import { browse } from './browse'
+import { bundle } from './bundle'
 import { download } from './download'
 import { layers } from './layers'
 import type { Suite } from './suite'
@@ -10,7 +11,7 @@ import type { Suite } from './suite'
 // `npm run bench [-- suite-id …] [-- --strict]`: runs the suites (all by default) and rewrites
 // their sections of docs/benchmarks.md, keeping the sections of suites that did not run. Add a
 // suite by writing a module that exports a Suite and listing it here.
-const SUITES: Suite[] = [browse, download, layers]
+const SUITES: Suite[] = [browse, download, layers, bundle]
 
 const DOC = resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md')
 const HEADER = `# Benchmarks
