@@ -313,6 +313,8 @@ describe('extracting hostile layers (property)', () => {
         const index = await readLayer(Readable.from([tar]), { mediaType: TAR })
         await check(pieces, tar, index.entries, '')
         await check(pieces, tar, index.entries, 'a')
+        // As for a layer too large to index: no entries to plan with, only what lands on disk.
+        await check(pieces, tar, [], '')
         // The victim is as it was, byte for byte and link count for link count; no bait appeared.
         expect(await snapshot(victim)).toEqual(before)
         expect(await exists(BAIT)).toBe(false)
