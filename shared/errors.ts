@@ -269,9 +269,9 @@ const catalog: Record<ErrorCode, Entry> = {
   }),
   DiskFull: (e) => ({
     title: 'The disk is full',
-    explanation: `${e.message} Nothing half-written was kept: the partial file was removed.`,
+    explanation: `${e.message} Nothing half-written was kept.`,
     nextStep:
-      'Free some space on that disk, or choose a folder on another disk (Settings → Download folder), then retry.',
+      'Free some space on that disk, then retry. Downloads can also go to a folder on another disk (Settings → Download folder).',
   }),
   UnsafeFile: (e) => ({
     title: 'Something else is at this path',
