@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../../../shared/errors'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
+import { awsError } from '../aws/aws-errors'
 
 /** Where the failing call was made, so the message can name the profile and region. */
 export interface ErrorContext {
@@ -7,93 +7,11 @@ export interface ErrorContext {
   region?: string
 }
 
-// AWS errors are recognised by name, never by class: the renderer only ever sees the code.
-const BY_NAME: Record<string, ErrorCode> = {
-  ExpiredTokenException: 'ExpiredToken',
-  ExpiredToken: 'ExpiredToken',
-  RequestExpired: 'ExpiredToken',
-  UnrecognizedClientException: 'UnrecognizedClient',
-  InvalidClientTokenId: 'UnrecognizedClient',
-  InvalidSignatureException: 'InvalidSignature',
-  SignatureDoesNotMatch: 'InvalidSignature',
-  AccessDeniedException: 'AccessDenied',
-  AccessDenied: 'AccessDenied',
-  ThrottlingException: 'Throttling',
-  Throttling: 'Throttling',
-  TooManyRequestsException: 'Throttling',
-  RequestLimitExceeded: 'Throttling',
-  RepositoryNotFoundException: 'RepositoryNotFound',
-  InvalidParameterException: 'InvalidParameter',
-  ValidationException: 'InvalidParameter',
-  ServerException: 'ServerException',
-  ImageNotFoundException: 'ImageNotFound',
-  LimitExceededException: 'LimitExceeded',
-  UnableToGetUpstreamImageException: 'UnableToGetUpstreamImage',
-  UnableToGetUpstreamLayerException: 'UnableToGetUpstreamLayer',
-  LayersNotFoundException: 'LayersNotFound',
-  LayerInaccessibleException: 'LayerInaccessible',
-  InternalFailure: 'ServerException',
-  ServiceUnavailable: 'ServerException',
-  ServiceUnavailableException: 'ServerException',
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ECONNABORTED',
-])
-
-const SSO_EXPIRED =
-  /sso.*(expired|invalid|refresh|login)|token.*(expired|refresh)|(expired|invalid).*sso/is
-
-/** Turns anything a service threw into an AppError with a catalog code. */
+/**
+ * Turns anything a handler threw into an AppError with a catalog code, naming the profile and
+ * region: a service's catalog error as it is, anything else through the one AWS error map.
+ */
 export function toAppError(error: unknown, context: ErrorContext = {}): AppError {
   if (error instanceof AppErrorException) return { ...context, ...error.error }
-  const err = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: string
-    message?: string
-    code?: string
-    $metadata?: unknown
-    $fault?: string
-    cause?: { code?: string }
-  }
-  const name = err.name ?? 'Error'
-  const message = err.message ?? String(error)
-  const base = { ...context, message }
-
-  if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
-    return { ...base, code: SSO_EXPIRED.test(message) ? 'SsoTokenExpired' : 'NoCredentials' }
-  }
-  // The name comes from the endpoint's answer: `constructor` must not find Object's.
-  const code = Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined
-  if (code === 'AccessDenied') {
-    const match = /perform: (\S+)(?: on resource: (\S+))?/.exec(message)
-    return {
-      ...base,
-      code,
-      awsName: name,
-      ...(match?.[1] ? { action: match[1] } : {}),
-      ...(match?.[2] ? { resource: match[2] } : {}),
-    }
-  }
-  if (code) return { ...base, code, awsName: name }
-
-  const sysCode = err.code ?? err.cause?.code
-  if (
-    (sysCode && NETWORK_CODES.has(sysCode)) ||
-    name === 'TimeoutError' ||
-    name === 'NetworkingError'
-  ) {
-    return { ...base, code: 'NetworkUnreachable' }
-  }
-  if (err.$metadata !== undefined) {
-    return { ...base, code: err.$fault === 'server' ? 'ServerException' : 'Unknown', awsName: name }
-  }
-  return { ...base, code: 'Unknown' }
+  return { ...context, ...awsError(error) }
 }

@@ -22,7 +22,7 @@ import type {
   TagStatus,
 } from '../../../shared/models/image'
 import type { Page, Repository } from '../../../shared/models/repository'
-import { toAppError } from '../ipc/to-app-error'
+import { aws } from '../aws/aws-errors'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
 import { memorySink } from '../blob/memory-sink'
 import { BlobHttp } from './blob-http'
@@ -300,15 +300,6 @@ export class EcrService {
     this.rules ??= this.listPullThroughRules().catch(() => [])
     const rule = (await this.rules).find((r) => repositoryName.startsWith(`${r.prefix}/`))
     return rule ? { ...error, resource: rule.upstreamRegistryUrl } : error
-  }
-}
-
-// Services throw catalog errors: an SDK call's failure is mapped where it happens, by the one map.
-async function aws<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call
-  } catch (error) {
-    throw new AppErrorException(toAppError(error))
   }
 }
 
