@@ -136,6 +136,7 @@ for (const appPage of APP_PAGES) {
     page,
     bridge,
   }) => {
+    test.setTimeout(180_000)
     for (const size of SIZES) {
       await page.setViewportSize(size)
       for (const colorScheme of ['light', 'dark'] as const) {
