@@ -14,7 +14,8 @@ describe('RegistryData', () => {
   })
 
   it('includes the sample repositories first, then generated team/service names', () => {
-    const names = seed(11).repositories.map((r) => r.repositoryName)
+    // Enough for every sample and two generated names, however many samples there are.
+    const names = seed(40).repositories.map((r) => r.repositoryName)
     expect(names).toEqual(
       expect.arrayContaining([
         'demo/web-app',
@@ -26,6 +27,7 @@ describe('RegistryData', () => {
         'demo/scale-50k',
         'demo/windows',
         'demo/hostile',
+        'demo/scanned',
         'team-00/service-0000',
         'team-01/service-0001',
       ]),

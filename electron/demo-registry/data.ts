@@ -86,6 +86,12 @@ const SAMPLES: readonly SampleRepository[] = [
     scanOnPush: false,
     encryptionType: 'AES256',
   },
+  {
+    name: 'demo/scanned',
+    imageTagMutability: 'MUTABLE',
+    scanOnPush: true,
+    encryptionType: 'AES256',
+  },
 ]
 
 /** The seeded contents of one emulated registry, sorted by repository name. */

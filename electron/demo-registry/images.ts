@@ -1,3 +1,5 @@
+import type { ScanReport } from './scan-report'
+
 /** The media types the samples use, spelled once. */
 export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -34,6 +36,11 @@ export interface ScanInfo {
     readonly vulnerabilitySourceUpdatedAt: Date
     readonly findingSeverityCounts: Readonly<Record<string, number>>
   }
+  /**
+   * What DescribeImageScanFindings lists. Absent on a completed scan, basic findings matching
+   * `findings`' counts are made up; enhanced scanning leaves `findings` (the summary) empty.
+   */
+  readonly report?: ScanReport
 }
 
 /** One stored image (manifest or index) and what DescribeImages reports about it. */

@@ -314,6 +314,26 @@ export function appendOwnFileSync(path: string, text: string): void {
   }
 }
 
+/**
+ * Reads a small file of the app's own (a sidecar, settings) without following a link: O_NOFOLLOW,
+ * and it must be a regular file. A link, folder or anything else is UnsafeFile.
+ */
+export async function readOwnFile(path: string): Promise<string> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, constants.O_RDONLY | NOFOLLOW)
+  } catch (error) {
+    throw planted(error, path)
+  }
+  try {
+    const stats = await handle.stat()
+    if (!stats.isFile()) throw new AppErrorException(unsafeFile(path, kind(stats)))
+    return await handle.readFile('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
 /** Removes a file the app wrote, if it is still a regular file; a link or folder is left alone. */
 export async function removeOwnFile(path: string): Promise<void> {
   const stats = await lstatOrNull(path)

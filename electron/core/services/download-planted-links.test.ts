@@ -247,6 +247,29 @@ describe('planted at the .partial.json sidecar name', () => {
   }
 })
 
+describe('a sidecar planted as a link beside a partial of ours', () => {
+  it('is not read through: the partial is not listed; a download replaces the link and completes', async () => {
+    await writeFile(partialPath(), bytes.subarray(0, SIZE / 4))
+    const elsewhere = join(root, 'outside', 'sidecar.json')
+    await writeFile(
+      elsewhere,
+      JSON.stringify({
+        repositoryName: REPO,
+        registryId: null,
+        digest: blob.digest,
+        mediaType: BLOB_TYPE,
+        size: SIZE,
+      }),
+    )
+    await symlink(elsewhere, sidecarPath())
+    const service = makeService()
+    expect(await service.listPartials()).toEqual([])
+    expect((await service.download(request())).status).toBe('downloaded')
+    expect(await readdir(dir)).toEqual([blobFileName(REPO, blob.digest, BLOB_TYPE)])
+    await expectVictimUnchanged()
+  })
+})
+
 describe('planted at the final name', () => {
   for (const [what, { plant }] of Object.entries(plants)) {
     if (what === 'a folder') continue

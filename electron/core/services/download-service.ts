@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile } from 'node:fs/promises'
+import { lstat, mkdir, readdir } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName, keepBothName, longPathSafe } from '../../../shared/file-names'
@@ -17,6 +17,7 @@ import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../..
 import {
   lstatOrNull,
   pathTaken,
+  readOwnFile,
   removeOwnFile,
   renameIntoPlace,
   unsafeFile,
@@ -445,7 +446,7 @@ function withRate(
 
 // The new sidecar first, so a crash at any point leaves the partial beside one, still listed.
 async function movePartial(from: string, to: string): Promise<void> {
-  await writeFileAtomic(`${to}.json`, await readFile(`${from}.json`))
+  await writeFileAtomic(`${to}.json`, await readOwnFile(`${from}.json`))
   await renameIntoPlace(from, to)
   await removeOwnFile(`${from}.json`)
 }
@@ -453,7 +454,8 @@ async function movePartial(from: string, to: string): Promise<void> {
 async function readSidecar(partialPath: string) {
   try {
     const parsed = sidecarSchema.safeParse(
-      JSON.parse(await readFile(`${partialPath}.json`, 'utf8')),
+      // Not through a link: a sidecar planted as one would name what to resume.
+      JSON.parse(await readOwnFile(`${partialPath}.json`)),
     )
     return parsed.success ? parsed.data : null
   } catch {

@@ -1,5 +1,6 @@
 import { batchCheckLayerAvailability } from './batch-check-layer-availability'
 import { batchGetImage } from './batch-get-image'
+import { describeImageScanFindings } from './describe-image-scan-findings'
 import { describeImages } from './describe-images'
 import { describePullThroughCacheRules } from './describe-pull-through-cache-rules'
 import { describeRegistry } from './describe-registry'
@@ -13,6 +14,7 @@ import type { EcrOperation } from './types'
 export const ECR_OPERATIONS: ReadonlyMap<string, EcrOperation> = new Map([
   ['BatchCheckLayerAvailability', batchCheckLayerAvailability],
   ['BatchGetImage', batchGetImage],
+  ['DescribeImageScanFindings', describeImageScanFindings],
   ['DescribeImages', describeImages],
   ['DescribePullThroughCacheRules', describePullThroughCacheRules],
   ['DescribeRegistry', describeRegistry],

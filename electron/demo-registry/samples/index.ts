@@ -7,6 +7,7 @@ import { hostile } from './hostile'
 import { multiArch } from './multi-arch'
 import { ociZstd } from './oci-zstd'
 import { buildScale } from './scale-50k'
+import { scanned } from './scanned'
 import { untagged } from './untagged'
 import { webApp } from './web-app'
 import { windows } from './windows'
@@ -21,7 +22,7 @@ export { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from './web-app'
  * `oci-zstd.ts` for the smallest one) and add it to this list: that one line puts its repository in
  * SAMPLE_REPOSITORIES, its tags in SAMPLE_TAGS and what `build` returns in the catalogue.
  */
-const SAMPLES = [webApp, ociZstd, multiArch, untagged, windows, alpine, hostile] as const
+const SAMPLES = [webApp, ociZstd, multiArch, untagged, windows, alpine, hostile, scanned] as const
 
 type Sample = (typeof SAMPLES)[number]
 // The list's element type is a union; each definition's own types are kept per key.
