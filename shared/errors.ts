@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'IndexNeedsPlatform',
   'LayerIndexTooLarge',
   'PathNotChosen',
+  'ExportTargetNotEmpty',
   'Unknown',
 ] as const
 
@@ -313,6 +314,12 @@ const catalog: Record<ErrorCode, Entry> = {
     explanation: `${e.message || "This layer's index is too large to show; extract it instead."} Listing it would take more memory than the app allows one layer, so reading stopped at the limit.`,
     nextStep:
       'Extract the whole layer instead: its files are written to a folder you choose, without listing them here.',
+  }),
+  ExportTargetNotEmpty: (e) => ({
+    title: 'The target is not empty',
+    explanation: e.message,
+    nextStep:
+      'Choose an empty or new folder (or a new file name for a tar), or move what is there out of the way, then save again.',
   }),
   PathNotChosen: (e) => ({
     title: 'This path was not chosen in the app',

@@ -17,6 +17,9 @@ import { SettingsService } from './services/settings-service'
 import { DownloadHistoryService, historyEntry } from './services/download-history'
 import { toAppError } from './ipc/to-app-error'
 import { UserPaths } from './services/user-paths'
+import { ExportService } from './export/export-service'
+import { blobFileName } from '../../shared/file-names'
+import { cacheKey } from './layers/index-cache'
 
 /** Sends one contract event to the renderer. */
 export type Emit = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
@@ -113,6 +116,21 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     operations,
   })
 
+  // "Save image…": blobs already verified in the download folder or the contents cache are
+  // copied in (reflink, hard link or copy) rather than fetched again.
+  const exports = new ExportService({
+    ecr,
+    pipeline: downloader.pipeline,
+    operations,
+    emit: (progress) => emit('export:progress', progress),
+    concurrency: async () => (await settings.get()).downloadConcurrency,
+    downloadFolder: async () => (await downloadFolder()).path,
+    candidates: async (digest, mediaType, repositoryName) => [
+      join((await downloadFolder()).path, blobFileName(repositoryName, digest, mediaType)),
+      join(dataDir, 'layer-blobs', cacheKey(digest)),
+    ],
+  })
+
   const handlers: Handlers = {
     'connection:get': () => connection.get(),
     'connection:set': (choice) => connection.set(choice),
@@ -201,6 +219,15 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'layers:clear-contents-cache': () => contents.clearCache(),
     'downloads:history': () => history.list(),
     'downloads:clear-history': () => history.clear(),
+    'export:save-image': async (request) => {
+      await userPaths.check(request.target, 'target', 'folder')
+      return exports.save(request)
+    },
+    'export:verify-layout': async ({ path }) => {
+      await userPaths.check(path, 'path', 'file')
+      return exports.verify(path)
+    },
+    'export:list-unfinished': () => exports.listUnfinished(),
     'settings:get': () => settings.get(),
     'settings:notice': () => settings.notice(),
     'settings:dismiss-notice': () => Promise.resolve(settings.dismissNotice()),

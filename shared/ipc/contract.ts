@@ -25,6 +25,7 @@ import type {
   Paged,
 } from '../models/layer-contents'
 import type { DownloadHistoryEntry } from '../models/download-history'
+import type { ExportProgress, ExportResult, LayoutCheck, UnfinishedExport } from '../models/export'
 import type { Page, Repository } from '../models/repository'
 import type { Settings, SettingsNotice } from '../models/settings'
 import type { Result } from './result'
@@ -375,6 +376,41 @@ export const invokeContract = {
     method: 'clearDownloadHistory',
     request: empty,
   }),
+  /**
+   * Saves a whole image as an OCI layout folder, an OCI layout tar, or a tar that is also a
+   * docker-archive: byte-exact, verified at the end, resumed where an earlier run stopped.
+   */
+  'export:save-image': returns<ExportResult>()({
+    method: 'saveImage',
+    request: z
+      .strictObject({
+        operationId: operationIdSchema,
+        registryId: registryIdSchema.optional(),
+        repositoryName: repositoryNameSchema,
+        imageTag: imageTagSchema.optional(),
+        imageDigest: imageDigestSchema.optional(),
+        /** 'all' keeps an index as it is; a digest saves that one platform's manifest. */
+        platform: z.union([z.literal('all'), imageDigestSchema]).default('all'),
+        includeReferrers: z.boolean().default(false),
+        format: z.enum(['oci-dir', 'oci-tar', 'docker-archive']),
+        /** A folder for oci-dir, a `.tar` file otherwise. */
+        target: absolutePathSchema,
+      })
+      .refine((r) => r.imageTag !== undefined || r.imageDigest !== undefined, {
+        message: 'name the image by imageTag or imageDigest',
+        path: ['imageTag'],
+      }),
+  }),
+  /** Checks any OCI layout folder or tar: every manifest re-read, every blob re-hashed. */
+  'export:verify-layout': returns<LayoutCheck>()({
+    method: 'verifyLayout',
+    request: z.strictObject({ path: absolutePathSchema }),
+  }),
+  /** Exports an earlier run left unfinished in the download folder, to offer resuming them. */
+  'export:list-unfinished': returns<UnfinishedExport[]>()({
+    method: 'listUnfinishedExports',
+    request: empty,
+  }),
   /** Reads the remembered settings. */
   'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
   /** What to tell the user once about settings.json (damaged and kept aside, a value refused). */
@@ -414,6 +450,8 @@ export const eventContract = {
   'layers:progress': emits<DownloadProgress>()('onLayerProgress'),
   /** Progress of indexing, merging or extracting layer contents, at most 10 a second each. */
   'layers:contents-progress': emits<ContentsProgress>()('onContentsProgress'),
+  /** Progress of one image export: overall and per blob in flight, at most 10 a second. */
+  'export:progress': emits<ExportProgress>()('onExportProgress'),
 } as const
 
 export type InvokeContract = typeof invokeContract

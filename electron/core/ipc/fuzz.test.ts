@@ -227,6 +227,18 @@ describe('schema-valid but broad paths', () => {
             'directory',
           ],
           ['settings:update', { downloadDir: path }, 'downloadDir'],
+          [
+            'export:save-image',
+            {
+              operationId: 'fuzz-path-4',
+              repositoryName: 'demo/web-app',
+              imageTag: 'latest',
+              format: 'oci-tar',
+              target: path,
+            },
+            'target',
+          ],
+          ['export:verify-layout', { path }, 'path'],
         ]
         for (const [channel, request, field] of requests) {
           const result = await harness.app.dispatch(channel, request)
