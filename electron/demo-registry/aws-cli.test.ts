@@ -281,4 +281,27 @@ describe('AWS CLI v2 against the demo registry', () => {
     },
     CLI_TIMEOUT_MS,
   )
+
+  // 2.9.19 predates imageStatus, ListImageReferrers and DescribeImageSigningStatus (the SDK tests
+  // cover those); what it can check is that a client unaware of archive sees only ACTIVE images.
+  it(
+    'lists only the ACTIVE images of demo/archive to a CLI that knows no imageStatus filter',
+    async () => {
+      const described = await aws([
+        'ecr',
+        'describe-images',
+        '--repository-name',
+        REPOS.archive,
+        '--output',
+        'json',
+      ])
+      expect(described.stderr).toBe('')
+      expect(described.code).toBe(0)
+      const tags = (
+        JSON.parse(described.stdout) as { imageDetails: { imageTags: string[] }[] }
+      ).imageDetails.map((d) => d.imageTags[0])
+      expect(tags.sort()).toEqual([TAGS.archive.current, TAGS.archive.restored].sort())
+    },
+    CLI_TIMEOUT_MS,
+  )
 })

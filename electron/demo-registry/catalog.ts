@@ -1,5 +1,5 @@
 import { SEED_EPOCH } from './data'
-import { StaticImageCollection } from './images'
+import { StaticImageCollection, statusOf } from './images'
 import type { BlobRef, ImageCollection, ImageRecord } from './images'
 import type { SampleSet, UncachedUpstreamImage } from './samples/index'
 
@@ -19,6 +19,8 @@ export interface RepositoryBlob {
   readonly kind: 'referenced' | 'orphan' | 'foreign'
   /** The push time of the oldest image that references it: the blob's Last-Modified. */
   readonly lastModified: Date
+  /** Every image that references it is archived (or still being restored): none can be pulled. */
+  readonly inArchivedImagesOnly?: true
 }
 
 const EMPTY = new StaticImageCollection()
@@ -40,6 +42,12 @@ export class ImageCatalog {
   /** The images of a repository; empty for a repository without any. */
   collection(repositoryName: string): ImageCollection {
     return this.collections.get(repositoryName) ?? EMPTY
+  }
+
+  /** Whether addImage may change this repository (generated ones are fixed). */
+  acceptsImages(repositoryName: string): boolean {
+    const existing = this.collections.get(repositoryName)
+    return !existing || existing instanceof StaticImageCollection
   }
 
   /** Adds an image (tags move off older images, as in a MUTABLE repository). */
@@ -113,8 +121,20 @@ export class ImageCatalog {
       // Oldest image first, so each blob's Last-Modified is its first push.
       for (let n = collection.imageCount('ANY') - 1; n >= 0; n--) {
         const image = collection.imageAt('ANY', n)
+        const active = statusOf(image) === 'ACTIVE'
         for (const ref of [...(image.config ? [image.config] : []), ...image.layers]) {
-          if (!index.has(ref.digest)) index.set(ref.digest, this.describe(ref, image, archived))
+          const known = index.get(ref.digest)
+          if (!known) {
+            const blob = this.describe(ref, image, archived)
+            index.set(
+              ref.digest,
+              active ? blob : { ...blob, availability: 'ARCHIVED', inArchivedImagesOnly: true },
+            )
+          } else if (active && known.inArchivedImagesOnly) {
+            // A newer ACTIVE image makes it pullable again; Last-Modified stays the first push.
+            const blob = this.describe(ref, image, archived)
+            index.set(ref.digest, { ...blob, lastModified: known.lastModified })
+          }
         }
       }
     }

@@ -27,6 +27,8 @@ describe('RegistryData', () => {
         'demo/scale-50k',
         'demo/windows',
         'demo/hostile',
+        'demo/supply-chain',
+        'demo/archive',
         'demo/scanned',
         'team-00/service-0000',
         'team-01/service-0001',

@@ -87,6 +87,18 @@ const SAMPLES: readonly SampleRepository[] = [
     encryptionType: 'AES256',
   },
   {
+    name: 'demo/supply-chain',
+    imageTagMutability: 'IMMUTABLE',
+    scanOnPush: true,
+    encryptionType: 'AES256',
+  },
+  {
+    name: 'demo/archive',
+    imageTagMutability: 'IMMUTABLE',
+    scanOnPush: false,
+    encryptionType: 'AES256',
+  },
+  {
     name: 'demo/scanned',
     imageTagMutability: 'MUTABLE',
     scanOnPush: true,

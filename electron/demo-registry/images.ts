@@ -14,7 +14,23 @@ export const MEDIA_TYPES = {
   ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
   ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
   inToto: 'application/vnd.in-toto+json',
+  ociEmpty: 'application/vnd.oci.empty.v1+json',
+  cosignSimpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
 } as const
+
+/** ECR's `imageStatus`: archived images must be restored before they can be pulled. */
+export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+
+/** ECR's `filter.imageStatus` (DescribeImages, ListImages) and `filter.artifactStatus` (ListImageReferrers). */
+export type ImageStatusFilter = ImageStatus | 'ANY'
+
+/** One managed-signing result, as DescribeImageSigningStatus reports it. */
+export interface SigningStatusRecord {
+  readonly signingProfileArn: string
+  readonly status: 'IN_PROGRESS' | 'COMPLETE' | 'FAILED'
+  readonly failureCode?: string
+  readonly failureReason?: string
+}
 
 /** ECR's `filter.tagStatus`. */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY'
@@ -56,6 +72,18 @@ export interface ImageRecord {
   readonly imagePushedAt: Date
   readonly lastRecordedPullTime?: Date
   readonly scan?: ScanInfo
+  /** Absent means ACTIVE, the only status DescribeImages lists without `filter.imageStatus`. */
+  readonly imageStatus?: ImageStatus
+  readonly lastArchivedAt?: Date
+  readonly lastActivatedAt?: Date
+  /** The `subject` digest of an OCI 1.1 referrer (signature, SBOM, attestation). */
+  readonly subjectManifestDigest?: string
+  /** The manifest's own `artifactType`, which ListImageReferrers reports and filters on. */
+  readonly artifactType?: string
+  /** The manifest's `annotations`, which ListImageReferrers reports. */
+  readonly annotations?: Readonly<Record<string, string>>
+  /** What DescribeImageSigningStatus answers for this image; absent means no signing rule matched. */
+  readonly signingStatuses?: readonly SigningStatusRecord[]
   /** The config descriptor of an image manifest; absent for an index. */
   readonly config?: BlobRef
   /** The layer descriptors of an image manifest, in order; empty for an index. */
@@ -86,6 +114,20 @@ export interface ImageCollection {
   byTag(tag: string): ImageRecord | undefined
   /** Every blob the collection's manifests reference (config, layers), each once. */
   blobRefs(): Iterable<BlobRef>
+  /** True when every image is ACTIVE, so status filters need not look at each image. */
+  allActive(): boolean
+  /** The images whose `subject` is this digest, newest push first. */
+  referrersOf(subjectDigest: string): readonly ImageRecord[]
+}
+
+/** An image's status; a record without one is ACTIVE. */
+export function statusOf(image: ImageRecord): ImageStatus {
+  return image.imageStatus ?? 'ACTIVE'
+}
+
+/** Whether an image passes `filter.imageStatus` / `filter.artifactStatus`. */
+export function matchesStatus(image: ImageRecord, filter: ImageStatusFilter): boolean {
+  return filter === 'ANY' || statusOf(image) === filter
 }
 
 /** A small repository's images in memory, newest push first; rebuilt whenever an image is added. */
@@ -100,6 +142,8 @@ export class StaticImageCollection implements ImageCollection {
   }
   private digests = new Map<string, ImageRecord>()
   private tags = new Map<string, ImageRecord>()
+  private referrers = new Map<string, ImageRecord[]>()
+  private active = true
 
   /** Indexes `images`; later additions keep the same order rules. */
   constructor(images: readonly ImageRecord[] = []) {
@@ -157,6 +201,14 @@ export class StaticImageCollection implements ImageCollection {
     }
   }
 
+  allActive(): boolean {
+    return this.active
+  }
+
+  referrersOf(subjectDigest: string): readonly ImageRecord[] {
+    return this.referrers.get(subjectDigest) ?? []
+  }
+
   private list(status: TagStatus): readonly ImageRecord[] {
     return status === 'TAGGED' ? this.tagged : status === 'UNTAGGED' ? this.untagged : this.images
   }
@@ -178,6 +230,14 @@ export class StaticImageCollection implements ImageCollection {
     this.ids = { ANY: [...tagIds, ...untaggedIds], TAGGED: tagIds, UNTAGGED: untaggedIds }
     this.digests = new Map(images.map((i) => [i.imageDigest, i]))
     this.tags = new Map(images.flatMap((i) => i.imageTags.map((t) => [t, i] as const)))
+    this.active = images.every((i) => statusOf(i) === 'ACTIVE')
+    this.referrers = new Map()
+    for (const image of images) {
+      if (image.subjectManifestDigest === undefined) continue
+      const list = this.referrers.get(image.subjectManifestDigest) ?? []
+      list.push(image)
+      this.referrers.set(image.subjectManifestDigest, list)
+    }
   }
 }
 

@@ -65,6 +65,14 @@ export class ScaleImageCollection implements ImageCollection {
     return this.record(i)
   }
 
+  allActive(): boolean {
+    return true
+  }
+
+  referrersOf(): readonly ImageRecord[] {
+    return []
+  }
+
   idCount(status: TagStatus): number {
     return this.imageCount(status)
   }

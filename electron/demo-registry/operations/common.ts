@@ -1,6 +1,13 @@
 import { AwsError } from '../aws-error'
 import type { RepositoryRecord } from '../data'
-import type { ImageRecord } from '../images'
+import { matchesStatus, statusOf } from '../images'
+import type {
+  ImageCollection,
+  ImageIdEntry,
+  ImageRecord,
+  ImageStatusFilter,
+  TagStatus,
+} from '../images'
 import { epochSeconds } from './types'
 import type { JsonObject, OperationContext } from './types'
 import { type Constraints, PATTERNS, optionalString } from './validate'
@@ -148,7 +155,83 @@ export function toImageDetail(image: ImageRecord, registryId: string): Record<st
     ...(image.lastRecordedPullTime
       ? { lastRecordedPullTime: epochSeconds(image.lastRecordedPullTime) }
       : {}),
+    ...(image.subjectManifestDigest ? { subjectManifestDigest: image.subjectManifestDigest } : {}),
+    imageStatus: statusOf(image),
+    ...(image.lastArchivedAt ? { lastArchivedAt: epochSeconds(image.lastArchivedAt) } : {}),
+    ...(image.lastActivatedAt ? { lastActivatedAt: epochSeconds(image.lastActivatedAt) } : {}),
   }
+}
+
+/** Validates `filter.imageStatus` (or `filter.artifactStatus`); absent means ACTIVE, as in ECR. */
+export function imageStatusOf(
+  constraints: Constraints,
+  filter: JsonObject | undefined,
+  member: 'imageStatus' | 'artifactStatus' = 'imageStatus',
+): ImageStatusFilter {
+  const status = filter ? optionalString(filter, member) : undefined
+  constraints.oneOf(`filter.${member}`, status, ['ACTIVE', 'ARCHIVED', 'ACTIVATING', 'ANY'])
+  return (status as ImageStatusFilter | undefined) ?? 'ACTIVE'
+}
+
+/** A listing narrowed by tag status and image status, indexable for paging. */
+export interface ImageView<T> {
+  readonly count: number
+  readonly at: (index: number) => T
+}
+
+// A repository whose images are all ACTIVE (demo/scale-50k's 50,000 among them) is paged straight
+// from its index; only the small ones holding archived images are filtered, once per request.
+function narrowed<T>(
+  all: ImageView<T>,
+  allActive: boolean,
+  imageStatus: ImageStatusFilter,
+  keep: (item: T) => boolean,
+): ImageView<T> {
+  if (allActive) {
+    return imageStatus === 'ANY' || imageStatus === 'ACTIVE'
+      ? all
+      : { count: 0, at: (i) => all.at(i) }
+  }
+  const items = Array.from({ length: all.count }, (_, i) => all.at(i)).filter(keep)
+  return {
+    count: items.length,
+    at: (i) => {
+      const item = items[i]
+      if (item === undefined) throw new RangeError(`No image at ${i}`)
+      return item
+    },
+  }
+}
+
+/** DescribeImages' images for both filters. */
+export function imageView(
+  collection: ImageCollection,
+  tagStatus: TagStatus,
+  imageStatus: ImageStatusFilter,
+): ImageView<ImageRecord> {
+  return narrowed(
+    { count: collection.imageCount(tagStatus), at: (i) => collection.imageAt(tagStatus, i) },
+    collection.allActive(),
+    imageStatus,
+    (image) => matchesStatus(image, imageStatus),
+  )
+}
+
+/** ListImages' entries for both filters. */
+export function idView(
+  collection: ImageCollection,
+  tagStatus: TagStatus,
+  imageStatus: ImageStatusFilter,
+): ImageView<ImageIdEntry> {
+  return narrowed(
+    { count: collection.idCount(tagStatus), at: (i) => collection.idAt(tagStatus, i) },
+    collection.allActive(),
+    imageStatus,
+    (id) => {
+      const image = collection.byDigest(id.imageDigest)
+      return image !== undefined && matchesStatus(image, imageStatus)
+    },
+  )
 }
 
 /** The repository ARN IAM checks for an operation on `repositoryName`. */

@@ -6,6 +6,8 @@ import {
   findRepository,
   imageIdsFrom,
   imageNotFound,
+  imageStatusOf,
+  imageView,
   repositoryArn,
   repositoryMembers,
   resolveImageId,
@@ -34,7 +36,9 @@ export const describeImages: EcrOperation = {
     const imageIds = idItems && imageIdsFrom(idItems)
     const nextToken = optionalString(input, 'nextToken')
     const maxResults = optionalInteger(input, 'maxResults')
-    const tagStatus = tagStatusOf(constraints, optionalObject(input, 'filter'))
+    const filter = optionalObject(input, 'filter')
+    const tagStatus = tagStatusOf(constraints, filter)
+    const imageStatus = imageStatusOf(constraints, filter)
     constraints.range('maxResults', maxResults, 1, 1000).length('imageIds', idItems, 1, 100)
     checkImageIdMembers(constraints, 'imageIds', imageIds)
     constraints.check()
@@ -75,15 +79,15 @@ export const describeImages: EcrOperation = {
       }
     }
 
-    const collection = ctx.catalog.collection(repositoryName)
-    const page = pageRange(collection.imageCount(tagStatus), {
-      scope: `DescribeImages:${repository.registryId}:${repositoryName}:${tagStatus}`,
+    const view = imageView(ctx.catalog.collection(repositoryName), tagStatus, imageStatus)
+    const page = pageRange(view.count, {
+      scope: `DescribeImages:${repository.registryId}:${repositoryName}:${tagStatus}:${imageStatus}`,
       maxResults: maxResults ?? DEFAULT_PAGE_SIZE,
       nextToken,
     })
     const imageDetails: Record<string, unknown>[] = []
     for (let i = page.start; i < page.end; i++) {
-      imageDetails.push(toImageDetail(collection.imageAt(tagStatus, i), repository.registryId))
+      imageDetails.push(toImageDetail(view.at(i), repository.registryId))
     }
     return {
       imageDetails,

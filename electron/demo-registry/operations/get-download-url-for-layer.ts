@@ -41,6 +41,15 @@ export const getDownloadUrlForLayer: EcrOperation = {
         )
       }
     }
+    if (blob?.inArchivedImagesOnly) {
+      // The model lists no archive error for this operation; ECR's archive docs say an archived
+      // image cannot be pulled until restored, and ImageArchivedException is the model's name for
+      // "the specified image is archived", so the emulator answers with it.
+      throw new AwsError(
+        'ImageArchivedException',
+        `The layer with digest '${digest}' belongs only to archived images in the repository with name '${repositoryName}' in the registry with id '${repository.registryId}'. Restore the image to the STANDARD storage class before pulling it.`,
+      )
+    }
     if (!blob || blob.kind === 'foreign') {
       // A foreign layer is referenced but its bytes live at the manifest's `urls`, not in ECR.
       throw new AwsError(

@@ -1,4 +1,11 @@
-import { findRepository, repositoryArn, repositoryMembers, tagStatusOf } from './common'
+import {
+  findRepository,
+  idView,
+  imageStatusOf,
+  repositoryArn,
+  repositoryMembers,
+  tagStatusOf,
+} from './common'
 import { DEFAULT_PAGE_SIZE, nextTokenMember, pageRange } from './paging'
 import type { EcrOperation } from './types'
 import { Constraints, optionalInteger, optionalObject, optionalString } from './validate'
@@ -13,18 +20,20 @@ export const listImages: EcrOperation = {
     const { registryId, repositoryName } = repositoryMembers(input, constraints)
     const nextToken = optionalString(input, 'nextToken')
     const maxResults = optionalInteger(input, 'maxResults')
-    const tagStatus = tagStatusOf(constraints, optionalObject(input, 'filter'))
+    const filter = optionalObject(input, 'filter')
+    const tagStatus = tagStatusOf(constraints, filter)
+    const imageStatus = imageStatusOf(constraints, filter)
     constraints.range('maxResults', maxResults, 1, 1000).check()
     const repository = findRepository(ctx, registryId, repositoryName)
 
-    const collection = ctx.catalog.collection(repositoryName)
-    const page = pageRange(collection.idCount(tagStatus), {
-      scope: `ListImages:${repository.registryId}:${repositoryName}:${tagStatus}`,
+    const view = idView(ctx.catalog.collection(repositoryName), tagStatus, imageStatus)
+    const page = pageRange(view.count, {
+      scope: `ListImages:${repository.registryId}:${repositoryName}:${tagStatus}:${imageStatus}`,
       maxResults: maxResults ?? DEFAULT_PAGE_SIZE,
       nextToken,
     })
     const imageIds: { imageDigest: string; imageTag?: string }[] = []
-    for (let i = page.start; i < page.end; i++) imageIds.push({ ...collection.idAt(tagStatus, i) })
+    for (let i = page.start; i < page.end; i++) imageIds.push({ ...view.at(i) })
     return {
       imageIds,
       ...nextTokenMember(page.nextToken),

@@ -1,6 +1,6 @@
 import { SEED_EPOCH } from '../data'
 import { MEDIA_TYPES, manifestSize } from '../images'
-import type { BlobRef, ImageRecord, ScanInfo } from '../images'
+import type { BlobRef, ImageRecord, ImageStatus, ScanInfo, SigningStatusRecord } from '../images'
 import { buildLayer, sha256Digest } from '../layers'
 import type { LayerCompression, TarEntrySpec } from '../layers'
 
@@ -22,7 +22,14 @@ export interface ImageSpec {
   pushedAt: Date
   lastRecordedPullTime?: Date
   scan?: ScanInfo
+  imageStatus?: ImageStatus
+  lastArchivedAt?: Date
+  lastActivatedAt?: Date
+  signingStatuses?: readonly SigningStatusRecord[]
 }
+
+/** The OCI 1.1 empty descriptor's blob: `{}`, the config of an artifact that has none. */
+export const EMPTY_JSON = Buffer.from('{}', 'utf8')
 
 /** An image the pull-through cache knows upstream but has not cached: nothing of it is stored. */
 export interface UncachedUpstreamImage {
@@ -164,6 +171,54 @@ export class SampleBuilder {
     })
   }
 
+  /**
+   * Stores an OCI 1.1 artifact manifest: `artifactType`, the empty config, `blobs` as its layers,
+   * and a `subject` naming the image it refers to (a signature, SBOM or attestation of it).
+   */
+  artifact(
+    spec: ImageSpec,
+    options: {
+      artifactType: string
+      subject: ImageRecord
+      blobs: readonly BlobRef[]
+      annotations?: Record<string, string>
+    },
+  ): ImageRecord {
+    const config = this.storeBlob(EMPTY_JSON, MEDIA_TYPES.ociEmpty)
+    const descriptor = (ref: BlobRef) => ({
+      mediaType: ref.mediaType,
+      digest: ref.digest,
+      size: ref.size,
+    })
+    const subject = {
+      mediaType: options.subject.imageManifestMediaType,
+      digest: options.subject.imageDigest,
+      size: Buffer.byteLength(options.subject.imageManifest, 'utf8'),
+    }
+    const body = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      artifactType: options.artifactType,
+      config: descriptor(config),
+      layers: options.blobs.map(descriptor),
+      subject,
+      ...(options.annotations ? { annotations: options.annotations } : {}),
+    }
+    return this.record(spec, {
+      imageManifest: JSON.stringify(body),
+      imageManifestMediaType: MEDIA_TYPES.ociManifest,
+      // ECR reports an artifact's artifactType here, where an image has its config's media type.
+      artifactMediaType: options.artifactType,
+      artifactType: options.artifactType,
+      subjectManifestDigest: options.subject.imageDigest,
+      ...(options.annotations ? { annotations: options.annotations } : {}),
+      imageSizeInBytes: manifestSize(config, options.blobs),
+      config,
+      layers: options.blobs,
+      children: [],
+    })
+  }
+
   /** Stores an OCI index or Docker manifest list; its size is its largest child's, as in ECR. */
   index(
     spec: ImageSpec,
@@ -209,6 +264,10 @@ export class SampleBuilder {
       | 'imagePushedAt'
       | 'lastRecordedPullTime'
       | 'scan'
+      | 'imageStatus'
+      | 'lastArchivedAt'
+      | 'lastActivatedAt'
+      | 'signingStatuses'
     >,
   ): ImageRecord {
     const image: ImageRecord = {
@@ -218,6 +277,10 @@ export class SampleBuilder {
       imagePushedAt: spec.pushedAt,
       ...(spec.lastRecordedPullTime ? { lastRecordedPullTime: spec.lastRecordedPullTime } : {}),
       ...(spec.scan ? { scan: spec.scan } : {}),
+      ...(spec.imageStatus ? { imageStatus: spec.imageStatus } : {}),
+      ...(spec.lastArchivedAt ? { lastArchivedAt: spec.lastArchivedAt } : {}),
+      ...(spec.lastActivatedAt ? { lastActivatedAt: spec.lastActivatedAt } : {}),
+      ...(spec.signingStatuses ? { signingStatuses: spec.signingStatuses } : {}),
       ...fields,
     }
     const list = this.images.get(spec.repositoryName) ?? []

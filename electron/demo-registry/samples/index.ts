@@ -1,6 +1,7 @@
 import type { ImageRecord } from '../images'
 import type { ScaleImageCollection } from '../scale'
 import { alpine } from './alpine-pull-through'
+import { archive } from './archive'
 import { SampleBuilder } from './builder'
 import type { SampleDefinition, UncachedUpstreamImage } from './builder'
 import { hostile } from './hostile'
@@ -8,6 +9,7 @@ import { multiArch } from './multi-arch'
 import { ociZstd } from './oci-zstd'
 import { buildScale } from './scale-50k'
 import { scanned } from './scanned'
+import { supplyChain } from './supply-chain'
 import { untagged } from './untagged'
 import { webApp } from './web-app'
 import { windows } from './windows'
@@ -22,7 +24,18 @@ export { WEB_APP_LONG_NAME, WEB_APP_VERY_LONG_PATH } from './web-app'
  * `oci-zstd.ts` for the smallest one) and add it to this list: that one line puts its repository in
  * SAMPLE_REPOSITORIES, its tags in SAMPLE_TAGS and what `build` returns in the catalogue.
  */
-const SAMPLES = [webApp, ociZstd, multiArch, untagged, windows, alpine, hostile, scanned] as const
+const SAMPLES = [
+  webApp,
+  ociZstd,
+  multiArch,
+  untagged,
+  windows,
+  alpine,
+  hostile,
+  supplyChain,
+  archive,
+  scanned,
+] as const
 
 type Sample = (typeof SAMPLES)[number]
 // The list's element type is a union; each definition's own types are kept per key.
