@@ -123,11 +123,29 @@ const catalog: Record<ErrorCode, Entry> = {
     nextStep:
       'Check your network and proxy settings (HTTPS_PROXY), the region, and AWS_ENDPOINT_URL_ECR or the profile’s endpoint_url if you set one.',
   }),
-  RepositoryNotFound: (e) => ({
-    title: 'Repository not found',
-    explanation: `${e.message || 'The repository does not exist in this registry.'}`,
-    nextStep: `Check the name, the region${e.region ? ` (now ${e.region})` : ''} and the account: repositories are per region and per registry.`,
-  }),
+  RepositoryNotFound: (e) => {
+    // ECR's own wording names the repository and the registry; for a listing of another
+    // account's registry it says "the repository with name '*'", which names neither for a person.
+    const asked =
+      /repository with name '([^']*)' does not exist in the registry with id '(\d+)'/.exec(
+        e.message,
+      )
+    const where = e.region ? ` in ${e.region}` : ''
+    if (asked?.[1] === '*') {
+      return {
+        title: 'No repositories in this registry',
+        explanation: `Registry ${asked[2]} has no repositories you can list${where}: it does not exist, it has none in this region, or its registry policy does not let your account see them.`,
+        nextStep: `Check the 12-digit registry ID and the region, or clear the registry field to browse your own account. Listing another account's registry needs ecr:DescribeRepositories granted in that registry's policy.`,
+      }
+    }
+    return {
+      title: 'Repository not found',
+      explanation: asked
+        ? `There is no repository "${asked[1]}" in registry ${asked[2]}${where}.`
+        : e.message || 'The repository does not exist in this registry.',
+      nextStep: `Check the name, the region${e.region ? ` (now ${e.region})` : ''} and the account: repositories are per region and per registry.`,
+    }
+  },
   InvalidParameter: (e) => ({
     title: 'Invalid input',
     explanation: e.field ? `The field "${e.field}" is not valid: ${e.message}` : e.message,
