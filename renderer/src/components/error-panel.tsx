@@ -1,5 +1,6 @@
 import type { UseMutationResult } from '@tanstack/react-query'
 import { useId } from 'react'
+import type { ReactNode } from 'react'
 import { describeError } from '../../../shared/errors'
 import { toAppError } from '../api/ecr'
 import { RichText } from './rich-text'
@@ -11,10 +12,12 @@ interface ErrorPanelProps {
   onRetry?: () => void
   /** Disables Retry while the retry is running. */
   retrying?: boolean
+  /** A way on besides Retry, first in the row: back to where the missing thing was listed. */
+  actions?: ReactNode
 }
 
 /** Any error, explained through the catalog in shared/errors.ts, with a retry and the raw details. */
-export function ErrorPanel({ error, onRetry, retrying = false }: ErrorPanelProps) {
+export function ErrorPanel({ error, onRetry, retrying = false, actions }: ErrorPanelProps) {
   const appError = toAppError(error)
   const { title, explanation, nextStep } = describeError(appError)
   const titleId = useId()
@@ -27,11 +30,14 @@ export function ErrorPanel({ error, onRetry, retrying = false }: ErrorPanelProps
       <p className="next-step">
         <RichText text={nextStep} />
       </p>
-      {onRetry && (
+      {(onRetry || actions) && (
         <div className="actions">
-          <button type="button" onClick={onRetry} disabled={retrying}>
-            Retry
-          </button>
+          {actions}
+          {onRetry && (
+            <button type="button" onClick={onRetry} disabled={retrying}>
+              Retry
+            </button>
+          )}
         </div>
       )}
       <details>

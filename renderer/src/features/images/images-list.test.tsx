@@ -226,6 +226,12 @@ describe('images list', () => {
     expect(screen.getAllByRole('alert')).toHaveLength(1)
     expect(screen.getByRole('heading', { name: 'Repository not found' })).toBeTruthy()
     expect(screen.queryByRole('searchbox', { name: 'Filter images' })).toBeNull()
+    // Not only Retry: the way back to the list.
+    const alert = screen.getByRole('alert')
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy()
+    expect(within(alert).getByRole('link', { name: 'All repositories' }).getAttribute('href')).toBe(
+      '#/',
+    )
   })
 
   it('marks a pull-through repository with its upstream registry, here and in the list', async () => {

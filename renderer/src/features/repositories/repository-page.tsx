@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
+import { Link } from 'react-router'
 import { Breadcrumbs } from '../../components/breadcrumbs'
 import { pullThroughRulesQuery, repositoryQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
@@ -87,8 +88,18 @@ export function RepositoryPage({ repositoryName }: { repositoryName: string }) {
   )
 }
 
-// The images list would fail the same way, so only the repository's error is shown.
+// The images list would fail the same way, so only the repository's error is shown, with the
+// way back to the list beside Retry.
 function RepositoryError(props: { error: unknown; retrying: boolean; onRetry: () => void }) {
   usePageReady(true)
-  return <ErrorPanel {...props} />
+  return (
+    <ErrorPanel
+      {...props}
+      actions={
+        <Link className="button primary" to="/">
+          All repositories
+        </Link>
+      }
+    />
+  )
 }
