@@ -28,14 +28,3 @@ export function startDigest(digest: string): DigestCheck {
   }
   return { algorithm, hex, hash: createHash(known.node) }
 }
-
-/** Throws DigestMismatch unless the bytes hashed so far match. */
-export function finishDigest(check: DigestCheck, what: string, size: number): void {
-  const actual = check.hash.digest('hex')
-  if (actual !== check.hex) {
-    throw new AppErrorException({
-      code: 'DigestMismatch',
-      message: `${what}: expected ${check.algorithm}:${check.hex}, got ${check.algorithm}:${actual} (${size} bytes).`,
-    })
-  }
-}
