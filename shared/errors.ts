@@ -47,6 +47,15 @@ export const ERROR_CODES = [
   'LayerIndexTooLarge',
   'PathNotChosen',
   'ExportTargetNotEmpty',
+  'ScanNotFound',
+  'ScanInProgress',
+  'ScanFailed',
+  'ScanUnsupportedImage',
+  'ScanPending',
+  'ScanEligibilityExpired',
+  'ScanFindingsUnavailable',
+  'ScanLimitExceeded',
+  'ScanImageArchived',
   'Unknown',
 ] as const
 
@@ -338,6 +347,63 @@ const catalog: Record<ErrorCode, Entry> = {
     explanation: e.message,
     nextStep:
       'Choose an empty or new folder (or a new file name for a tar), or move what is there out of the way, then save again.',
+  }),
+  ScanNotFound: (e) => ({
+    title: 'This image has never been scanned',
+    explanation: `ECR has no scan of this image${e.message ? ` (${e.message})` : ''}: it was pushed before scan on push was turned on, or the repository is not covered by a scanning rule.`,
+    nextStep:
+      'Scan it now with `aws ecr start-image-scan --repository-name <repository> --image-id imageDigest=<digest>` (basic scanning), turn on scan on push for the repository, or add the repository to the registry’s enhanced scanning settings (Amazon Inspector) under Private registry → Scanning.',
+  }),
+  ScanInProgress: () => ({
+    title: 'The scan is still running',
+    explanation: 'ECR is scanning this image (IN_PROGRESS); findings appear when it completes.',
+    nextStep: 'Refresh in a minute or two. Basic scans usually finish within a few minutes.',
+  }),
+  ScanFailed: (e) => ({
+    title: 'The scan failed',
+    explanation: `ECR could not complete the scan (FAILED)${e.message ? `: ${e.message}` : '.'}`,
+    nextStep:
+      'Run `aws ecr start-image-scan --repository-name <repository> --image-id imageDigest=<digest>` to try again; if it fails again, check that the image’s layers are pullable (not archived) and of a supported media type.',
+  }),
+  ScanUnsupportedImage: (e) => ({
+    title: 'This image cannot be scanned',
+    explanation: `The scanner does not support this image’s operating system or package manager (UNSUPPORTED_IMAGE)${e.message ? `: ${e.message}` : '.'}`,
+    nextStep:
+      'Check the supported operating systems and package managers of basic scanning and of Amazon Inspector; enhanced scanning covers more (language packages too). Scratch and Windows images are not scanned.',
+  }),
+  ScanPending: () => ({
+    title: 'The scan has not started yet',
+    explanation: 'The image is waiting to be scanned (PENDING).',
+    nextStep:
+      'Refresh in a few minutes; with enhanced scanning, Inspector scans new images shortly after the push.',
+  }),
+  ScanEligibilityExpired: () => ({
+    title: 'Continuous scanning of this image has ended',
+    explanation:
+      'The image is past the scan duration set for enhanced scanning (SCAN_ELIGIBILITY_EXPIRED), so Amazon Inspector no longer rescans it and its findings are not updated.',
+    nextStep:
+      'Lengthen the ECR re-scan duration in Amazon Inspector’s settings (Account management → ECR scanning duration), or push the image again to restart it.',
+  }),
+  ScanFindingsUnavailable: () => ({
+    title: 'Findings are unavailable',
+    explanation:
+      'Amazon Inspector has no findings to return for this image (FINDINGS_UNAVAILABLE): it stopped monitoring the image, for example after the scan duration ended or enhanced scanning was turned off for the repository.',
+    nextStep:
+      'Check the registry’s enhanced scanning settings (Private registry → Scanning) and the scan duration in Amazon Inspector; push or re-tag the image to have it scanned again.',
+  }),
+  ScanLimitExceeded: () => ({
+    title: 'The scan limit was reached',
+    explanation:
+      'Basic scanning scans an image at most once every 24 hours (LIMIT_EXCEEDED); this image was already scanned today.',
+    nextStep:
+      'Wait until 24 hours after the last scan and run `aws ecr start-image-scan` again, or use enhanced scanning, which rescans continuously.',
+  }),
+  ScanImageArchived: () => ({
+    title: 'The image is archived',
+    explanation:
+      'Archived images are not scanned (IMAGE_ARCHIVED); their findings are not kept up to date.',
+    nextStep:
+      'Restore the image to the standard storage class (`aws ecr update-image-storage-class --target-storage-class STANDARD`), then scan it again.',
   }),
   PathNotChosen: (e) => ({
     title: 'This path was not chosen in the app',

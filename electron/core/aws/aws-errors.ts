@@ -21,6 +21,7 @@ const BY_NAME: Record<string, ErrorCode> = {
   ValidationException: 'InvalidParameter',
   ServerException: 'ServerException',
   ImageNotFoundException: 'ImageNotFound',
+  ScanNotFoundException: 'ScanNotFound',
   LimitExceededException: 'LimitExceeded',
   UnableToGetUpstreamImageException: 'UnableToGetUpstreamImage',
   UnableToGetUpstreamLayerException: 'UnableToGetUpstreamLayer',
