@@ -237,6 +237,12 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       if (patch.downloadDir) await userPaths.check(patch.downloadDir, 'downloadDir', 'folder')
       return settings.update(patch)
     },
+    'app:capabilities': () =>
+      Promise.resolve({
+        showInFolder: platform.canShowInFolder,
+        chooseFolder: platform.canChooseFolder,
+        chooseFile: platform.canChooseFile,
+      }),
     'app:open-external': async ({ url }) => {
       if (!isAllowedExternalUrl(url)) {
         throw new AppErrorException({

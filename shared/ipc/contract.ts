@@ -436,6 +436,15 @@ export const invokeContract = {
     }),
   }),
   /** Opens an AWS documentation or console link in the browser; other URLs are refused. */
+  /**
+   * What this shell can do for the user: open the file manager at a file, show a folder dialog, a
+   * file dialog. The web bridge can do none of them, so the UI says what it would do instead.
+   */
+  'app:capabilities': returns<{
+    showInFolder: boolean
+    chooseFolder: boolean
+    chooseFile: boolean
+  }>()({ method: 'getCapabilities', request: empty }),
   'app:open-external': returns<null>()({
     method: 'openExternal',
     request: z.strictObject({ url: z.url({ protocol: /^https$/ }).max(2048) }),

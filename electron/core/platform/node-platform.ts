@@ -10,6 +10,10 @@ export type FilePicker = (options: {
 
 /** The web bridge's platform: no native dialogs, so it uses the configured folders and the log. */
 export class NodePlatform implements Platform {
+  /** A browser tab cannot open the user's file manager. */
+  readonly canShowInFolder = false
+  /** No folder dialog: chooseFolder answers the folder the bridge was started with. */
+  readonly canChooseFolder = false
   /** True only when a picker was given: a browser tab cannot hand main a path on disk. */
   readonly canChooseFile: boolean
 

@@ -12,6 +12,10 @@ export interface Platform {
   downloadsFolder(): string
   /** Asks the user for a folder; null when cancelled. */
   chooseFolder(options: { title: string; defaultPath?: string }): Promise<string | null>
+  /** Whether showItemInFolder can open a file manager at all (a browser tab behind the web bridge cannot). */
+  readonly canShowInFolder: boolean
+  /** Whether chooseFolder shows a dialog (the web bridge has none: it answers its configured folder). */
+  readonly canChooseFolder: boolean
   /** Whether chooseFile can show a dialog at all (the web bridge has none unless given one). */
   readonly canChooseFile: boolean
   /** Asks the user for one existing file; null when cancelled or when there is no dialog. */

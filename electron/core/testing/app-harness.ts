@@ -84,6 +84,8 @@ export type FakePlatform = Platform & {
   /** What the file dialog answers (null: cancelled). */
   chosenFile: string | null
   canChooseFile: boolean
+  canShowInFolder: boolean
+  canChooseFolder: boolean
 }
 
 /** Builds a FakePlatform whose folder dialog answers `downloads` and whose file dialog cancels. */
@@ -95,6 +97,8 @@ export function fakePlatform(downloads: string): FakePlatform {
     fileDialogs: [],
     chosenFile: null,
     canChooseFile: true,
+    canShowInFolder: true,
+    canChooseFolder: true,
     openExternal: () => Promise.resolve(),
     showItemInFolder: (path) => void fake.shown.push(path),
     notify: (title, body) => void fake.notifications.push({ title, body }),

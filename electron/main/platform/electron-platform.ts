@@ -12,6 +12,9 @@ import { isAllowedExternalUrl, type Platform } from '../../core/platform/platfor
 export class ElectronPlatform implements Platform {
   /** The native file dialog is always there. */
   readonly canChooseFile = true
+  /** shell.showItemInFolder and the native folder dialog are always there too. */
+  readonly canShowInFolder = true
+  readonly canChooseFolder = true
 
   constructor(private readonly window: () => BrowserWindow | null) {}
 

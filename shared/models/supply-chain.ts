@@ -1,0 +1,104 @@
+// What the Supply chain section shows: plain data, already checked and cut to size in main.
+
+/** One package of an SBOM, in the table's columns. */
+export interface SbomPackage {
+  name: string
+  version: string | null
+  licence: string | null
+  purl: string | null
+  supplier: string | null
+  /** Paths in the image's file system that the SBOM says belong to this package (no leading slash). */
+  files: string[]
+}
+
+/** An SBOM as the app read it. */
+export interface SbomDocument {
+  format: 'SPDX' | 'CycloneDX'
+  /** "SPDX-2.3", "1.5". */
+  specVersion: string
+  name: string | null
+  /** Tools, organisations and people the document names as its creators. */
+  creators: string[]
+  /** ISO 8601, as the document states it. */
+  created: string | null
+  packages: SbomPackage[]
+  /** Packages the app counted itself; more than packages.length when some were left out. */
+  packageCount: number
+  /** Package entries that were malformed and skipped. */
+  skipped: number
+  /** True when the table holds fewer packages than the document (the cap was reached). */
+  truncated: boolean
+}
+
+/** A source the build read: a repository at a commit, a base image, a file. */
+export interface ProvenanceMaterial {
+  uri: string
+  digest: Record<string, string>
+}
+
+/** An in-toto statement's SLSA provenance, in words. */
+export interface ProvenanceSummary {
+  predicateType: string
+  /** "v0.2", "v1", or null for a predicate that is not SLSA provenance. */
+  slsaVersion: 'v0.2' | 'v1' | null
+  builder: string | null
+  buildType: string | null
+  sourceRepository: string | null
+  sourceCommit: string | null
+  materials: ProvenanceMaterial[]
+  /** Invocation or external parameters, flattened to "key: value" pairs. */
+  parameters: { name: string; value: string }[]
+  subjects: { name: string; digest: Record<string, string> }[]
+  startedOn: string | null
+  finishedOn: string | null
+  /** The statement as JSON, pretty-printed, for "Show raw". */
+  raw: string
+}
+
+/** What a signature check concluded, in the three words the user is shown (and the failures before them). */
+export type SignatureVerdict =
+  | { kind: 'covers-this-image'; digest: string }
+  | { kind: 'covers-another-digest'; digest: string }
+  | { kind: 'does-not-verify' }
+  | { kind: 'unusable-key'; reason: string }
+  | { kind: 'unreadable-signature'; reason: string }
+
+/** The public key kinds cosign signs with. */
+export type PublicKeyKind = 'ECDSA P-256' | 'ECDSA P-384' | 'RSA' | 'Ed25519'
+
+/** A Notation (Notary Project) signature, as its JWS envelope states it. */
+export interface NotationSummary {
+  /** The leaf certificate's subject (AWS Signer puts the signing profile here). */
+  signer: string | null
+  issuer: string | null
+  signingTime: string | null
+  expiry: string | null
+  signingScheme: string | null
+  signingAgent: string | null
+  algorithm: string | null
+  /** The manifest digest the signature covers. */
+  signedDigest: string | null
+  signedMediaType: string | null
+}
+
+/** The identity on a keyless (Fulcio) signing certificate. */
+export interface KeylessIdentity {
+  /** The SAN: an e-mail address or a workflow URI. */
+  subject: string | null
+  /** The OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8, or .1.1 in older certificates). */
+  issuer: string | null
+  notBefore: string
+  notAfter: string
+  /** The digest the bundle's signature covers, when it is a message signature or a DSSE statement. */
+  signedDigest: string | null
+}
+
+/** A SOCI index, described (its zTOCs are used later). */
+export interface SociSummary {
+  version: 'v1' | 'v2'
+  ztocCount: number
+  /** Layers the index covers (by digest). */
+  layers: string[]
+  /** Bytes of zTOCs in all. */
+  ztocBytes: number
+}
