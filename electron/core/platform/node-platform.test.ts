@@ -17,4 +17,11 @@ describe('NodePlatform file dialog', () => {
     await expect(platform.chooseFile(options)).resolves.toBe('/home/me/blob.tar.gz')
     expect(picker).toHaveBeenCalledExactlyOnceWith(options)
   })
+
+  it('says it has no file manager and no folder dialog, so the UI can say what it would do', async () => {
+    const platform = new NodePlatform(new Logger(null), '/downloads')
+    expect(platform.canShowInFolder).toBe(false)
+    expect(platform.canChooseFolder).toBe(false)
+    await expect(platform.chooseFolder()).resolves.toBe('/downloads')
+  })
 })
