@@ -16,6 +16,7 @@ import { isActive, type DownloadEntry } from './download-store'
 import { useDownloadEntries, useDownloads } from './downloads-context'
 import { VerifyDialog } from './verify-dialog'
 import './downloads.css'
+import { ExportList } from '../export/export-list'
 
 export const DOWNLOADS_PANEL_ID = 'downloads-panel'
 
@@ -107,6 +108,7 @@ export function DownloadsPanel() {
         </button>
       </div>
       <div className="downloads-body">
+        <ExportList />
         {entries.length === 0 && earlier.length === 0 ? (
           <p className="hint">
             Nothing downloaded yet. Open an image and use Download on a layer, or Download all

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { startTransition, useId, useOptimistic } from 'react'
+import { startTransition, useId, useOptimistic, useState } from 'react'
 import type { ReactNode } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import {
@@ -30,6 +30,7 @@ import {
   type ImageManifestOnly,
 } from './image-detail'
 import { ImageSummary } from './image-summary'
+import { SaveImageDialog } from '../export/save-image-dialog'
 import { PlatformPicker } from './platform-picker'
 import '../../components/page-header.css'
 import './image.css'
@@ -99,6 +100,7 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
   )
 
   const rule = findPullThroughRule(rules.data, repositoryName)
+  const [saving, setSaving] = useState(false)
   const title = summary.data?.tags[0]
     ? `${repositoryName}:${summary.data.tags[0]}`
     : `${repositoryName}@${shortDigest(imageDigest)}`
@@ -113,7 +115,14 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
             { label: shortDigest(imageDigest), title: imageDigest },
           ]}
         />
-        <h1 className="page-title">{title}</h1>
+        <div className="page-title-row">
+          <h1 className="page-title">{title}</h1>
+          {manifest.data && (
+            <button type="button" onClick={() => setSaving(true)}>
+              Save image…
+            </button>
+          )}
+        </div>
         {summary.data && (
           <p className="subtitle">
             {[
@@ -131,6 +140,16 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
           </p>
         )}
       </header>
+      {saving && manifest.data && (
+        <SaveImageDialog
+          repositoryName={repositoryName}
+          imageDigest={imageDigest}
+          tag={summary.data?.tags[0] ?? null}
+          platforms={index?.platforms ?? null}
+          current={platform?.digest ?? null}
+          onClose={() => setSaving(false)}
+        />
+      )}
 
       {manifest.isPending ? (
         <p className="hint">Loading the manifest…</p>
