@@ -34,6 +34,9 @@ export const ERROR_CODES = [
   'InvalidManifest',
   'LayersNotFound',
   'LayerInaccessible',
+  'ImageArchived',
+  'ImageStorageClassUpdateNotSupported',
+  'UnableToListUpstreamImageReferrers',
   'ForeignLayer',
   'DigestMismatch',
   'DiskWriteFailed',
@@ -276,6 +279,24 @@ const catalog: Record<ErrorCode, Entry> = {
     title: 'Layer is not part of any image',
     explanation: `${e.message || 'The layer exists but no image references it.'} ECR may clean up such layers at any time.`,
     nextStep: 'Open the layer from an image that references it.',
+  }),
+  ImageArchived: (e) => ({
+    title: 'This image is archived',
+    explanation: `${e.message ? `${e.message} ` : ''}ECR keeps archived images in its archive storage class, where they cannot be pulled, downloaded or looked inside until they are restored. Restoring takes time (the image shows as Activating until it is back), and an image stays billed for at least 90 days once archived.`,
+    nextStep:
+      'Restore it with `aws ecr update-image-storage-class --repository-name <repository> --image-id imageDigest=<digest> --target-storage-class STANDARD`, wait until it is Active again, then open it. This app only reads, so it never restores by itself.',
+  }),
+  ImageStorageClassUpdateNotSupported: (e) => ({
+    title: 'ECR cannot move this image to that storage class',
+    explanation: `${e.message || 'The requested storage class change is not supported for this image.'} Only an Active image can be archived and only an Archived one restored; an image that is Activating is already being restored.`,
+    nextStep:
+      'Refresh the images list to see the image’s current status, and wait for a restore in progress to finish.',
+  }),
+  UnableToListUpstreamImageReferrers: (e) => ({
+    title: 'The upstream registry did not list the referrers',
+    explanation: `This repository is a pull-through cache${upstream(e)}, and ECR could not list the image’s signatures, SBOMs and attestations from the upstream registry. ${e.message}`,
+    nextStep:
+      'Check that the upstream registry is reachable and that the cache rule’s credentials (the Secrets Manager secret) are valid, then try again.',
   }),
   ForeignLayer: () => ({
     title: 'This layer lives outside ECR',

@@ -1,6 +1,9 @@
 /** DescribeImages' tag filter. */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY'
 
+/** Where an image's bytes are: ACTIVE (pullable), ARCHIVED, or ACTIVATING (being restored). */
+export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+
 /** One image as DescribeImages reports it. Dates are ISO 8601 strings. */
 export interface ImageSummary {
   digest: string
@@ -15,6 +18,32 @@ export interface ImageSummary {
   scanStatus: string | null
   /** Vulnerability counts by severity, when a scan completed. */
   scanFindings: Record<string, number> | null
+  /** ACTIVE when ECR does not say (older registries and SDKs report no status). */
+  imageStatus: ImageStatus
+  lastArchivedAt: string | null
+  /** When the image was last restored from archive. */
+  lastActivatedAt: string | null
+  /** For a referrer (signature, SBOM, attestation): the digest of the image it refers to. */
+  subjectDigest: string | null
+}
+
+/** One OCI 1.1 referrer of an image, as ListImageReferrers reports it. */
+export interface ImageReferrer {
+  digest: string
+  mediaType: string
+  artifactType: string | null
+  /** The referrer manifest's size in bytes, as its descriptor states it. */
+  size: number | null
+  annotations: Record<string, string>
+  status: ImageStatus
+}
+
+/** ECR managed signing's result for one signing profile (DescribeImageSigningStatus). */
+export interface SigningStatus {
+  signingProfileArn: string | null
+  status: 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | null
+  failureCode: string | null
+  failureReason: string | null
 }
 
 /** A content descriptor from a manifest. */

@@ -1,13 +1,16 @@
 import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
+  DescribeImageSigningStatusCommand,
   DescribeImagesCommand,
   DescribePullThroughCacheRulesCommand,
   DescribeRegistryCommand,
   DescribeRepositoriesCommand,
   GetDownloadUrlForLayerCommand,
+  ListImageReferrersCommand,
   type ECRClient,
   type ImageDetail,
+  type ImageReferrer as EcrImageReferrer,
   type Repository as EcrRepository,
 } from '@aws-sdk/client-ecr'
 import { ERROR_CODES } from '../../../shared/errors'
@@ -16,12 +19,16 @@ import { ACCEPTED_MANIFEST_TYPES, parseImageConfig, parseManifest } from '../../
 import type {
   ImageConfig,
   ImageManifest,
+  ImageReferrer,
+  ImageStatus,
   ImageSummary,
   LayerAvailability,
   PullThroughRule,
+  SigningStatus,
   TagStatus,
 } from '../../../shared/models/image'
 import type { Page, Repository } from '../../../shared/models/repository'
+import { imageDigestSchema } from '../../../shared/schemas'
 import { aws } from '../aws/aws-errors'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
 import { memorySink } from '../blob/memory-sink'
@@ -40,6 +47,10 @@ interface ImageRequest {
 
 // Config blobs are small JSON documents; anything larger is not a config.
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024
+// ListImageReferrers' page limit; the default page size is documented both as 20 and as 50.
+const REFERRERS_PAGE_SIZE = 50
+// Referrers beyond this many pages are a registry misbehaving (or hostile), not a real image.
+const MAX_REFERRER_PAGES = 200
 // A config fetch, retries and URL refreshes included, gives up after this long.
 const CONFIG_TIMEOUT_MS = 120_000
 
@@ -110,7 +121,8 @@ export class EcrService {
         new DescribeImagesCommand({
           registryId: request.registryId ?? registryId,
           repositoryName: request.repositoryName,
-          filter: { tagStatus: request.tagStatus },
+          // Without imageStatus ECR lists ACTIVE images only, and archived ones would be invisible.
+          filter: { tagStatus: request.tagStatus, imageStatus: 'ANY' },
           nextToken: request.nextToken,
           maxResults: request.maxResults ?? 1000,
         }),
@@ -139,6 +151,64 @@ export class EcrService {
       })
     }
     return toImageSummary(found)
+  }
+
+  /** ListImageReferrers for one subject, every page, in every status (archived ones included). */
+  async listReferrers(
+    request: ImageRequest & { imageDigest: string; artifactTypes?: string[] },
+  ): Promise<ImageReferrer[]> {
+    const { client, registryId } = await this.target()
+    const referrers: ImageReferrer[] = []
+    const seenTokens = new Set<string>()
+    let nextToken: string | undefined
+    for (let page = 0; page < MAX_REFERRER_PAGES; page++) {
+      const out = await this.withUpstream(request.repositoryName, () =>
+        aws(
+          client.send(
+            new ListImageReferrersCommand({
+              registryId: request.registryId ?? registryId,
+              repositoryName: request.repositoryName,
+              subjectId: { imageDigest: request.imageDigest },
+              filter: {
+                artifactStatus: 'ANY',
+                ...(request.artifactTypes?.length ? { artifactTypes: request.artifactTypes } : {}),
+              },
+              maxResults: REFERRERS_PAGE_SIZE,
+              nextToken,
+            }),
+          ),
+        ),
+      )
+      for (const r of out.referrers ?? []) {
+        // A referrer whose digest is not one cannot be opened or matched: it is left out.
+        if (imageDigestSchema.safeParse(r.digest).success) referrers.push(toReferrer(r))
+      }
+      nextToken = out.nextToken ?? undefined
+      // A token seen before would loop forever: stop, keeping what was listed.
+      if (!nextToken || seenTokens.has(nextToken)) break
+      seenTokens.add(nextToken)
+    }
+    return referrers
+  }
+
+  /** DescribeImageSigningStatus: ECR managed signing's result per signing profile. */
+  async signingStatus(request: ImageRequest & { imageDigest: string }): Promise<SigningStatus[]> {
+    const { client, registryId } = await this.target()
+    const out = await aws(
+      client.send(
+        new DescribeImageSigningStatusCommand({
+          registryId: request.registryId ?? registryId,
+          repositoryName: request.repositoryName,
+          imageId: { imageDigest: request.imageDigest },
+        }),
+      ),
+    )
+    return (out.signingStatuses ?? []).map((s) => ({
+      signingProfileArn: s.signingProfileArn ?? null,
+      status: s.status ?? null,
+      failureCode: s.failureCode ?? null,
+      failureReason: s.failureReason ?? null,
+    }))
   }
 
   /** BatchGetImage for one image, by digest (never converted) or tag; parsed and validated. */
@@ -290,13 +360,13 @@ export class EcrService {
       return await call()
     } catch (error) {
       if (!(error instanceof AppErrorException)) throw error
-      if (!error.error.code.startsWith('UnableToGetUpstream')) throw error
+      if (!/^UnableTo(Get|List)Upstream/.test(error.error.code)) throw error
       throw new AppErrorException(await this.withUpstreamName(repositoryName, error.error))
     }
   }
 
   private async withUpstreamName(repositoryName: string, error: AppError): Promise<AppError> {
-    if (!/^(UnableToGetUpstream|Upstream)/.test(error.code)) return error
+    if (!/^(UnableTo(Get|List)Upstream|Upstream)/.test(error.code)) return error
     this.rules ??= this.listPullThroughRules().catch(() => [])
     const rule = (await this.rules).find((r) => repositoryName.startsWith(`${r.prefix}/`))
     return rule ? { ...error, resource: rule.upstreamRegistryUrl } : error
@@ -333,5 +403,29 @@ function toImageSummary(image: ImageDetail): ImageSummary {
     lastRecordedPullTime: image.lastRecordedPullTime?.toISOString() ?? null,
     scanStatus: image.imageScanStatus?.status ?? null,
     scanFindings: counts ? { ...counts } : null,
+    imageStatus: toStatus(image.imageStatus),
+    lastArchivedAt: image.lastArchivedAt?.toISOString() ?? null,
+    lastActivatedAt: image.lastActivatedAt?.toISOString() ?? null,
+    subjectDigest: image.subjectManifestDigest ?? null,
+  }
+}
+
+// Anything but the two non-active states is treated as ACTIVE, the state a missing field means.
+function toStatus(status: string | undefined): ImageStatus {
+  return status === 'ARCHIVED' || status === 'ACTIVATING' ? status : 'ACTIVE'
+}
+
+function toReferrer(r: EcrImageReferrer): ImageReferrer {
+  const annotations: Record<string, string> = {}
+  for (const [key, value] of Object.entries(r.annotations ?? {})) {
+    if (typeof value === 'string') annotations[key] = value
+  }
+  return {
+    digest: r.digest ?? '',
+    mediaType: r.mediaType ?? '',
+    artifactType: r.artifactType ?? null,
+    size: typeof r.size === 'number' ? r.size : null,
+    annotations,
+    status: toStatus(r.artifactStatus),
   }
 }

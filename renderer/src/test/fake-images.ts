@@ -30,6 +30,10 @@ export function makeImages(count: number): ImageSummary[] {
     lastRecordedPullTime: index % 2 ? new Date(Date.UTC(2025, 4, 1)).toISOString() : null,
     scanStatus: index % 5 === 0 ? 'COMPLETE' : null,
     scanFindings: index % 5 === 0 ? { HIGH: 2, LOW: 1 } : null,
+    imageStatus: 'ACTIVE',
+    lastArchivedAt: null,
+    lastActivatedAt: null,
+    subjectDigest: null,
   }))
 }
 
@@ -138,6 +142,10 @@ export function sampleImage(seed = 'a1'): {
     lastRecordedPullTime: '2025-05-20T00:00:00Z',
     scanStatus: 'COMPLETE',
     scanFindings: { CRITICAL: 1 },
+    imageStatus: 'ACTIVE',
+    lastArchivedAt: null,
+    lastActivatedAt: null,
+    subjectDigest: null,
   }
   return { summary, manifest, config }
 }
@@ -207,6 +215,10 @@ export function sampleIndex(): {
     lastRecordedPullTime: null,
     scanStatus: null,
     scanFindings: null,
+    imageStatus: 'ACTIVE',
+    lastArchivedAt: null,
+    lastActivatedAt: null,
+    subjectDigest: null,
   }
   return { summary, index, platforms: { amd64, arm64 } }
 }

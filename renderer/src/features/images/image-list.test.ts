@@ -28,6 +28,10 @@ const image = (
   lastRecordedPullTime: null,
   scanStatus: null,
   scanFindings: null,
+  imageStatus: 'ACTIVE',
+  lastArchivedAt: null,
+  lastActivatedAt: null,
+  subjectDigest: null,
 })
 
 const images = [
