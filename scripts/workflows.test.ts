@@ -85,7 +85,7 @@ describe('.github/workflows/ci.yml', () => {
     expect((await parse('ci.yml')).errors).toEqual([])
   })
 
-  it('runs npm ci then npm test on Linux, macOS and Windows, with Node 22', async () => {
+  it('runs npm ci then npm test on Linux, macOS and Windows, with the pinned Node', async () => {
     const { template, raw } = await parse('ci.yml')
     expect(Object.keys(template.events).sort()).toEqual(['pull_request', 'push'])
     const job = template.jobs.find((j) => plain(j.id) === 'test') as unknown as {
@@ -100,7 +100,7 @@ describe('.github/workflows/ci.yml', () => {
     const setupNode = raw.jobs.test!.steps.find((step) =>
       step.uses?.startsWith('actions/setup-node'),
     )
-    expect(setupNode?.with?.['node-version']).toBe(22)
+    expect(setupNode?.with?.['node-version-file']).toBe('.node-version')
     const script = runs(steps(template, 'test'))
     expect(script.indexOf('npm ci')).toBeGreaterThanOrEqual(0)
     expect(script.indexOf('npm ci')).toBeLessThan(script.indexOf('npm test'))
@@ -133,7 +133,11 @@ describe('.github/workflows/release.yml', () => {
   })
 
   it('builds dmg+zip (x64, arm64), nsis and AppImage+deb with electron-builder on each OS', async () => {
-    const { template } = await parse('release.yml')
+    const { template, raw } = await parse('release.yml')
+    const setupNode = raw.jobs.build!.steps.find((step) =>
+      step.uses?.startsWith('actions/setup-node'),
+    )
+    expect(setupNode?.with?.['node-version-file']).toBe('.node-version')
     const build = template.jobs.find((j) => plain(j.id) === 'build') as unknown as {
       strategy: unknown
     }
