@@ -6,7 +6,8 @@ import { BlobDownloader } from '../electron/core/services/blob-downloader'
 import { DownloadService } from '../electron/core/services/download-service'
 import { EcrService } from '../electron/core/services/ecr-service'
 import { Operations } from '../electron/core/operations/operations'
-import { createBlobHttp } from '../electron/core/services/http'
+import { BlobHttp } from '../electron/core/services/blob-http'
+import { createBlobHttp, createDownloadDispatcher } from '../electron/core/services/http'
 import { fakePlatform } from '../electron/core/testing/app-harness'
 
 // One download through the app's own path (GetDownloadUrlForLayer, stream, hash, fsync, rename),
@@ -21,6 +22,7 @@ const [
   size,
   warmDigest,
   warmSize,
+  via,
 ] = process.argv.slice(2)
 const dir = await mkdtemp(join(tmpdir(), 'elb-bench-dl-'))
 const client = new ECRClient({
@@ -30,7 +32,14 @@ const client = new ECRClient({
 })
 const ecr = new EcrService(() => Promise.resolve({ client, registryId: undefined }))
 const service = new DownloadService({
-  downloader: new BlobDownloader({ http: createBlobHttp({}) }),
+  // `undici`: every body through undici, as a URL behind a proxy goes (the library the app's own
+  // blob HTTP is measured against); otherwise the app's default.
+  downloader: new BlobDownloader({
+    http:
+      via === 'undici'
+        ? new BlobHttp({ dispatcher: createDownloadDispatcher({}), proxied: () => true })
+        : createBlobHttp({}),
+  }),
   getUrl: ({ digest: d, ...image }) => ecr.downloadUrl(image, d),
   defaultDirectory: () => Promise.resolve(dir),
   concurrency: () => Promise.resolve(1),
