@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type { Page } from '@playwright/test'
+import type { DemoRegistry } from '../electron/demo-registry/testing'
+import { expect, launchBridge, test, type BridgeRun } from './fixtures'
+
+// "Save image…" as a user does it, in Chromium over the web bridge, against a demo registry the
+// test owns; the files are then checked by skopeo (which re-verifies every digest it copies) and
+// loaded by podman (as root, with its own storage in a temporary folder).
+
+const run = promisify(execFile)
+
+function launchAgainst(workDir: string, registry: DemoRegistry): Promise<BridgeRun> {
+  return launchBridge(workDir, {
+    AWS_ACCESS_KEY_ID: registry.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: registry.credentials.secretAccessKey,
+    AWS_REGION: registry.region,
+    AWS_ENDPOINT_URL_ECR: registry.endpoint,
+    AWS_ENDPOINT_URL_STS: registry.endpoint,
+  })
+}
+
+async function openImagePage(page: Page, bridge: BridgeRun, digest: string, platform?: string) {
+  const query = platform ? `?platform=${encodeURIComponent(platform)}` : ''
+  await page.goto(`${bridge.url}#/repositories/demo/multi-arch/images/${digest}${query}`)
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  await expect(page.getByRole('table', { name: 'Layers' })).toBeVisible()
+}
+
+async function skopeoCopy(source: string, workDir: string): Promise<string> {
+  const out = await mkdtemp(join(workDir, 'skopeo-'))
+  await run('skopeo', ['--insecure-policy', 'copy', '--all', source, `dir:${out}`])
+  return out
+}
+
+const exportRow = (page: Page) =>
+  page.getByRole('region', { name: 'Downloads' }).getByRole('listitem', { name: /^Export of / })
+
+let bridge: BridgeRun
+test.beforeEach(async ({ registry, workDir }) => {
+  bridge = await launchAgainst(workDir, registry)
+})
+test.afterEach(async () => {
+  await bridge.stop()
+})
+
+test('saves demo/multi-arch with every platform and its attestation as an OCI layout that skopeo copies with the digests the app showed', async ({
+  page,
+  registry,
+  workDir,
+}) => {
+  const { index } = registry.samples().multiArch
+  await openImagePage(page, bridge, index.imageDigest)
+  await page.getByRole('button', { name: 'Save image…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Save image' })
+  await expect(dialog.getByRole('radio', { name: /OCI layout \(folder\)/ })).toBeChecked()
+  await expect(dialog.getByLabel('Platforms')).toHaveValue('all')
+  await expect(dialog.getByRole('checkbox', { name: /Include referrers/ })).toBeChecked()
+  const target = join(bridge.downloadDir, 'multi-arch-latest')
+  await expect(dialog.getByLabel('Save to')).toHaveValue(target)
+  await dialog.getByRole('button', { name: 'Save' }).click()
+
+  const row = exportRow(page)
+  await expect(row.getByText(/^verified: \d+ blobs, \d+ bytes$/)).toBeVisible()
+  await expect(row.getByText(index.imageDigest)).toBeVisible()
+
+  const out = await skopeoCopy(`oci:${target}:latest`, workDir)
+  expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(index.imageManifest)
+  const layout = JSON.parse(await readFile(join(target, 'index.json'), 'utf8')) as {
+    manifests: { digest: string }[]
+  }
+  expect(layout.manifests[0]?.digest).toBe(index.imageDigest)
+})
+
+test('saves one platform as a docker-archive that skopeo reads both ways and podman loads', async ({
+  page,
+  registry,
+  workDir,
+}) => {
+  const { index, amd64 } = registry.samples().multiArch
+  await openImagePage(page, bridge, index.imageDigest, amd64.imageDigest)
+  await page.getByRole('button', { name: 'Save image…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Save image' })
+  await dialog.getByRole('radio', { name: /docker-archive/ }).check()
+  await expect(dialog.getByLabel('Platforms')).toHaveValue(amd64.imageDigest)
+  const target = join(bridge.downloadDir, 'multi-arch-latest.tar')
+  await expect(dialog.getByLabel('Save to')).toHaveValue(target)
+  await dialog.getByRole('button', { name: 'Save' }).click()
+
+  const row = exportRow(page)
+  await expect(row.getByText(/^verified: \d+ blobs, \d+ bytes$/)).toBeVisible()
+  await expect(row.getByRole('list', { name: 'What will not load where' })).toContainText(
+    'A docker-archive keeps the config and layers but not the manifest',
+  )
+  expect(await readdir(bridge.downloadDir)).toEqual(['multi-arch-latest.tar'])
+
+  const viaOci = await skopeoCopy(`oci-archive:${target}:latest`, workDir)
+  expect(await readFile(join(viaOci, 'manifest.json'), 'utf8')).toBe(amd64.imageManifest)
+  await skopeoCopy(`docker-archive:${target}`, workDir)
+
+  const root = await mkdtemp(join(tmpdir(), 'elb-podman-'))
+  try {
+    const podman = (...args: string[]) =>
+      run('podman', [
+        '--root',
+        join(root, 's'),
+        '--runroot',
+        join(root, 'r'),
+        '--storage-driver',
+        'vfs',
+        ...args,
+      ])
+    await podman('load', '-i', target)
+    const { stdout } = await podman('images', '--format', '{{.Id}}', '--no-trunc')
+    expect(stdout).toContain(amd64.config!.digest.slice(7))
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+})
+
+test('cancels an export halfway, then resumes it from the tray after a reload: the layer in flight continues with Range', async ({
+  page,
+  registry,
+  workDir,
+}) => {
+  const { index, arm64 } = registry.samples().multiArch
+  const curl = arm64.layers[1]!
+  registry.injectBlobFault({ kind: 'slow', bytesPerSecond: 2_000, digest: curl.digest })
+  await openImagePage(page, bridge, index.imageDigest, arm64.imageDigest)
+  await page.getByRole('button', { name: 'Save image…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Save image' })
+  await dialog.getByLabel('Platforms').selectOption(arm64.imageDigest)
+  const target = join(bridge.downloadDir, 'arm64')
+  await dialog.getByLabel('Save to').fill(target)
+  await dialog.getByRole('button', { name: 'Save' }).click()
+
+  const row = exportRow(page)
+  const bar = row.getByRole('progressbar')
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0)
+  await row.getByRole('button', { name: 'Cancel' }).click()
+  await expect(row.getByText(/^Cancelled/)).toBeVisible()
+  expect(await readdir(target)).not.toContain('index.json')
+
+  registry.clearBlobRequestLog()
+  await page.reload()
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  await page.getByRole('button', { name: 'Downloads' }).click()
+  const unfinished = page.getByRole('list', { name: 'Unfinished exports' })
+  await expect(unfinished).toContainText(target)
+  await unfinished.getByRole('button', { name: 'Resume' }).click()
+  await expect(exportRow(page).getByText(/^verified: \d+ blobs, \d+ bytes$/)).toBeVisible()
+
+  const requests = registry.blobRequestLog().filter((e) => e.digest === curl.digest)
+  expect(requests).toHaveLength(1)
+  expect(requests[0]?.range).toMatch(/^bytes=[1-9]\d*-$/)
+  const out = await skopeoCopy(`oci:${target}:latest`, workDir)
+  expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(arm64.imageManifest)
+})
