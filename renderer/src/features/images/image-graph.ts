@@ -1,0 +1,213 @@
+import type { ImageManifest, ImageStatus, ImageSummary } from '../../../../shared/models/image'
+import { platformLabel } from '../image/image-detail'
+
+/** What hangs on an image, in the words of its row's badges. */
+export type ReferrerKind =
+  'signed' | 'SBOM' | 'provenance' | 'attestation' | 'SOCI index' | 'artifact'
+
+const KIND_ORDER: readonly ReferrerKind[] = [
+  'signed',
+  'SBOM',
+  'provenance',
+  'attestation',
+  'SOCI index',
+  'artifact',
+]
+
+// cosign's legacy scheme tags an artifact after the digest it is about: sha256-<hex>.sig/.att/.sbom.
+const LEGACY_TAG = /^sha256-([a-f0-9]{64})\.(sig|att|sbom)$/
+
+/** The subject a cosign legacy tag names, and what the tag says the artifact is. */
+export function legacyReferrer(tag: string): { subject: string; kind: ReferrerKind } | null {
+  const match = LEGACY_TAG.exec(tag)
+  if (!match) return null
+  const kind = match[2] === 'sig' ? 'signed' : match[2] === 'sbom' ? 'SBOM' : 'attestation'
+  return { subject: `sha256:${match[1]}`, kind }
+}
+
+/** What a referrer is, from its artifact type (OCI 1.1) or its legacy tag. */
+export function referrerKind(
+  artifactType: string | null,
+  tags: readonly string[] = [],
+): ReferrerKind {
+  for (const tag of tags) {
+    const legacy = legacyReferrer(tag)
+    if (legacy) return legacy.kind
+  }
+  const type = (artifactType ?? '').toLowerCase()
+  if (/signature|cosign\.artifact\.sig|sigstore\.bundle|notary/.test(type)) return 'signed'
+  if (/spdx|cyclonedx|sbom|syft/.test(type)) return 'SBOM'
+  if (/provenance|slsa/.test(type)) return 'provenance'
+  if (/in-toto|dsse|attestation/.test(type)) return 'attestation'
+  if (/soci/.test(type)) return 'SOCI index'
+  return 'artifact'
+}
+
+/** "signed · SBOM · provenance": each kind once, in a fixed order. */
+export function kindsLabel(kinds: readonly ReferrerKind[]): string {
+  return KIND_ORDER.filter((k) => kinds.includes(k)).join(' · ')
+}
+
+/** One row of the grouped list. */
+export interface ImageRow {
+  image: ImageSummary
+  /** The referrers shown under this image instead of as rows of their own. */
+  referrers: ImageSummary[]
+  kinds: ReferrerKind[]
+  /** The platform children of this index that are listed in the repository. */
+  children: ImageSummary[]
+  /** For a row shown flat: what it belongs to, such as "linux/arm64 of latest". */
+  partOf: string | null
+  /** Untagged, no index lists it and it refers to nothing: lifecycle rules usually expire these. */
+  dangling: boolean
+}
+
+/** One platform child an index manifest lists, as the grouping needs it. */
+export interface IndexChild {
+  indexDigest: string
+  /** "linux/arm64/v8 of latest", "attestation of latest". */
+  label: string
+}
+
+const indexName = (index: ImageSummary): string =>
+  index.tags[0] ?? `${index.digest.slice(0, 'sha256:'.length + 12)}…`
+
+/**
+ * The children every fetched index manifest lists: child digest -> its index and platform. An
+ * index whose manifest is not (yet) fetched contributes nothing; its children stay rows.
+ */
+export function indexChildren(
+  indexes: readonly { image: ImageSummary; manifest: ImageManifest | undefined }[],
+): Map<string, IndexChild> {
+  const children = new Map<string, IndexChild>()
+  for (const { image, manifest } of indexes) {
+    if (manifest?.kind !== 'index') continue
+    for (const entry of manifest.platforms) {
+      if (children.has(entry.digest)) continue
+      const what = entry.attestation ? 'attestation' : platformLabel(entry)
+      children.set(entry.digest, {
+        indexDigest: image.digest,
+        label: `${what} of ${indexName(image)}`,
+      })
+    }
+  }
+  return children
+}
+
+/** The subject of a referrer: its subjectManifestDigest, or the digest its legacy tag names. */
+export function subjectOf(image: ImageSummary): string | null {
+  if (image.subjectDigest) return image.subjectDigest
+  for (const tag of image.tags) {
+    const legacy = legacyReferrer(tag)
+    if (legacy) return legacy.subject
+  }
+  return null
+}
+
+/** Who is under whom, worked out once per listing (not per keystroke). */
+export interface ImageGraph {
+  /** Referrers and children: digest -> "SBOM of 1.0", "linux/arm64 of 1.2.0". */
+  placed: Map<string, string>
+  referrers: Map<string, ImageSummary[]>
+  children: Map<string, ImageSummary[]>
+  /** Every digest some fetched index lists. */
+  listedByIndex: ReadonlySet<string>
+}
+
+/**
+ * One pass over what DescribeImages returned (no call per image): referrers go under their
+ * subject, untagged platform children under their index. A referrer whose subject is not listed,
+ * or a child whose index is not, stays a row of its own so nothing disappears.
+ */
+export function buildGraph(
+  images: readonly ImageSummary[],
+  indexed: ReadonlyMap<string, IndexChild>,
+): ImageGraph {
+  const byDigest = new Map<string, ImageSummary>()
+  for (const image of images) byDigest.set(image.digest, image)
+  const graph: ImageGraph = {
+    placed: new Map(),
+    referrers: new Map(),
+    children: new Map(),
+    listedByIndex: new Set(indexed.keys()),
+  }
+  for (const image of images) {
+    const subject = subjectOf(image)
+    const subjectImage = subject === null ? undefined : byDigest.get(subject)
+    if (subjectImage && subject !== image.digest) {
+      push(graph.referrers, subjectImage.digest, image)
+      const kind = referrerKind(image.artifactMediaType, image.tags)
+      graph.placed.set(image.digest, `${kind} of ${indexName(subjectImage)}`)
+      continue
+    }
+    const child = indexed.get(image.digest)
+    if (child && image.tags.length === 0 && byDigest.has(child.indexDigest)) {
+      push(graph.children, child.indexDigest, image)
+      graph.placed.set(image.digest, child.label)
+    }
+  }
+  return graph
+}
+
+/**
+ * The rows to show for `images` (already filtered and sorted): grouped under their subject or
+ * index, or with `flat` every image a row saying what it is part of. Only with `childrenKnown`
+ * (every index manifest read) is an untagged image called dangling.
+ */
+export function graphRows(
+  images: readonly ImageSummary[],
+  graph: ImageGraph,
+  options: { flat: boolean; childrenKnown: boolean },
+): ImageRow[] {
+  const rows: ImageRow[] = []
+  for (const image of images) {
+    const partOf = graph.placed.get(image.digest) ?? null
+    if (partOf !== null && !options.flat) continue
+    const referrers = graph.referrers.get(image.digest) ?? NONE
+    rows.push({
+      image,
+      referrers,
+      kinds:
+        referrers.length === 0
+          ? []
+          : [...new Set(referrers.map((r) => referrerKind(r.artifactMediaType, r.tags)))],
+      children: graph.children.get(image.digest) ?? NONE,
+      partOf,
+      // Until every index manifest is read, an untagged image may still be a platform child.
+      dangling:
+        options.childrenKnown &&
+        image.tags.length === 0 &&
+        partOf === null &&
+        subjectOf(image) === null &&
+        !graph.listedByIndex.has(image.digest),
+    })
+  }
+  return rows
+}
+
+const NONE: ImageSummary[] = []
+
+/** buildGraph and graphRows in one, for a listing shown whole. */
+export function groupImages(
+  images: readonly ImageSummary[],
+  indexed: ReadonlyMap<string, IndexChild>,
+  options: { flat: boolean; childrenKnown: boolean },
+): ImageRow[] {
+  return graphRows(images, buildGraph(images, indexed), options)
+}
+
+function push(map: Map<string, ImageSummary[]>, key: string, image: ImageSummary): void {
+  const list = map.get(key)
+  if (list) list.push(image)
+  else map.set(key, [image])
+}
+
+/** "Archived", "Activating", "Active". */
+export function statusLabel(status: ImageStatus): string {
+  return status === 'ARCHIVED' ? 'Archived' : status === 'ACTIVATING' ? 'Activating' : 'Active'
+}
+
+/** The command that restores an archived image; the app itself only reads. */
+export function restoreCommand(repositoryName: string, digest: string): string {
+  return `aws ecr update-image-storage-class --repository-name ${repositoryName} --image-id imageDigest=${digest} --target-storage-class STANDARD`
+}
