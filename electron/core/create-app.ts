@@ -18,6 +18,8 @@ import { DownloadHistoryService, historyEntry } from './services/download-histor
 import { toAppError } from './ipc/to-app-error'
 import { UserPaths } from './services/user-paths'
 import { ExportService } from './export/export-service'
+import { FindingsService } from './services/findings-service'
+import { findingsFileName, writeFindings } from './services/findings-export'
 import { blobFileName } from '../../shared/file-names'
 import { cacheKey } from './layers/index-cache'
 
@@ -82,6 +84,10 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
   // downloads and the blobs the layer-contents reader fetches.
   const blobHttp = createBlobHttp(env)
   const ecr = new EcrService(() => connection.target(), { http: blobHttp })
+  const findings = new FindingsService(
+    () => connection.target(),
+    (request) => ecr.getManifest(request),
+  )
   const downloadFolder = async () => {
     const override = env.ECR_LAYER_BROWSER_DOWNLOAD_DIR
     const chosen = (await settings.get()).downloadDir
@@ -150,8 +156,6 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'connection:set-registry': ({ registryId }) => connection.setRegistry(registryId),
     'ecr:list-images': (request) => ecr.listImages(request),
     'ecr:describe-image': (request) => ecr.describeImage(request),
-    'ecr:list-referrers': (request) => ecr.listReferrers(request),
-    'ecr:signing-status': (request) => ecr.signingStatus(request),
     'ecr:get-manifest': (request) => ecr.getManifest(request),
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),
@@ -230,6 +234,20 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       return exports.verify(path)
     },
     'export:list-unfinished': () => exports.listUnfinished(),
+    'ecr:scan-findings': (request) => findings.imageFindings(request),
+    'findings:export': async ({ format, path, ...image }) => {
+      const inDownloads = path === undefined
+      const target = inDownloads
+        ? join(
+            (await downloadFolder()).path,
+            findingsFileName(image.repositoryName, image.imageDigest, format),
+          )
+        : await userPaths.check(path, 'path', 'file')
+      // The download folder is the app's own to create; a chosen path's folder must exist.
+      return writeFindings(target, await findings.imageFindings(image), format, {
+        createFolder: inDownloads,
+      })
+    },
     'settings:get': () => settings.get(),
     'settings:notice': () => settings.notice(),
     'settings:dismiss-notice': () => Promise.resolve(settings.dismissNotice()),

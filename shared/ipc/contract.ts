@@ -3,11 +3,9 @@ import type { CallerIdentity, ConnectionState, Identity, ProfilesList } from '..
 import type {
   ImageConfig,
   ImageManifest,
-  ImageReferrer,
   ImageSummary,
   LayerAvailability,
   PullThroughRule,
-  SigningStatus,
 } from '../models/image'
 import type {
   DownloadProgress,
@@ -28,6 +26,7 @@ import type {
 } from '../models/layer-contents'
 import type { DownloadHistoryEntry } from '../models/download-history'
 import type { ExportProgress, ExportResult, LayoutCheck, UnfinishedExport } from '../models/export'
+import type { FindingsExport, ImageFindings } from '../models/findings'
 import type { Page, Repository } from '../models/repository'
 import type { Settings, SettingsNotice } from '../models/settings'
 import type { Result } from './result'
@@ -177,25 +176,6 @@ export const invokeContract = {
   /** DescribeImages for one image by digest: its tags, size, push and pull times, scan status. */
   'ecr:describe-image': returns<ImageSummary>()({
     method: 'describeImage',
-    request: z.strictObject({
-      registryId: registryIdSchema.optional(),
-      repositoryName: repositoryNameSchema,
-      imageDigest: imageDigestSchema,
-    }),
-  }),
-  /** ListImageReferrers for one image, every page and status: its signatures, SBOMs, attestations. */
-  'ecr:list-referrers': returns<ImageReferrer[]>()({
-    method: 'listReferrers',
-    request: z.strictObject({
-      registryId: registryIdSchema.optional(),
-      repositoryName: repositoryNameSchema,
-      imageDigest: imageDigestSchema,
-      artifactTypes: z.array(z.string().min(1).max(255)).min(1).max(20).optional(),
-    }),
-  }),
-  /** DescribeImageSigningStatus: ECR managed signing's status per signing profile for one image. */
-  'ecr:signing-status': returns<SigningStatus[]>()({
-    method: 'signingStatus',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -396,6 +376,32 @@ export const invokeContract = {
   'downloads:clear-history': returns<DownloadHistoryEntry[]>()({
     method: 'clearDownloadHistory',
     request: empty,
+  }),
+  /**
+   * DescribeImageScanFindings, every page: the scan status and findings of an image, per platform
+   * child for an index. Never scanned, or a status without findings, is a scan with its `problem`.
+   */
+  'ecr:scan-findings': returns<ImageFindings>()({
+    method: 'scanFindings',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+    }),
+  }),
+  /**
+   * Exports an image's findings as CSV or as the API's JSON through the safe write path
+   * (temporary file, fsync, rename): into the download folder, or to a path the user chose.
+   */
+  'findings:export': returns<FindingsExport>()({
+    method: 'exportFindings',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+      format: z.enum(['csv', 'json']),
+      path: absolutePathSchema.optional(),
+    }),
   }),
   /**
    * Saves a whole image as an OCI layout folder, an OCI layout tar, or a tar that is also a

@@ -116,3 +116,10 @@ export const FINDINGS_CSV_COLUMNS = [
   'lastObservedAt',
   'url',
 ] as const
+
+/** Where `findings:export` wrote, how many bytes, and how many findings. */
+export interface FindingsExport {
+  path: string
+  bytes: number
+  rows: number
+}

@@ -239,6 +239,16 @@ describe('schema-valid but broad paths', () => {
             'target',
           ],
           ['export:verify-layout', { path }, 'path'],
+          [
+            'findings:export',
+            {
+              repositoryName: 'demo/scanned',
+              imageDigest: `sha256:${'0'.repeat(64)}`,
+              format: 'csv',
+              path,
+            },
+            'path',
+          ],
         ]
         for (const [channel, request, field] of requests) {
           const result = await harness.app.dispatch(channel, request)

@@ -1,4 +1,4 @@
-import type { ImageFindings } from '../../../shared/models/findings'
+import type { FindingsExport, ImageFindings } from '../../../shared/models/findings'
 import { FINDINGS_CSV_COLUMNS } from '../../../shared/models/findings'
 import { writeFileAtomic } from '../fs/safe-file'
 
@@ -83,9 +83,10 @@ export async function writeFindings(
   path: string,
   findings: ImageFindings,
   format: 'csv' | 'json',
-): Promise<{ path: string; bytes: number; rows: number }> {
+  options: { createFolder?: boolean } = {},
+): Promise<FindingsExport> {
   const text = format === 'csv' ? findingsCsv(findings) : findingsJson(findings)
-  await writeFileAtomic(path, text, { mode: 0o644 })
+  await writeFileAtomic(path, text, { mode: 0o644, createFolder: options.createFolder ?? false })
   const rows = findings.scans.reduce((n, s) => n + s.findings.length, 0)
   return { path, bytes: Buffer.byteLength(text, 'utf8'), rows }
 }
