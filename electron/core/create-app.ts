@@ -156,6 +156,8 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'connection:set-registry': ({ registryId }) => connection.setRegistry(registryId),
     'ecr:list-images': (request) => ecr.listImages(request),
     'ecr:describe-image': (request) => ecr.describeImage(request),
+    'ecr:list-referrers': (request) => ecr.listReferrers(request),
+    'ecr:signing-status': (request) => ecr.signingStatus(request),
     'ecr:get-manifest': (request) => ecr.getManifest(request),
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),

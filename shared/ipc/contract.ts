@@ -3,9 +3,11 @@ import type { CallerIdentity, ConnectionState, Identity, ProfilesList } from '..
 import type {
   ImageConfig,
   ImageManifest,
+  ImageReferrer,
   ImageSummary,
   LayerAvailability,
   PullThroughRule,
+  SigningStatus,
 } from '../models/image'
 import type {
   DownloadProgress,
@@ -176,6 +178,25 @@ export const invokeContract = {
   /** DescribeImages for one image by digest: its tags, size, push and pull times, scan status. */
   'ecr:describe-image': returns<ImageSummary>()({
     method: 'describeImage',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+    }),
+  }),
+  /** ListImageReferrers for one image, every page and status: its signatures, SBOMs, attestations. */
+  'ecr:list-referrers': returns<ImageReferrer[]>()({
+    method: 'listReferrers',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+      artifactTypes: z.array(z.string().min(1).max(255)).min(1).max(20).optional(),
+    }),
+  }),
+  /** DescribeImageSigningStatus: ECR managed signing's status per signing profile for one image. */
+  'ecr:signing-status': returns<SigningStatus[]>()({
+    method: 'signingStatus',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
