@@ -45,6 +45,17 @@ export const downloadUrlQuery = (
     gcTime: 0,
   })
 
+/**
+ * What the shell can do for the user; it never changes while the app runs. Unknown (still
+ * loading, or a failure) counts as able, so the desktop never loses a button to a slow answer.
+ */
+export const capabilitiesQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.capabilities(),
+    queryFn: () => invoke('getCapabilities', {}),
+    staleTime: Infinity,
+  })
+
 /** The downloads of this and earlier runs, newest first; read again whenever one ends. */
 export const downloadHistoryQuery = () =>
   queryOptions({

@@ -33,6 +33,8 @@ export const queryKeys = {
   downloadFolder: () => ['download-folder'] as const,
   /** The downloads of this and earlier runs, kept in the data folder. */
   downloadHistory: () => ['download-history'] as const,
+  /** What the shell can do (file manager, folder and file dialogs). */
+  capabilities: () => ['capabilities'] as const,
   /** .partial files an earlier run left behind. */
   partials: () => ['partials'] as const,
   registry: (connection: ConnectionKey) => ['registry', connection] as const,

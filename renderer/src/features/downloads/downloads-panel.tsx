@@ -7,13 +7,13 @@ import {
   downloadFolderQuery,
   downloadHistoryQuery,
   useClearDownloadHistory,
-  useShowInFolder,
 } from '../../api/downloads'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatDateTime } from '../../components/format'
 import { blobLabel, formatEta, formatRate, formatTransfer, phaseLabel } from './download-format'
 import { isActive, type DownloadEntry } from './download-store'
 import { useDownloadEntries, useDownloads } from './downloads-context'
+import { ShowInFolder } from './show-in-folder'
 import { VerifyDialog } from './verify-dialog'
 import './downloads.css'
 import { ExportList } from '../export/export-list'
@@ -168,7 +168,6 @@ function HistoryList({
 }
 
 function HistoryRow({ entry }: { entry: DownloadHistoryEntry }) {
-  const show = useShowInFolder()
   const titleId = useId()
   const label = blobLabel(entry)
   const saved = entry.outcome === 'downloaded' || entry.outcome === 'already-verified'
@@ -197,18 +196,8 @@ function HistoryRow({ entry }: { entry: DownloadHistoryEntry }) {
             }
           </span>
         )}
-        {saved && entry.path !== null && (
-          <button
-            type="button"
-            className="small"
-            aria-describedby={titleId}
-            onClick={() => show.mutate(entry.path!)}
-          >
-            Show in folder
-          </button>
-        )}
+        {saved && entry.path !== null && <ShowInFolder path={entry.path} describedBy={titleId} />}
       </div>
-      {show.isError && <ErrorPanel error={show.error} />}
     </li>
   )
 }
@@ -308,7 +297,6 @@ function Progress({ entry, titleId }: { entry: DownloadEntry; titleId: string })
 }
 
 function Outcome({ entry, titleId }: { entry: DownloadEntry; titleId: string }) {
-  const show = useShowInFolder()
   if (entry.state.kind !== 'finished') return null
   const { result } = entry.state
   switch (result.status) {
@@ -324,15 +312,8 @@ function Outcome({ entry, titleId }: { entry: DownloadEntry; titleId: string }) 
             {result.resumedFrom !== null && (
               <span className="hint">{`resumed at ${formatBytes(result.resumedFrom)}`}</span>
             )}
-            <button
-              type="button"
-              aria-describedby={titleId}
-              onClick={() => show.mutate(result.path)}
-            >
-              Show in folder
-            </button>
+            <ShowInFolder path={result.path} describedBy={titleId} />
           </div>
-          {show.isError && <ErrorPanel error={show.error} />}
         </>
       )
     case 'skipped':

@@ -63,6 +63,29 @@ describe('the downloads tray', () => {
     expect(await within(tray()).findByText(/Nothing downloaded yet/)).toBeTruthy()
   })
 
+  it('in the web bridge, says there is no file manager and copies the path instead', async () => {
+    renderApp('/', {
+      getDownloadHistory: () => [earlier(1)],
+      getCapabilities: () => ({ showInFolder: false, chooseFolder: false, chooseFile: false }),
+    })
+    await waitForReady()
+    fireEvent.click(screen.getByRole('button', { name: /^Downloads/ }))
+    const list = await within(tray()).findByRole('list', { name: 'Earlier downloads' })
+    const row = within(list).getByRole('listitem')
+    await waitFor(() => expect(within(row).getByRole('button', { name: 'Copy path' })).toBeTruthy())
+    expect(within(row).queryByRole('button', { name: 'Show in folder' })).toBeNull()
+    expect(row.textContent).toContain('A browser tab can’t open your file manager')
+    expect(row.textContent).toContain('/home/me/Downloads/demo_web-app_sha256-1.tar.gz')
+
+    // Settings: no folder dialog either; Change… is disabled and says what to do instead.
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
+    const change = await screen.findByRole<HTMLButtonElement>('button', { name: 'Change…' })
+    expect(change.disabled).toBe(true)
+    expect(
+      document.getElementById(change.getAttribute('aria-describedby')!)!.textContent,
+    ).toContain('ECR_LAYER_BROWSER_DOWNLOAD_DIR')
+  })
+
   it('Hide and Escape close the tray and give focus back to the toggle', async () => {
     renderApp('/', { getDownloadHistory: () => [] })
     await waitForReady()

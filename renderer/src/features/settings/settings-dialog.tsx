@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { useId } from 'react'
-import { downloadFolderQuery, useSetDownloadFolder } from '../../api/downloads'
+import { capabilitiesQuery, downloadFolderQuery, useSetDownloadFolder } from '../../api/downloads'
 import { useUpdateSettings } from '../../api/mutations'
 import { settingsQuery } from '../../api/queries'
 import { Dialog } from '../../components/dialog'
@@ -22,6 +22,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const overriddenId = useId()
   const updatesId = useId()
   const overridden = folder.data?.overridden ?? false
+  // A browser tab behind the web bridge has no folder dialog: say so instead of a dead button.
+  const noDialog = useQuery(capabilitiesQuery()).data?.chooseFolder === false
+  const noDialogId = useId()
 
   return (
     <Dialog title="Settings" onClose={onClose} className="settings-dialog" initialFocus="dialog">
@@ -40,12 +43,19 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               overrides this setting. Unset it to choose a folder here.
             </p>
           )}
+          {noDialog && !overridden && (
+            <p id={noDialogId} className="hint">
+              A browser tab has no folder dialog, so downloads go to the folder above. To use
+              another, start <code>npm run web</code> with{' '}
+              <code>ECR_LAYER_BROWSER_DOWNLOAD_DIR</code> set to it.
+            </p>
+          )}
           <div className="actions">
             <button
               type="button"
               onClick={() => setFolder.mutate('choose')}
-              disabled={overridden || setFolder.isPending || !folder.data}
-              aria-describedby={overridden ? overriddenId : undefined}
+              disabled={overridden || noDialog || setFolder.isPending || !folder.data}
+              aria-describedby={overridden ? overriddenId : noDialog ? noDialogId : undefined}
             >
               Change…
             </button>
