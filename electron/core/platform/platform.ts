@@ -28,6 +28,15 @@ const EXTERNAL_ALLOW_LIST = [
   /^https:\/\/docs\.aws\.amazon\.com\//,
   /^https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\//,
   /^https:\/\/health\.aws\.amazon\.com\//,
+  // A scan finding's advisory, by its id only: the vulnerability databases ECR and Inspector cite.
+  /^https:\/\/nvd\.nist\.gov\/vuln\/detail\/CVE-\d{4}-\d{4,}$/,
+  /^https:\/\/www\.cve\.org\/CVERecord\?id=CVE-\d{4}-\d{4,}$/,
+  /^https:\/\/github\.com\/advisories\/GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/,
+  /^https:\/\/security\.alpinelinux\.org\/vuln\/CVE-\d{4}-\d{4,}$/,
+  /^https:\/\/security-tracker\.debian\.org\/tracker\/CVE-\d{4}-\d{4,}$/,
+  /^https:\/\/ubuntu\.com\/security\/CVE-\d{4}-\d{4,}$/,
+  /^https:\/\/access\.redhat\.com\/security\/cve\/CVE-\d{4}-\d{4,}$/,
+  /^https:\/\/alas\.aws\.amazon\.com\/(AL2023\/|AL2\/)?ALAS[0-9A-Z-]+\.html$/,
 ]
 
 /** Whether a URL may be opened outside the app. */

@@ -58,6 +58,9 @@ export const queryKeys = {
     ['registry', connection, 'repository', repositoryName, 'config', digest] as const,
   layerAvailability: (connection: ConnectionKey, repositoryName: string, manifestDigest: string) =>
     ['registry', connection, 'repository', repositoryName, 'layers', manifestDigest] as const,
+  /** An image's scan findings (DescribeImageScanFindings, every page, per platform child). */
+  findings: (connection: ConnectionKey, repositoryName: string, imageDigest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'findings', imageDigest] as const,
   /** A pre-signed blob URL: it expires, so it is fetched fresh each time it is shown. */
   downloadUrl: (connection: ConnectionKey, repositoryName: string, digest: string) =>
     ['registry', connection, 'repository', repositoryName, 'download-url', digest] as const,
