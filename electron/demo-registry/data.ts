@@ -104,6 +104,12 @@ const SAMPLES: readonly SampleRepository[] = [
     scanOnPush: true,
     encryptionType: 'AES256',
   },
+  {
+    name: 'demo/signed',
+    imageTagMutability: 'IMMUTABLE',
+    scanOnPush: false,
+    encryptionType: 'AES256',
+  },
 ]
 
 /** The seeded contents of one emulated registry, sorted by repository name. */

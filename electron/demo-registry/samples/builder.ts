@@ -182,13 +182,16 @@ export class SampleBuilder {
       subject: ImageRecord
       blobs: readonly BlobRef[]
       annotations?: Record<string, string>
+      /** Annotations on every blob's descriptor (cosign puts its signature there). */
+      layerAnnotations?: Record<string, string>
     },
   ): ImageRecord {
     const config = this.storeBlob(EMPTY_JSON, MEDIA_TYPES.ociEmpty)
-    const descriptor = (ref: BlobRef) => ({
+    const descriptor = (ref: BlobRef, annotations?: Record<string, string>) => ({
       mediaType: ref.mediaType,
       digest: ref.digest,
       size: ref.size,
+      ...(annotations ? { annotations } : {}),
     })
     const subject = {
       mediaType: options.subject.imageManifestMediaType,
@@ -200,7 +203,7 @@ export class SampleBuilder {
       mediaType: MEDIA_TYPES.ociManifest,
       artifactType: options.artifactType,
       config: descriptor(config),
-      layers: options.blobs.map(descriptor),
+      layers: options.blobs.map((b) => descriptor(b, options.layerAnnotations)),
       subject,
       ...(options.annotations ? { annotations: options.annotations } : {}),
     }

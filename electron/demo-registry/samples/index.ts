@@ -9,6 +9,7 @@ import { multiArch } from './multi-arch'
 import { ociZstd } from './oci-zstd'
 import { buildScale } from './scale-50k'
 import { scanned } from './scanned'
+import { signedSample } from './signed'
 import { supplyChain } from './supply-chain'
 import { untagged } from './untagged'
 import { webApp } from './web-app'
@@ -35,6 +36,7 @@ const SAMPLES = [
   supplyChain,
   archive,
   scanned,
+  signedSample,
 ] as const
 
 type Sample = (typeof SAMPLES)[number]

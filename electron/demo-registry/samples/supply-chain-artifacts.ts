@@ -176,6 +176,32 @@ export function generateDemoKeyPair(): DemoKeyPair {
   return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
 }
 
+let runKeys: { published: DemoKeyPair; unpublished: DemoKeyPair } | undefined
+
+/**
+ * The key pairs of this run: `published` signs the demo's images and its public half is in the
+ * welcome text; `unpublished` signs the image no shown key verifies. Made once per process.
+ */
+export function demoRunKeys(): { published: DemoKeyPair; unpublished: DemoKeyPair } {
+  runKeys ??= { published: generateDemoKeyPair(), unpublished: generateDemoKeyPair() }
+  return runKeys
+}
+
+// ECDSA signatures are randomised; the samples are built more than once per process and must
+// come out byte for byte the same, so each (key, bytes) is signed once.
+const signatures = new WeakMap<KeyObject, Map<string, Buffer>>()
+function signOnce(key: KeyObject, data: Buffer, dsaEncoding: 'der' | 'ieee-p1363' = 'der'): Buffer {
+  const byKey = signatures.get(key) ?? new Map<string, Buffer>()
+  signatures.set(key, byKey)
+  const id = `${dsaEncoding}:${hex('sha256', data)}`
+  let signature = byKey.get(id)
+  if (signature === undefined) {
+    signature = sign('sha256', data, { key, dsaEncoding })
+    byKey.set(id, signature)
+  }
+  return signature
+}
+
 /** cosign's simple-signing payload for a manifest digest, and its signature (base64 DER ECDSA over SHA-256). */
 export function cosignSign(
   key: KeyObject,
@@ -193,7 +219,7 @@ export function cosignSign(
     }),
     'utf8',
   )
-  return { payload, signature: sign('sha256', payload, key).toString('base64') }
+  return { payload, signature: signOnce(key, payload).toString('base64') }
 }
 
 const PAYLOAD_TYPE = 'application/vnd.in-toto+json'
@@ -260,7 +286,7 @@ export function slsaProvenance(input: {
     },
   }
   const body = Buffer.from(JSON.stringify(statement), 'utf8')
-  const sig = sign('sha256', pae(PAYLOAD_TYPE, body), input.key).toString('base64')
+  const sig = signOnce(input.key, pae(PAYLOAD_TYPE, body)).toString('base64')
   return Buffer.from(
     JSON.stringify({
       payloadType: PAYLOAD_TYPE,
@@ -296,6 +322,7 @@ PqYq3EiZVIHHmMxB6GMdK12fOmOhRANCAAR4HUUtpzl3MlHLTleV0fY4CL58/AAW
 -----END PRIVATE KEY-----
 `
 
+let notationKey: KeyObject | undefined
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url')
 
 /** A Notation (Notary Project) JWS envelope over a manifest descriptor, as AWS Signer's plugin makes one. */
@@ -315,10 +342,8 @@ export function notationSignature(input: {
   const payload = { targetArtifact: input.target }
   const signingInput = `${b64url(JSON.stringify(protectedHeader))}.${b64url(JSON.stringify(payload))}`
   const der = Buffer.from(NOTATION_CERT.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64')
-  const signature = sign('sha256', Buffer.from(signingInput), {
-    key: createPrivateKey(NOTATION_KEY),
-    dsaEncoding: 'ieee-p1363',
-  })
+  notationKey ??= createPrivateKey(NOTATION_KEY)
+  const signature = signOnce(notationKey, Buffer.from(signingInput), 'ieee-p1363')
   const [protectedPart, payloadPart] = signingInput.split('.')
   return Buffer.from(
     JSON.stringify({
