@@ -157,3 +157,24 @@ for (const appPage of APP_PAGES) {
     }
   })
 }
+
+test('at 900×700 the repository list keeps the pull-through badge in view', async ({
+  page,
+  bridge,
+}) => {
+  await page.setViewportSize({ width: 900, height: 700 })
+  await APP_PAGES.find((p) => p.name === 'repositories')!.open(page, bridge)
+  await page.getByRole('searchbox', { name: 'Filter repositories' }).fill('ecr-public')
+  const row = page.getByRole('table', { name: 'Repositories' }).getByRole('row', {
+    name: /ecr-public\/docker\/library\/alpine/,
+  })
+  const badge = row.getByText(/^pull-through: /)
+  await expect(badge).toBeVisible()
+  // Wholly inside its cell and the window: not clipped away by the name before it.
+  const [cell, box] = await Promise.all([
+    row.getByRole('cell').first().boundingBox(),
+    badge.boundingBox(),
+  ])
+  expect(box!.x + box!.width).toBeLessThanOrEqual(Math.min(cell!.x + cell!.width, 900) + 0.5)
+  expect(box!.x).toBeGreaterThanOrEqual(cell!.x)
+})

@@ -28,6 +28,7 @@ export const RepositoryTable = memo(function RepositoryTable({
       header: 'Name',
       sort: sort === 'name' ? 'ascending' : undefined,
       className: 'cell-name',
+      title: (repository) => repository.repositoryName,
       cell: (repository) => {
         const rule = findPullThroughRule(rules, repository.repositoryName)
         return (
