@@ -1,11 +1,16 @@
-import { useInfiniteQuery } from '@tanstack/react-query'
-import { useMemo } from 'react'
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query'
+import { useMemo, useState } from 'react'
 import { useNavigate } from 'react-router'
-import type { PullThroughRule, TagStatus } from '../../../../shared/models/image'
+import type {
+  ImageStatus,
+  ImageSummary,
+  PullThroughRule,
+  TagStatus,
+} from '../../../../shared/models/image'
 import type { ImageSort } from '../../../../shared/models/settings'
 import { imageTagSchema } from '../../../../shared/schemas'
 import { useOpenTag } from '../../api/mutations'
-import { imagesQuery } from '../../api/queries'
+import { imagesQuery, manifestQuery } from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatCount } from '../../components/format'
@@ -14,7 +19,9 @@ import { ListToolbar, Segmented, type Choice } from '../../components/toolbar'
 import { useNow } from '../../components/use-now'
 import { imagePath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
+import { buildGraph, graphRows, indexChildren } from './image-graph'
 import { createImageFilter, imageCountLabel, imagesEmptyMessage, sortImages } from './image-list'
+import { isIndexType } from './labels'
 import { ImageTable } from './image-table'
 import { isDefaultView, useImageView } from './view-state'
 import './images.css'
@@ -30,6 +37,21 @@ const TAG_STATUSES: readonly Choice<TagStatus>[] = [
   { value: 'TAGGED', label: 'Tagged' },
   { value: 'UNTAGGED', label: 'Untagged' },
 ]
+
+type StatusChoice = ImageStatus | 'ANY'
+
+const STATUSES: readonly Choice<StatusChoice>[] = [
+  { value: 'ANY', label: 'Any status' },
+  { value: 'ACTIVE', label: 'Active' },
+  { value: 'ARCHIVED', label: 'Archived' },
+  { value: 'ACTIVATING', label: 'Activating' },
+]
+
+// Index manifests read to place platform children: bounded, so a repository of thousands of
+// indexes costs at most this many BatchGetImage calls (the rest keep their children as rows).
+const MAX_INDEX_MANIFESTS = 50
+
+const NO_IMAGES: readonly ImageSummary[] = []
 
 interface ImagesListProps {
   repositoryName: string
@@ -53,13 +75,51 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
   const images = useInfiniteQuery(imagesQuery(connection, repositoryName, tagStatus))
   const now = useNow()
 
-  const { items: all, loadingMore, retry } = useAllPages(images)
+  const { items: listed, loadingMore, retry } = useAllPages(images)
+  const [status, setStatus] = useState<StatusChoice>('ANY')
+  const [flat, setFlat] = useState(false)
+  const all = useMemo(
+    () => (status === 'ANY' ? listed : listed.filter((image) => image.imageStatus === status)),
+    [listed, status],
+  )
+
+  // Only indexes' manifests, only once the listing is complete, and only when grouping.
+  const indexes = useMemo(
+    () =>
+      loadingMore || flat
+        ? NO_IMAGES
+        : listed.filter((i) => isIndexType(i.manifestMediaType)).slice(0, MAX_INDEX_MANIFESTS),
+    [listed, loadingMore, flat],
+  )
+  const manifests = useQueries({
+    queries: indexes.map((image) => ({
+      ...manifestQuery(connection, repositoryName, image.digest),
+      staleTime: Infinity,
+    })),
+  })
+  const manifestsKey = manifests.map((m) => (m.data ? '1' : '0')).join('')
+  const indexed = useMemo(
+    () => indexChildren(indexes.map((image, i) => ({ image, manifest: manifests[i]?.data }))),
+    // manifestsKey changes exactly when a manifest arrives; the array itself is new every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [indexes, manifestsKey],
+  )
+  const childrenKnown =
+    !loadingMore &&
+    manifests.every((m) => !m.isPending) &&
+    listed.filter((i) => isIndexType(i.manifestMediaType)).length <= MAX_INDEX_MANIFESTS
+  const graph = useMemo(() => buildGraph(listed, indexed), [listed, indexed])
+
   const sorted = useMemo(() => sortImages(all, sort), [all, sort])
   // Filtered in the keystroke's own render, not deferred: with results remembered and narrowed
   // (createImageFilter) it takes a few ms on 50,000 images, so the list repaints in the same frame
   // as the field (docs/benchmarks.md measures it).
   const filterSorted = useMemo(() => createImageFilter(sorted), [sorted])
   const shown = useMemo(() => filterSorted(filter), [filterSorted, filter])
+  const rows = useMemo(
+    () => graphRows(shown, graph, { flat, childrenKnown }),
+    [shown, graph, flat, childrenKnown],
+  )
   const filtering = filter.trim() !== ''
 
   usePageReady(pageSettled && images.status !== 'pending')
@@ -115,6 +175,17 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
           choices={TAG_STATUSES}
           onChange={(value) => setView({ tagStatus: value })}
         />
+        <Segmented
+          legend="Image status"
+          name={`image-status-${repositoryName}`}
+          value={status}
+          choices={STATUSES}
+          onChange={setStatus}
+        />
+        <label className="flat-toggle">
+          <input type="checkbox" checked={flat} onChange={(e) => setFlat(e.target.checked)} />
+          Show every manifest as stored
+        </label>
       </ListToolbar>
 
       {offerTag && pullThroughRule && (
@@ -129,15 +200,18 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
         <ErrorPanel error={images.error} retrying={images.isFetching} onRetry={retry} />
       )}
       {images.data &&
-        (shown.length === 0 && !loadingMore ? (
+        (rows.length === 0 && !loadingMore ? (
           <div className="empty-state">
             <p>{imagesEmptyMessage(filter, tagStatus)}</p>
-            {(filtering || tagStatus !== 'ANY') && (
+            {(filtering || tagStatus !== 'ANY' || status !== 'ANY') && (
               <div className="actions">
                 <button
                   type="button"
                   className="primary"
-                  onClick={() => setView({ filter: '', tagStatus: 'ANY' })}
+                  onClick={() => {
+                    setStatus('ANY')
+                    setView({ filter: '', tagStatus: 'ANY' })
+                  }}
                 >
                   Show all images
                 </button>
@@ -145,7 +219,7 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
             )}
           </div>
         ) : (
-          <ImageTable repositoryName={repositoryName} images={shown} sort={sort} now={now} />
+          <ImageTable repositoryName={repositoryName} rows={rows} sort={sort} now={now} />
         ))}
     </>
   )
