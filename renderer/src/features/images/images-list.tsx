@@ -83,13 +83,14 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
     [listed, status],
   )
 
-  // Only indexes' manifests, only once the listing is complete, and only when grouping.
+  // Only indexes' manifests, only once the listing is complete (flat rows still say what they
+  // are part of, so the flat view reads them too; the image page reuses them from the cache).
   const indexes = useMemo(
     () =>
-      loadingMore || flat
+      loadingMore
         ? NO_IMAGES
         : listed.filter((i) => isIndexType(i.manifestMediaType)).slice(0, MAX_INDEX_MANIFESTS),
-    [listed, loadingMore, flat],
+    [listed, loadingMore],
   )
   const manifests = useQueries({
     queries: indexes.map((image) => ({
