@@ -102,3 +102,28 @@ export interface SociSummary {
   /** Bytes of zTOCs in all. */
   ztocBytes: number
 }
+
+/** One blob of a referrer manifest, as its descriptor states it. */
+export interface ReferrerBlob {
+  digest: string
+  mediaType: string
+  size: number
+  annotations: Record<string, string>
+}
+
+/** A referrer with what it is in words and what hangs on it in turn (a signature on an SBOM). */
+export interface SupplyChainReferrer {
+  digest: string
+  mediaType: string
+  artifactType: string | null
+  /** "SBOM (SPDX)", "Signature (cosign)", "Provenance (SLSA)"… */
+  kind: string
+  kindCode: string
+  size: number | null
+  annotations: Record<string, string>
+  status: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+  blobs: ReferrerBlob[]
+  /** The claim a cosign signature makes before any key checks it: the digest its payload names. */
+  claimedDigest: string | null
+  referrers: SupplyChainReferrer[]
+}

@@ -1,0 +1,101 @@
+import { ECRClient } from '@aws-sdk/client-ecr'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DemoRegistry, SAMPLE_REPOSITORIES } from '../../demo-registry/testing'
+import { BlobHttp } from '../services/blob-http'
+import { EcrService } from '../services/ecr-service'
+import { verdictInWords } from './cosign'
+import { SupplyChainService } from './supply-chain-service'
+
+// The Supply chain section's reads, through EcrService and the blob pipeline, against demo/signed.
+const repositoryName = SAMPLE_REPOSITORIES.signed
+let registry: DemoRegistry
+let client: ECRClient
+let service: SupplyChainService
+
+beforeAll(async () => {
+  registry = new DemoRegistry({ repositoryCount: 14 })
+  const { endpoint } = await registry.start()
+  client = new ECRClient({
+    endpoint,
+    region: registry.region,
+    credentials: registry.credentials,
+    maxAttempts: 1,
+  })
+  const blobs = { http: new BlobHttp() }
+  service = new SupplyChainService(
+    new EcrService(() => Promise.resolve({ client, registryId: undefined }), blobs),
+    blobs,
+  )
+})
+afterAll(async () => {
+  client.destroy()
+  await registry.stop()
+})
+
+describe('SupplyChainService', () => {
+  it('describes each referrer in words, with blobs, the claim a signature makes and the signature on the SBOM', async () => {
+    const s = registry.samples().signed
+    const referrers = await service.referrers({ repositoryName, imageDigest: s.signed.imageDigest })
+    expect(referrers.map((r) => r.kind).sort()).toEqual(
+      [
+        'Provenance (SLSA)',
+        'SBOM (CycloneDX)',
+        'SBOM (SPDX)',
+        'Signature (Notation)',
+        'Signature (cosign)',
+      ].sort(),
+    )
+    const cosign = referrers.find((r) => r.kindCode === 'cosign-signature')!
+    expect(cosign.claimedDigest).toBe(s.signed.imageDigest)
+    expect(cosign.blobs[0]?.annotations['dev.cosignproject.cosign/signature']).toBeTruthy()
+    const spdx = referrers.find((r) => r.digest === s.spdx.imageDigest)!
+    expect(spdx.annotations['org.opencontainers.image.created']).toBeTruthy()
+    expect(spdx.referrers.map((r) => [r.kind, r.claimedDigest])).toEqual([
+      ['Signature (cosign)', s.spdx.imageDigest],
+    ])
+  })
+
+  it('gives the three verdicts with the demo key', async () => {
+    const s = registry.samples().signed
+    const verify = (digest: string, subjectDigest: string) =>
+      service
+        .verifyCosign({ repositoryName, digest, subjectDigest, publicKeyPem: s.publicKeyPem })
+        .then(verdictInWords)
+    expect(await verify(s.signature.imageDigest, s.signed.imageDigest)).toBe(
+      'Valid, covers this image',
+    )
+    expect(await verify(s.legacySignature.imageDigest, s.signed.imageDigest)).toBe(
+      'Valid, covers this image',
+    )
+    expect(await verify(s.copiedSignatureReferrer.imageDigest, s.copiedSignature.imageDigest)).toBe(
+      `Valid signature, but it covers another digest: ${s.signed.imageDigest}`,
+    )
+    expect(await verify(s.unknownSignerReferrer.imageDigest, s.unknownSigner.imageDigest)).toBe(
+      'Does not verify with this key',
+    )
+  })
+
+  it('reads the SBOM, the provenance and the Notation signature', async () => {
+    const s = registry.samples().signed
+    const sbom = await service.sbom({ repositoryName, digest: s.cycloneDx.imageDigest })
+    expect(sbom.packages.find((p) => p.name === 'libhello')?.files).toEqual([
+      'usr/lib/libhello.so.2',
+    ])
+    const provenance = await service.provenance({
+      repositoryName,
+      digest: s.provenance.imageDigest,
+    })
+    expect(provenance.builder).toBe('https://github.com/actions/runner/github-hosted')
+    const notation = await service.notation({ repositoryName, digest: s.notation.imageDigest })
+    expect(notation.signedDigest).toBe(s.signed.imageDigest)
+  })
+
+  it('refuses to read an SBOM from a referrer that is not one, with a catalog error', async () => {
+    const s = registry.samples().signed
+    await expect(
+      service.sbom({ repositoryName, digest: s.signature.imageDigest }),
+    ).rejects.toMatchObject({
+      error: { code: 'InvalidManifest' },
+    })
+  })
+})

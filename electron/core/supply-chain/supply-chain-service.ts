@@ -1,0 +1,252 @@
+import { z } from 'zod'
+import type { AppError } from '../../../shared/ipc/result'
+import { AppErrorException } from '../../../shared/ipc/result'
+import type { ImageManifest, ImageReferrer } from '../../../shared/models/image'
+import type {
+  NotationSummary,
+  ProvenanceSummary,
+  ReferrerBlob,
+  SbomDocument,
+  SignatureVerdict,
+  SociSummary,
+  SupplyChainReferrer,
+} from '../../../shared/models/supply-chain'
+import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
+import { memorySink } from '../blob/memory-sink'
+import { artifactKind, artifactKindInWords, type ArtifactKind } from './artifact-kind'
+import {
+  COSIGN_SIGNATURE_ANNOTATION,
+  COSIGN_SIMPLE_SIGNING,
+  parseSimpleSigning,
+  verifyCosignSignature,
+} from './cosign'
+import { MAX_DOCUMENT_BYTES, type Parsed } from './limits'
+import { parseNotationJws } from './notation'
+import { parseProvenance } from './provenance'
+import { parseSbom } from './sbom'
+import { describeSoci } from './soci'
+
+/** What the service needs of ECR (EcrService has it). */
+export interface ArtifactRegistry {
+  listReferrers(request: {
+    repositoryName: string
+    registryId?: string
+    imageDigest: string
+  }): Promise<ImageReferrer[]>
+  getManifest(request: {
+    repositoryName: string
+    registryId?: string
+    imageDigest?: string
+  }): Promise<ImageManifest>
+  downloadUrl(
+    request: { repositoryName: string; registryId?: string },
+    layerDigest: string,
+  ): Promise<string>
+}
+
+interface ArtifactRequest {
+  repositoryName: string
+  registryId?: string
+  /** The referrer manifest's digest. */
+  digest: string
+}
+
+const BLOB_TIMEOUT_MS = 60_000
+/** Referrers of referrers are followed this deep (a signature on an SBOM is depth 2). */
+const MAX_DEPTH = 3
+/** Referrers listed per subject before the rest are left out. */
+const MAX_REFERRERS = 500
+
+const rawLayers = z.object({
+  layers: z
+    .array(
+      z.object({
+        mediaType: z.string().max(256).catch('application/octet-stream'),
+        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+        size: z.number().int().nonnegative(),
+        annotations: z.record(z.string().max(256), z.string().max(64 * 1024)).optional(),
+      }),
+    )
+    .max(1000),
+})
+
+function unreadable(problem: string): AppError {
+  return { code: 'InvalidManifest', message: problem }
+}
+function orThrow<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new AppErrorException(unreadable(parsed.problem))
+  return parsed.value
+}
+
+/**
+ * The Supply chain section's reads: referrers with what they are, their documents through the
+ * blob pipeline into a capped memory sink, and signature verification. Keys and certificates stay
+ * here; callers get verdicts and identities.
+ */
+export class SupplyChainService {
+  constructor(
+    private readonly ecr: ArtifactRegistry,
+    private readonly blobs: PipelineDeps,
+  ) {}
+
+  /** The referrers of an image, each described, with their own referrers (every status, every page). */
+  async referrers(request: {
+    repositoryName: string
+    registryId?: string
+    imageDigest: string
+  }): Promise<SupplyChainReferrer[]> {
+    return this.walk(request, request.imageDigest, 1, new Set([request.imageDigest]))
+  }
+
+  private async walk(
+    request: { repositoryName: string; registryId?: string },
+    subject: string,
+    depth: number,
+    seen: Set<string>,
+  ): Promise<SupplyChainReferrer[]> {
+    const listed = (await this.ecr.listReferrers({ ...request, imageDigest: subject })).slice(
+      0,
+      MAX_REFERRERS,
+    )
+    const out: SupplyChainReferrer[] = []
+    for (const r of listed) {
+      // A hostile registry can make referrers refer in a circle.
+      if (seen.has(r.digest)) continue
+      seen.add(r.digest)
+      const blobs =
+        r.status === 'ACTIVE'
+          ? await this.blobsOf({ ...request, digest: r.digest }).catch(() => [])
+          : []
+      const kind = refine(
+        artifactKind(
+          r.artifactType ?? undefined,
+          blobs.map((b) => b.mediaType),
+        ),
+        r.annotations,
+      )
+      out.push({
+        digest: r.digest,
+        mediaType: r.mediaType,
+        artifactType: r.artifactType,
+        kind: artifactKindInWords(kind, r.artifactType ?? undefined),
+        kindCode: kind,
+        size: r.size,
+        annotations: r.annotations,
+        status: r.status,
+        blobs,
+        claimedDigest: kind === 'cosign-signature' ? await this.claimOf(request, blobs) : null,
+        referrers: depth < MAX_DEPTH ? await this.walk(request, r.digest, depth + 1, seen) : [],
+      })
+    }
+    return out
+  }
+
+  /** A referrer manifest's blobs, from its verified raw text. */
+  async blobsOf(request: ArtifactRequest): Promise<ReferrerBlob[]> {
+    const manifest = await this.ecr.getManifest({ ...request, imageDigest: request.digest })
+    const parsed = rawLayers.safeParse(JSON.parse(manifest.raw))
+    if (!parsed.success)
+      throw new AppErrorException(unreadable('The referrer manifest lists no readable blobs.'))
+    return parsed.data.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} }))
+  }
+
+  /** Reads one blob of a referrer into memory, verified, under the document cap. */
+  async blob(
+    request: { repositoryName: string; registryId?: string },
+    blob: ReferrerBlob,
+    limit = MAX_DOCUMENT_BYTES,
+  ): Promise<Buffer> {
+    if (blob.size > limit) {
+      throw new AppErrorException(
+        unreadable(`The document is ${blob.size} bytes, over the ${limit}-byte limit.`),
+      )
+    }
+    const { value } = await fetchBlob(this.blobs, {
+      digest: blob.digest,
+      expectedSize: blob.size,
+      getUrl: () => this.ecr.downloadUrl(request, blob.digest),
+      sink: memorySink(limit, () => unreadable(`The document is larger than ${limit} bytes.`)),
+      signal: AbortSignal.timeout(BLOB_TIMEOUT_MS),
+      what: 'Artifact blob',
+    })
+    return value
+  }
+
+  private async first(request: ArtifactRequest, accept: (b: ReferrerBlob) => boolean = () => true) {
+    const blobs = await this.blobsOf(request)
+    const blob = blobs.find(accept)
+    if (!blob)
+      throw new AppErrorException(
+        unreadable('The referrer holds no document of the expected kind.'),
+      )
+    return { blob, bytes: await this.blob(request, blob) }
+  }
+
+  private async claimOf(
+    request: { repositoryName: string; registryId?: string },
+    blobs: ReferrerBlob[],
+  ) {
+    const payload = blobs.find((b) => b.mediaType === COSIGN_SIMPLE_SIGNING)
+    if (!payload) return null
+    try {
+      const p = parseSimpleSigning(await this.blob(request, payload, 1024 * 1024))
+      return p.ok ? p.value.manifestDigest : null
+    } catch {
+      return null
+    }
+  }
+
+  /** An SBOM referrer's document, parsed (SPDX 2.x or CycloneDX 1.x JSON). */
+  async sbom(request: ArtifactRequest): Promise<SbomDocument> {
+    return orThrow(parseSbom((await this.first(request)).bytes))
+  }
+
+  /** A provenance referrer's statement, in words. */
+  async provenance(request: ArtifactRequest): Promise<ProvenanceSummary> {
+    return orThrow(parseProvenance((await this.first(request)).bytes))
+  }
+
+  /** A Notation signature's signer, signing time and signed digest. */
+  async notation(
+    request: ArtifactRequest,
+  ): Promise<NotationSummary & { matchesCertificate: boolean }> {
+    return orThrow(
+      parseNotationJws(
+        (await this.first(request, (b) => b.mediaType === 'application/jose+json')).bytes,
+      ),
+    )
+  }
+
+  /** A SOCI index, described. */
+  async soci(request: ArtifactRequest): Promise<SociSummary> {
+    const manifest = await this.ecr.getManifest({ ...request, imageDigest: request.digest })
+    return orThrow(describeSoci(Buffer.from(manifest.raw, 'utf8')))
+  }
+
+  /** Verifies a cosign signature (referrer or legacy .sig manifest) for `subjectDigest` with a PEM public key. */
+  async verifyCosign(
+    request: ArtifactRequest & { subjectDigest: string; publicKeyPem: string },
+  ): Promise<SignatureVerdict> {
+    const blobs = await this.blobsOf(request)
+    const payload = blobs.find((b) => b.mediaType === COSIGN_SIMPLE_SIGNING)
+    if (!payload)
+      return {
+        kind: 'unreadable-signature',
+        reason: 'The signature holds no simple-signing payload.',
+      }
+    return verifyCosignSignature({
+      publicKeyPem: request.publicKeyPem,
+      payload: await this.blob(request, payload, 1024 * 1024),
+      signatureBase64: payload.annotations[COSIGN_SIGNATURE_ANNOTATION],
+      subjectDigest: request.subjectDigest,
+    })
+  }
+}
+
+/** An in-toto attestation whose predicate is SLSA provenance is shown as provenance. */
+function refine(kind: ArtifactKind, annotations: Record<string, string>): ArtifactKind {
+  const predicate = annotations['in-toto.io/predicate-type'] ?? annotations['predicateType']
+  if (kind === 'attestation' && predicate?.startsWith('https://slsa.dev/provenance/'))
+    return 'provenance'
+  return kind
+}
