@@ -316,7 +316,7 @@ describe('Save image as a tar', () => {
     expect(stdout.trim()).toContain(config.digest.slice(7))
   })
 
-  it('writes an OCI layout tar of the whole index that skopeo copies with every digest re-verified', async () => {
+  it('writes an OCI layout tar of the whole index that skopeo copies with every digest re-verified and podman loads', async () => {
     const h = await start()
     const { index } = h.registry.samples().multiArch
     const target = join(downloads(h), 'multi-arch.tar')
@@ -332,6 +332,26 @@ describe('Save image as a tar', () => {
     cleanups.push(() => rm(out, { recursive: true, force: true }))
     await skopeo('copy', '--all', `oci-archive:${target}:latest`, `dir:${out}`)
     expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(index.imageManifest)
+
+    // podman loads the OCI archive too (it picks the platform of this machine out of the index).
+    const root = await mkdtemp(join(tmpdir(), 'elb-podman-'))
+    cleanups.push(() => rm(root, { recursive: true, force: true }))
+    const podman = (...args: string[]) =>
+      run('podman', [
+        '--root',
+        join(root, 'storage'),
+        '--runroot',
+        join(root, 'run'),
+        '--storage-driver',
+        'vfs',
+        ...args,
+      ])
+    await podman('load', '-i', target)
+    const { amd64, arm64 } = h.registry.samples().multiArch
+    const mine = process.arch === 'arm64' ? arm64 : amd64
+    const config = (JSON.parse(mine.imageManifest) as { config: { digest: string } }).config
+    const { stdout } = await podman('images', '--format', '{{.Id}}', '--no-trunc')
+    expect(stdout).toContain(config.digest.slice(7))
   })
 
   it('refuses a docker-archive of a whole index: it holds one platform', async () => {
