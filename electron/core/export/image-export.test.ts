@@ -10,6 +10,7 @@ import type { ExportProgress, ExportResult, LayoutCheck } from '../../../shared/
 import { createApp, type App } from '../create-app'
 import { Logger } from '../services/logger'
 import { fakePlatform, startHarness, stubProcessEnv, type Harness } from '../testing/app-harness'
+import { fillDiskAfter } from '../testing/full-disk'
 
 // "Save image…" through the real app against the demo registry, and the files it writes checked
 // by tools that share no code with it: skopeo (which re-verifies every digest it copies), umoci,
@@ -352,6 +353,62 @@ describe('Save image as a tar', () => {
     const config = (JSON.parse(mine.imageManifest) as { config: { digest: string } }).config
     const { stdout } = await podman('images', '--format', '{{.Id}}', '--no-trunc')
     expect(stdout).toContain(config.digest.slice(7))
+  })
+
+  it('a full disk says so, and leaves nothing at the tar’s name, while fetching blobs or while assembling the tar', async () => {
+    const h = await start()
+    const { amd64 } = h.registry.samples().multiArch
+    const parsed = JSON.parse(amd64.imageManifest) as {
+      config: { size: number }
+      layers: { size: number }[]
+    }
+    const blobs =
+      parsed.config.size +
+      parsed.layers.reduce((sum, l) => sum + l.size, 0) +
+      amd64.imageManifest.length
+    for (const [name, room] of [
+      ['while-fetching.tar', 10_000],
+      ['while-assembling.tar', blobs + 4_000],
+    ] as const) {
+      const target = join(downloads(h), name)
+      const restore = await fillDiskAfter(room)
+      let result: Result<unknown>
+      try {
+        result = await h.app.dispatch('export:save-image', {
+          operationId: `export-full-${room}`,
+          repositoryName: 'demo/multi-arch',
+          imageDigest: amd64.imageDigest,
+          format: 'oci-tar',
+          target,
+        })
+      } finally {
+        restore()
+      }
+      expect(result.ok, name).toBe(false)
+      if (result.ok) return
+      expect(result.error.code, name).toBe('DiskFull')
+      expect(result.error.message).toContain('the disk is full')
+      const names = await readdir(downloads(h))
+      expect(names, name).not.toContain(name)
+      expect(names, name).not.toContain(`${name}.partial`)
+      // The layout folder the tar is assembled from is kept for the next run: finished in the
+      // second case (the tar was what failed), unfinished in the first.
+      const work = await readdir(join(downloads(h), `${name}.export`))
+      expect(work.includes('index.json'), name).toBe(name === 'while-assembling.tar')
+      // With room again, the same request finishes from what was kept.
+      const again = await save(h.app, {
+        repositoryName: 'demo/multi-arch',
+        imageDigest: amd64.imageDigest,
+        format: 'oci-tar',
+        target,
+      })
+      expect(again.verified?.ok, name).toBe(true)
+      expect(again.reused['in-layout'] ?? 0, name).toBeGreaterThan(0)
+    }
+    expect((await readdir(downloads(h))).sort()).toEqual([
+      'while-assembling.tar',
+      'while-fetching.tar',
+    ])
   })
 
   it('refuses a docker-archive of a whole index: it holds one platform', async () => {

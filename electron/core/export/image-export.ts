@@ -249,7 +249,8 @@ export class ImageExporter {
     }
     // Last: index.json makes the layout complete; the marker goes once it is there.
     await writeFileAtomic(join(work, 'index.json'), indexJson(plan.index), { mode: 0o644 })
-    await removeOwnFile(join(work, MARKER))
+    // A tar's folder keeps it until the tar is in place: a failed assembly is resumed, not refused.
+    if (request.format === 'oci-dir') await removeOwnFile(join(work, MARKER))
 
     let path = work
     if (request.format !== 'oci-dir') {
