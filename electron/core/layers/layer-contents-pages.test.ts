@@ -13,7 +13,7 @@ import type {
   PageCursor,
   Paged,
 } from '../../../shared/models/layer-contents'
-import { Operations } from '../services/operations'
+import { Operations } from '../operations/operations'
 import { fakePlatform, startHarness, stubProcessEnv, type Harness } from '../testing/app-harness'
 import { entryBomb, nameBomb } from './layer-bombs'
 import { ENTRY_OVERHEAD_BYTES, indexTooLargeMessage } from './layer-reader'
