@@ -19,6 +19,7 @@ import { toAppError } from './ipc/to-app-error'
 import { UserPaths } from './services/user-paths'
 import { ExportService } from './export/export-service'
 import { FindingsService } from './services/findings-service'
+import { SupplyChainService } from './supply-chain/supply-chain-service'
 import { findingsFileName, writeFindings } from './services/findings-export'
 import { blobFileName } from '../../shared/file-names'
 import { cacheKey } from './layers/index-cache'
@@ -84,6 +85,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
   // downloads and the blobs the layer-contents reader fetches.
   const blobHttp = createBlobHttp(env)
   const ecr = new EcrService(() => connection.target(), { http: blobHttp })
+  const supplyChain = new SupplyChainService(ecr, { http: blobHttp })
   const findings = new FindingsService(
     () => connection.target(),
     (request) => ecr.getManifest(request),
@@ -158,6 +160,11 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:describe-image': (request) => ecr.describeImage(request),
     'ecr:list-referrers': (request) => ecr.listReferrers(request),
     'ecr:signing-status': (request) => ecr.signingStatus(request),
+    'supply-chain:referrers': (request) => supplyChain.referrers(request),
+    'supply-chain:sbom': (request) => supplyChain.sbom(request),
+    'supply-chain:provenance': (request) => supplyChain.provenance(request),
+    'supply-chain:notation': (request) => supplyChain.notation(request),
+    'supply-chain:verify': (request) => supplyChain.verifyCosign(request),
     'ecr:get-manifest': (request) => ecr.getManifest(request),
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),

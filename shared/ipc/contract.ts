@@ -31,6 +31,13 @@ import type { ExportProgress, ExportResult, LayoutCheck, UnfinishedExport } from
 import type { FindingsExport, ImageFindings } from '../models/findings'
 import type { Page, Repository } from '../models/repository'
 import type { Settings, SettingsNotice } from '../models/settings'
+import type {
+  NotationSummary,
+  ProvenanceSummary,
+  SbomDocument,
+  SignatureVerdict,
+  SupplyChainReferrer,
+} from '../models/supply-chain'
 import type { Result } from './result'
 import {
   imageDigestSchema,
@@ -122,6 +129,13 @@ const contentsRefSchema = z
   )
 
 /** Every request/response channel from the renderer to main. */
+/** One referrer artifact of a repository, by its manifest digest. */
+const artifactRequest = z.strictObject({
+  registryId: registryIdSchema.optional(),
+  repositoryName: repositoryNameSchema,
+  digest: imageDigestSchema,
+})
+
 export const invokeContract = {
   /** Returns the connection in use (kind, profile, region, whether credentials exist). */
   'connection:get': returns<ConnectionState>()({ method: 'getConnection', request: empty }),
@@ -201,6 +215,41 @@ export const invokeContract = {
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
       imageDigest: imageDigestSchema,
+    }),
+  }),
+  /** The image's referrers described in words (SBOMs, provenance, signatures, SOCI), with their own referrers. */
+  'supply-chain:referrers': returns<SupplyChainReferrer[]>()({
+    method: 'listSupplyChain',
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+    }),
+  }),
+  /** An SBOM referrer's document (SPDX 2.x or CycloneDX 1.x JSON), read through the blob pipeline and parsed. */
+  'supply-chain:sbom': returns<SbomDocument>()({
+    method: 'readSbom',
+    request: artifactRequest,
+  }),
+  /** A provenance referrer's in-toto statement (DSSE, SLSA v0.2 or v1), in words and raw. */
+  'supply-chain:provenance': returns<ProvenanceSummary>()({
+    method: 'readProvenance',
+    request: artifactRequest,
+  }),
+  /** A Notation signature's signer, signing time and signed digest, from its JWS envelope. */
+  'supply-chain:notation': returns<NotationSummary & { matchesCertificate: boolean }>()({
+    method: 'readNotation',
+    request: artifactRequest,
+  }),
+  /** Verifies a cosign signature in main with a PEM public key; only the verdict comes back. */
+  'supply-chain:verify': returns<SignatureVerdict>()({
+    method: 'verifySignature',
+    request: artifactRequest.extend({
+      subjectDigest: imageDigestSchema,
+      publicKeyPem: z
+        .string()
+        .min(1)
+        .max(16 * 1024),
     }),
   }),
   /** BatchGetImage by digest or tag: the parsed, validated manifest or index. */
