@@ -374,7 +374,8 @@ How each number is taken:
 }
 
 /** Builds the renderer when out/ is missing or older than its sources. */
-async function ensureRendererBuilt(): Promise<void> {
+/** Builds the app (electron-vite) unless out/renderer is newer than renderer/ and shared/. */
+export async function ensureRendererBuilt(): Promise<void> {
   const built = await stat(join(ROOT, 'out', 'renderer', 'index.html')).catch(() => null)
   const newest = Math.max(
     await newestIn(join(ROOT, 'renderer')),

@@ -1,17 +1,18 @@
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import { browse } from './browse'
 import { bundle } from './bundle'
 import { download } from './download'
+import { downloadUi } from './download-ui'
 import { layers } from './layers'
 import type { Suite } from './suite'
 
 // `npm run bench [-- suite-id …] [-- --strict]`: runs the suites (all by default) and rewrites
 // their sections of docs/benchmarks.md, keeping the sections of suites that did not run. Add a
 // suite by writing a module that exports a Suite and listing it here.
-const SUITES: Suite[] = [browse, download, layers, bundle]
+const SUITES: Suite[] = [browse, download, downloadUi, layers, bundle]
 
 const DOC = resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md')
 const HEADER = `# Benchmarks
@@ -38,14 +39,16 @@ const missed: string[] = []
 for (const suite of selected) {
   console.log(`\n== ${suite.title} ==`)
   const started = Date.now()
+  const loadBefore = loadavg()[0]!
   const result = await suite.run()
+  const load = `load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`
   console.log(result.console)
   console.log(`(${suite.id} took ${((Date.now() - started) / 1000).toFixed(0)} s)`)
   missed.push(...result.missed.map((line) => `${suite.id}: ${line}`))
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
   fresh.set(
     suite.id,
-    `## ${suite.title}\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine}.\n\n${result.markdown.trim()}\n`,
+    `## ${suite.title}\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine} (${load}).\n\n${result.markdown.trim()}\n`,
   )
 }
 
