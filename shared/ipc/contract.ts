@@ -394,10 +394,16 @@ export const invokeContract = {
         imageDigest: imageDigestSchema.optional(),
         imageTag: imageTagSchema.optional(),
         layer: z.number().int().min(0).max(10_000).optional(),
+        /** The filesystem as it stands after this layer (layers 0..through merged). */
+        through: z.number().int().min(0).max(10_000).optional(),
       })
       .refine((r) => r.imageDigest !== undefined || r.imageTag !== undefined, {
         message: 'name an image by imageDigest or imageTag',
         path: ['imageDigest'],
+      })
+      .refine((r) => r.layer === undefined || r.through === undefined, {
+        message: 'ask for one layer or for the layers through one, not both',
+        path: ['through'],
       }),
   }),
   /** Paths added, modified and deleted between two images or two layers, optionally under one path, one page at a time. */

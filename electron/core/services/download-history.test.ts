@@ -62,6 +62,15 @@ describe('DownloadHistoryService', () => {
     expect((await history.list()).map((e) => e.outcome)).toEqual(['downloaded'])
   })
 
+  it('a list asked while the file is first read already has a download recorded just before', async () => {
+    const file = join(dir, 'download-history.json')
+    await new DownloadHistoryService(file).record(entry(1))
+    const history = new DownloadHistoryService(file)
+    const recorded = history.record(entry(2))
+    expect((await history.list()).map((e) => e.id)).toEqual(['op-2', 'op-1'])
+    await recorded
+  })
+
   it('clears to an empty list that stays empty after a restart', async () => {
     const file = join(dir, 'download-history.json')
     const history = new DownloadHistoryService(file)

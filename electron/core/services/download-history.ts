@@ -39,7 +39,9 @@ export class DownloadHistoryService {
 
   /** Every remembered download, newest first. */
   async list(): Promise<DownloadHistoryEntry[]> {
-    return [...(await this.load())]
+    await this.load()
+    // this.entries, not what load() resolved with: a record() that ran meanwhile replaced it.
+    return [...(this.entries ?? [])]
   }
 
   /** Adds one ended download (replacing an entry with the same id) and saves. */
