@@ -6,6 +6,7 @@
 //   #/repositories/<name>                           the repository's images
 //   #/repositories/<name>/images/<digest>           one image (manifest or index)
 //   #/repositories/<name>/images/<digest>?platform=<child digest>   one platform of an index
+//   #/repositories/<name>/images/<digest>?tab=<tab>[&layer=N&only=1&path=…]   one tab of it
 
 const IMAGE_SEGMENT = /^(.+)\/images\/([^/]*:[^/]*)$/
 
@@ -31,6 +32,23 @@ export function imagePath(
   return platformDigest ? `${path}?platform=${encodeURIComponent(platformDigest)}` : path
 }
 
+/**
+ * One tab of an image page (`?tab=`), with that tab's own state (`?layer=`, `?path=`…): the
+ * image page's views stay deep-linkable.
+ */
+export function imageTabPath(
+  repositoryName: string,
+  imageDigest: string,
+  tab: string,
+  params: Record<string, string | number | null | undefined> = {},
+): string {
+  const query = new URLSearchParams({ tab })
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined) query.set(name, String(value))
+  }
+  return `${imagePath(repositoryName, imageDigest)}?${query}`
+}
+
 /** Splits the rest of a /repositories/ path (already decoded) into a repository and an image. */
 export function parseRepositoryRoute(rest: string): RepositoryRoute {
   const trimmed = rest.replace(/\/+$/, '')
@@ -48,4 +66,9 @@ export function parentPath(pathname: string): string | null {
 
 function encodeSegments(name: string): string {
   return name.split('/').map(encodeURIComponent).join('/')
+}
+
+/** Whether an image reference is a digest (else a tag). */
+export function isDigest(ref: string): boolean {
+  return /^sha256:[a-f0-9]{64}$/.test(ref)
 }

@@ -100,6 +100,11 @@ export interface MergedEntry extends Omit<LayerEntry, 'type'> {
   change: ChangeKind
   /** For deleted paths: the layer whose whiteout or opaque directory removed it. */
   deletedBy?: number
+  /**
+   * In one layer seen on its own: this path is the layer's whiteout (it deletes what lower layers
+   * had at the path) or an opaque directory (it hides what lower layers had in it).
+   */
+  marker?: 'whiteout' | 'opaque'
 }
 
 /** A layer as the merged view describes it. */
@@ -130,6 +135,8 @@ export interface ImageFilesystem {
   layers: MergedLayer[]
   /** `null`: all layers merged. A number: that layer's own entries, badged against the layers below. */
   layer: number | null
+  /** A number: the filesystem as it stands after that layer (layers 0..through merged). */
+  through: number | null
   /** Live paths, plus deleted ones with change "deleted". */
   entries: MergedEntry[]
   /** Bytes written by some layer but shadowed or deleted by a later one. */
@@ -140,6 +147,20 @@ export interface ImageFilesystem {
   liveBytes: number
   /** false when any layer's index is partial. */
   complete: boolean
+  /** dive's efficiency score and wasted bytes, over the layers read (all, or 0..layer). */
+  efficiency: ImageEfficiency
+}
+
+/** dive's efficiency of an image, and of the image as it stands after each layer. */
+export interface ImageEfficiency {
+  /** Σ smallest version per path / Σ all versions per path (1 when nothing has bytes). */
+  score: number
+  /** Bytes of every path more than one layer touched, counting every version (dive's "wasted"). */
+  wastedBytes: number
+  /** Per layer: the score of layers 0..i, and the bytes layer i wrote to paths touched more than once. */
+  byLayer: { score: number; wastedBytes: number }[]
+  /** Paths touched by more than one layer, largest cumulative size first (at most 100 here). */
+  inefficiencies: { path: string; cumulativeBytes: number; layers: number[] }[]
 }
 
 /** What a diff compares: an image (by digest or tag), or a single layer. */

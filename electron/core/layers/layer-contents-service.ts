@@ -4,10 +4,13 @@ import { join } from 'node:path'
 import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName } from '../../../shared/file-names'
 import { diffEntries } from '../../../shared/layer-contents/diff'
+import { diveEfficiency } from '../../../shared/layer-contents/efficiency'
+import { PREVIEW_LIMIT } from '../../../shared/layer-contents/limits'
 import { mergeLayers } from '../../../shared/layer-contents/merge'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { ImageManifest, LayerDescriptor } from '../../../shared/models/image'
 import type {
+  ImageEfficiency,
   ContentsCacheInfo,
   ContentsDiff,
   ContentsProgress,
@@ -16,6 +19,7 @@ import type {
   ExtractResult,
   FilePreview,
   ImageFilesystem,
+  LayerEntry,
   LayerIndex,
   MergedLayer,
   PageCursor,
@@ -71,8 +75,6 @@ export interface ContentsDeps {
   blobLimitBytes?: number
 }
 
-/** Text previews stop here; larger files are offered for extraction instead. */
-export const PREVIEW_LIMIT = 1024 * 1024
 const MAX_WASTED_PATHS = 200
 /** Layers refused as too large to index, remembered so a second look does not read them again. */
 const MAX_REFUSED = 64
@@ -155,7 +157,10 @@ export class LayerContentsService {
     })
   }
 
-  /** One page of an image's layers merged in order, or of one layer against those below it. */
+  /**
+   * One page of an image's layers merged in order (all, or 0..through), or of one layer against
+   * those below it.
+   */
   async imageFilesystem(request: {
     operationId: string
     registryId?: string
@@ -163,6 +168,7 @@ export class LayerContentsService {
     imageDigest?: string
     imageTag?: string
     layer?: number
+    through?: number
     page?: PageCursor
   }): Promise<Paged<ImageFilesystem>> {
     const { page, ...rest } = request
@@ -176,6 +182,7 @@ export class LayerContentsService {
     imageDigest?: string
     imageTag?: string
     layer?: number
+    through?: number
   }): Promise<ImageFilesystem> {
     const manifest = await this.imageManifest(request)
     const layers = manifest.layers
@@ -184,11 +191,11 @@ export class LayerContentsService {
       layers[0]?.digest ?? '',
       layers.length,
       async (operation) => {
-        const upTo = request.layer ?? layers.length - 1
+        const upTo = request.layer ?? request.through ?? layers.length - 1
         if (upTo < 0 || upTo >= layers.length) {
           throw new AppErrorException({
             code: 'InvalidParameter',
-            field: 'layer',
+            field: request.through === undefined ? 'layer' : 'through',
             message: `the image has ${layers.length} layers`,
           })
         }
@@ -212,11 +219,13 @@ export class LayerContentsService {
           imageDigest: manifest.digest,
           layers: described,
           layer: request.layer ?? null,
+          through: request.through ?? null,
           entries: merged.entries,
           wastedBytes: merged.wastedBytes,
           wasted: merged.wasted.slice(0, MAX_WASTED_PATHS),
           liveBytes: merged.liveBytes,
           complete: indexes.every((index) => index.complete),
+          efficiency: boundedEfficiency(indexes.map((index) => index.entries)),
         }
       },
     )
@@ -698,4 +707,10 @@ export function decodeText(bytes: Buffer): string | null {
   } catch {
     return null
   }
+}
+
+/** dive's efficiency of the layers read, with its list of paths cut to what a page shows. */
+function boundedEfficiency(layers: readonly (readonly LayerEntry[])[]): ImageEfficiency {
+  const efficiency = diveEfficiency(layers)
+  return { ...efficiency, inefficiencies: efficiency.inefficiencies.slice(0, MAX_WASTED_PATHS) }
 }

@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/models/layer-contents'
 import { invoke, subscribe } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
+import { isDigest } from '../routes'
 
 /** A layer blob of a repository, as the contents channels take it. */
 export interface LayerTarget {
@@ -21,7 +22,6 @@ export interface LayerTarget {
   size: number | null
 }
 
-const isDigest = (ref: string) => /^sha256:[a-f0-9]{64}$/.test(ref)
 const imageRef = (ref: string) => (isDigest(ref) ? { imageDigest: ref } : { imageTag: ref })
 
 let sequence = 0
@@ -60,16 +60,26 @@ export async function allPages<T extends { entries: readonly unknown[] }>(
   return { ...reply, entries } as unknown as T
 }
 
-/** An image's merged filesystem, or one layer of it against the layers below. */
+/**
+ * An image's merged filesystem, or one layer of it against the layers below, or (`through`) the
+ * filesystem as it stands after one layer.
+ */
 export const imageFilesystemQuery = (
   connection: ConnectionState,
   repositoryName: string,
   ref: string,
   layer: number | null,
   prefix: string,
+  through: number | null = null,
 ) =>
   queryOptions({
-    queryKey: queryKeys.contents(connectionKey(connection), repositoryName, 'image', ref, layer),
+    queryKey: queryKeys.contents(
+      connectionKey(connection),
+      repositoryName,
+      through === null ? 'image' : 'image-through',
+      ref,
+      through ?? layer,
+    ),
     queryFn: () =>
       allPages<ImageFilesystem>((page) =>
         invoke('getImageFilesystem', {
@@ -77,6 +87,7 @@ export const imageFilesystemQuery = (
           repositoryName,
           ...imageRef(ref),
           ...(layer === null ? {} : { layer }),
+          ...(through === null ? {} : { through }),
           ...(page ? { page } : {}),
         }),
       ),

@@ -147,6 +147,10 @@ describe('image page', () => {
       ['Copy Manifest JSON', manifest.raw],
     ]
     for (const [name, text] of cases) {
+      // The raw JSON lives in the image's "Manifest & config" tab.
+      if (name === 'Copy Manifest JSON') {
+        fireEvent.click(screen.getByRole('tab', { name: 'Manifest & config' }))
+      }
       const button = await screen.findByRole('button', { name })
       fireEvent.click(button)
       await waitFor(() => expect(writeText).toHaveBeenLastCalledWith(text))
@@ -170,6 +174,8 @@ describe('image page', () => {
   it('shows the raw manifest and config JSON, indented, in focusable viewers', async () => {
     const { manifest, config } = sampleImage()
     renderApp(`/repositories/demo/web-app/images/${manifest.digest}`, serve([manifest]))
+    await waitForReady()
+    fireEvent.click(screen.getByRole('tab', { name: 'Manifest & config' }))
     const viewer = await screen.findByRole('figure', { name: 'Config JSON' })
     const pre = viewer.querySelector('pre')!
     expect(pre.tabIndex).toBe(0)
@@ -215,7 +221,8 @@ describe('image page', () => {
         `docker pull --platform linux/arm64/v8 ${'123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo/multi-arch'}@${index.digest}`,
       ),
     ).toBeTruthy()
-    expect(screen.getByRole('figure', { name: 'Index JSON' })).toBeTruthy()
+    fireEvent.click(screen.getByRole('tab', { name: 'Manifest & config' }))
+    expect(await screen.findByRole('figure', { name: 'Index JSON' })).toBeTruthy()
     expect(screen.getByRole('figure', { name: 'Manifest JSON' })).toBeTruthy()
   })
 

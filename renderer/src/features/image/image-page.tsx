@@ -13,10 +13,9 @@ import {
 import { Breadcrumbs } from '../../components/breadcrumbs'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatRelative } from '../../components/format'
-import { JsonViewer } from '../../components/json-viewer'
 import { usePageReady } from '../../components/page-ready'
 import { useNow } from '../../components/use-now'
-import { repositoryPath } from '../../routes'
+import { imageTabPath, repositoryPath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
 import { manifestTypeLabel, shortDigest } from '../images/labels'
 import { ImageDownloads } from '../downloads/layer-actions'
@@ -30,6 +29,8 @@ import {
   type ImageManifestOnly,
 } from './image-detail'
 import { ImageSummary } from './image-summary'
+import { visibleTabs, type ImageTabContext } from './image-tabs'
+import { Tabs } from '../../components/tabs'
 import { SaveImageDialog } from '../export/save-image-dialog'
 import { PlatformPicker } from './platform-picker'
 import '../../components/page-header.css'
@@ -104,6 +105,77 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
   const title = summary.data?.tags[0]
     ? `${repositoryName}:${summary.data.tags[0]}`
     : `${repositoryName}@${shortDigest(imageDigest)}`
+
+  // Tabs of the image (one entry each in IMAGE_TABS): Overview holds what the page always showed.
+  const overviewNode = manifest.data ? (
+    <>
+      {image && (
+        <Section title={platform ? `Layers (${platformLabel(platform)})` : 'Layers'}>
+          {image.artifactType && <p className="hint">{`Artifact type: ${image.artifactType}`}</p>}
+          <ImageDownloads repositoryName={repositoryName} image={image} />
+          <LayersTable
+            repositoryName={repositoryName}
+            layers={image.layers}
+            history={config.data?.history ?? null}
+            historyLoading={config.isLoading}
+            availability={availability.data}
+            availabilityLoading={availability.isLoading}
+          />
+          {availability.isError && (
+            <ErrorPanel
+              error={availability.error}
+              retrying={availability.isFetching}
+              onRetry={() => void availability.refetch()}
+            />
+          )}
+        </Section>
+      )}
+
+      <Section title="Summary">
+        {summary.isError && (
+          <ErrorPanel
+            error={summary.error}
+            retrying={summary.isFetching}
+            onRetry={() => void summary.refetch()}
+          />
+        )}
+        <ImageSummary
+          digest={imageDigest}
+          manifest={manifest.data}
+          summary={summary.data}
+          repositoryUri={repository.data?.repositoryUri ?? null}
+          platform={platform}
+          image={image}
+          config={config.data}
+          now={now}
+        />
+      </Section>
+
+      {config.data && (
+        <Section title="History">
+          <HistoryList history={config.data.history} now={now} />
+        </Section>
+      )}
+    </>
+  ) : null
+  const tabContext: ImageTabContext = {
+    repositoryName,
+    imageDigest,
+    image,
+    index,
+    platform,
+    config: config.data,
+    summary: summary.data,
+    raw: manifest.data?.raw ?? '',
+    overview: overviewNode,
+    param: (name) => searchParams.get(name),
+    tabHref: (tab, params = {}) =>
+      imageTabPath(repositoryName, imageDigest, tab, {
+        platform: searchParams.get('platform'),
+        ...params,
+      }),
+  }
+  const { tabs, selected } = visibleTabs(tabContext, searchParams.get('tab'))
 
   return (
     <main className="image-page">
@@ -204,61 +276,26 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
             />
           )}
 
-          {image && (
-            <Section title={platform ? `Layers (${platformLabel(platform)})` : 'Layers'}>
-              {image.artifactType && (
-                <p className="hint">{`Artifact type: ${image.artifactType}`}</p>
-              )}
-              <ImageDownloads repositoryName={repositoryName} image={image} />
-              <LayersTable
-                repositoryName={repositoryName}
-                layers={image.layers}
-                history={config.data?.history ?? null}
-                historyLoading={config.isLoading}
-                availability={availability.data}
-                availabilityLoading={availability.isLoading}
-              />
-              {availability.isError && (
-                <ErrorPanel
-                  error={availability.error}
-                  retrying={availability.isFetching}
-                  onRetry={() => void availability.refetch()}
-                />
-              )}
-            </Section>
-          )}
-
-          <Section title="Summary">
-            {summary.isError && (
-              <ErrorPanel
-                error={summary.error}
-                retrying={summary.isFetching}
-                onRetry={() => void summary.refetch()}
-              />
-            )}
-            <ImageSummary
-              digest={imageDigest}
-              manifest={manifest.data}
-              summary={summary.data}
-              repositoryUri={repository.data?.repositoryUri ?? null}
-              platform={platform}
-              image={image}
-              config={config.data}
-              now={now}
-            />
-          </Section>
-
-          {config.data && (
-            <Section title="History">
-              <HistoryList history={config.data.history} now={now} />
-            </Section>
-          )}
-
-          <Section title="Raw JSON">
-            <JsonViewer title={index ? 'Index JSON' : 'Manifest JSON'} raw={manifest.data.raw} />
-            {index && image && <JsonViewer title="Manifest JSON" raw={image.raw} />}
-            {config.data && <JsonViewer title="Config JSON" raw={config.data.raw} />}
-          </Section>
+          <Tabs
+            label="Image views"
+            tabs={tabs.map((tab) => ({
+              id: tab.id,
+              label: tab.label,
+              ...(tab.badge ? { badge: tab.badge(tabContext) } : {}),
+            }))}
+            selected={selected.id}
+            onSelect={(id) =>
+              startTransition(() => {
+                const next = new URLSearchParams()
+                const keep = searchParams.get('platform')
+                if (keep) next.set('platform', keep)
+                next.set('tab', id)
+                setSearchParams(next)
+              })
+            }
+          >
+            {selected.render(tabContext)}
+          </Tabs>
         </>
       )}
     </main>

@@ -17,6 +17,7 @@ import { useConnection } from '../connection/use-connection'
 import { FileTree } from './file-tree'
 import { pathMatcher } from './glob'
 import { contentsDiffPath } from './routes'
+import { PREVIEW_LIMIT } from '../../../../shared/layer-contents/limits'
 import { SkippedList } from './skipped-list'
 import {
   ancestors,
@@ -27,9 +28,6 @@ import {
   type SortKey,
   type TreeNode,
 } from './tree'
-
-/** Text previews stop at 1 MiB, as main does. */
-const PREVIEW_LIMIT = 1024 * 1024
 
 interface ContentsBrowserProps {
   repositoryName: string
@@ -44,6 +42,10 @@ interface ContentsBrowserProps {
   compareWith: string | null
   /** The operation-id prefix of the page, so extraction progress shows with the rest. */
   prefix: string
+  /** A layer whose adds, changes and deletions are highlighted (stepping through layers). */
+  highlightLayer?: number | null
+  /** A path to select and reveal when the browser opens (a link from a diff). */
+  initialPath?: string | null
 }
 
 const SORT_CHOICES: readonly Choice<SortKey>[] = [
@@ -63,13 +65,17 @@ export function ContentsBrowser({
   imageRef,
   compareWith,
   prefix,
+  highlightLayer = null,
+  initialPath = null,
 }: ContentsBrowserProps) {
   const [query, setQuery] = useState('')
   const deferredQuery = useDeferredValue(query)
   const [sort, setSort] = useState<SortKey>('name')
   const [showDeleted, setShowDeleted] = useState(true)
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
-  const [selectedPath, setSelectedPath] = useState<string | null>(null)
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(
+    () => new Set(initialPath ? ancestors(initialPath) : []),
+  )
+  const [selectedPath, setSelectedPath] = useState<string | null>(initialPath)
   const deletedId = useId()
 
   const tree = useMemo(() => buildTree(entries), [entries])
@@ -154,6 +160,7 @@ export function ContentsBrowser({
             sort={sort}
             onSort={setSort}
             filter={deferredQuery}
+            highlightLayer={highlightLayer}
           />
         )}
         {selected && (
@@ -207,7 +214,9 @@ function EntryDetails({
         size: descriptor.size,
       }
     : null
-  const isFile = entry?.type === 'file' || entry?.type === 'hardlink'
+  // A whiteout or an opaque marker is a deletion record: there is nothing to preview or extract.
+  const marker = entry?.marker
+  const isFile = !marker && (entry?.type === 'file' || entry?.type === 'hardlink')
   const canPreview =
     isFile && target !== null && (entry?.type === 'hardlink' || (entry?.size ?? 0) <= PREVIEW_LIMIT)
   const preview = useQuery({
@@ -220,7 +229,7 @@ function EntryDetails({
   })
   // The layer that holds this version: for a deleted path, the one that wrote it before the delete.
   const fromLayer = showLayer && entry ? ` from layer ${layerIndex + 1}` : ''
-  const extractable = target !== null && (node.isDirectory || entry !== null)
+  const extractable = !marker && target !== null && (node.isDirectory || entry !== null)
 
   return (
     <aside className="entry-details" aria-labelledby={headingId}>
@@ -231,12 +240,24 @@ function EntryDetails({
           <code>/{node.path}</code>
         </dd>
         <dt>Type</dt>
-        <dd>{entry ? entry.type : 'directory (implied by its files)'}</dd>
-        <dt>Size</dt>
-        <dd title={formatExactBytes(node.size)}>
-          {formatBytes(node.size)} ({formatExactBytes(node.size)})
+        <dd>
+          {marker === 'whiteout'
+            ? 'whiteout: this layer deletes what the layers below had here'
+            : marker === 'opaque'
+              ? 'opaque folder: hides what lower layers had here'
+              : entry
+                ? entry.type
+                : 'directory (implied by its files)'}
         </dd>
-        {entry && (
+        {marker !== 'whiteout' && (
+          <>
+            <dt>Size</dt>
+            <dd title={formatExactBytes(node.size)}>
+              {formatBytes(node.size)} ({formatExactBytes(node.size)})
+            </dd>
+          </>
+        )}
+        {entry && !marker && (
           <>
             <dt>Mode</dt>
             <dd>
@@ -263,7 +284,7 @@ function EntryDetails({
                 <dd>Layer {entry.layer + 1}</dd>
               </>
             )}
-            {entry.deletedBy !== undefined && (
+            {entry.deletedBy !== undefined && showLayer && (
               <>
                 <dt>Deleted by</dt>
                 <dd>Layer {entry.deletedBy + 1}</dd>

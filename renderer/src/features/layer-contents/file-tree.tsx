@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import { formatMode } from '../../../../shared/layer-contents/entries'
-import type { ChangeKind } from '../../../../shared/models/layer-contents'
+import type { ChangeKind, MergedEntry } from '../../../../shared/models/layer-contents'
 import { formatBytes, formatDateTime, formatExactBytes } from '../../components/format'
 import { useRovingRows } from '../../components/roving-rows'
 import type { SortKey, TreeNode } from './tree'
@@ -26,6 +26,8 @@ interface FileTreeProps {
   onSort: (sort: SortKey) => void
   /** Exposed as data-rows-for, so a test can tell when rows caught up with the filter. */
   filter: string
+  /** Rows this layer added, changed or deleted are highlighted. */
+  highlightLayer?: number | null
 }
 
 /** The words a change badge shows. */
@@ -34,6 +36,23 @@ export const CHANGE_LABEL: Record<ChangeKind, string> = {
   modified: 'modified',
   deleted: 'deleted',
   unchanged: '',
+}
+
+/**
+ * What an entry's Change cell says: a whiteout and an opaque folder for what they are, a deletion
+ * with the layer that made it, else added or modified.
+ */
+export function changeText(entry: MergedEntry): string {
+  if (entry.marker === 'whiteout') return 'deleted by this layer (whiteout)'
+  if (entry.marker === 'opaque') return 'opaque: hides what lower layers had here'
+  if (
+    entry.change === 'deleted' &&
+    entry.deletedBy !== undefined &&
+    entry.layer !== entry.deletedBy
+  ) {
+    return `deleted by layer ${entry.deletedBy + 1}`
+  }
+  return CHANGE_LABEL[entry.change]
 }
 
 /**
@@ -53,6 +72,7 @@ export function FileTree({
   sort,
   onSort,
   filter,
+  highlightLayer = null,
 }: FileTreeProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const count = rows.length
@@ -156,7 +176,15 @@ export function FileTree({
                 aria-expanded={folder ? open : undefined}
                 aria-selected={selected === node.path}
                 tabIndex={item.index === tabbable ? 0 : -1}
-                className={`table-row${node.deleted ? ' deleted' : ''}`}
+                className={`table-row${node.deleted ? ' deleted' : ''}${
+                  highlightLayer !== null &&
+                  entry &&
+                  (entry.change === 'deleted'
+                    ? entry.deletedBy === highlightLayer
+                    : entry.layer === highlightLayer && entry.change !== 'unchanged')
+                    ? ' this-layer'
+                    : ''
+                }`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 onFocus={() => setActiveIndex(item.index)}
                 onKeyDown={(event) => onKeyDown(event, item.index)}
@@ -209,9 +237,11 @@ export function FileTree({
                   </div>
                 )}
                 <div role="gridcell">
-                  {entry && entry.change !== 'unchanged' && (
-                    <span className={`badge change-${entry.change}`}>
-                      {CHANGE_LABEL[entry.change]}
+                  {entry && changeText(entry) !== '' && (
+                    <span
+                      className={`badge change-${entry.marker ? `marker-${entry.marker}` : entry.change}`}
+                    >
+                      {changeText(entry)}
                     </span>
                   )}
                 </div>

@@ -3,9 +3,11 @@
 // `/images/<ref>`, `/layers/<digest>` or `/diff` segment.
 //
 //   #/contents/<repo>/images/<digest or tag>               the image's merged filesystem
-//   #/contents/<repo>/images/<digest or tag>?layer=N       layer N against the layers below it
-//   #/contents/<repo>/layers/<digest>?mediaType=…&size=…   one layer on its own
-//   #/contents/<repo>/diff?from=<ref>&to=<ref>[&path=…]     two images (digest or tag)
+//   #/contents/<repo>/images/<digest or tag>?layer=N       the files as they stand after layer N
+//   #/contents/<repo>/images/<digest or tag>?layer=N&only=1   layer N against the layers below it
+//   (either with &path=… to select a file)
+//   #/contents/<repo>/layers/<digest>?mediaType=…&size=…[&image=<digest>]   one layer on its own
+//   #/contents/<repo>/diff?from=<ref>&to=<ref>[&path=…][&file=…]   two images (digest or tag)
 //   #/contents/<repo>/diff?fromLayer=…&toLayer=…&fromType=…&toType=…   two layers
 
 /** A layer named in a URL. */
@@ -17,14 +19,22 @@ export interface LayerRef {
 
 /** What a /contents/* URL asks for. */
 export type ContentsRoute =
-  | { view: 'image'; repositoryName: string; ref: string; layer: number | null }
-  | { view: 'layer'; repositoryName: string; layer: LayerRef }
+  | {
+      view: 'image'
+      repositoryName: string
+      ref: string
+      layer: number | null
+      only: boolean
+      select: string | null
+    }
+  | { view: 'layer'; repositoryName: string; layer: LayerRef; image: string | null }
   | {
       view: 'diff'
       repositoryName: string
       from: string | LayerRef | null
       to: string | LayerRef | null
       path: string | null
+      file: string | null
     }
   | { view: 'invalid'; repositoryName: string }
 
@@ -33,20 +43,36 @@ const DEFAULT_LAYER_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip'
 const encodeRepository = (name: string) => name.split('/').map(encodeURIComponent).join('/')
 const encodeRef = (ref: string) => encodeURIComponent(ref).replace('%3A', ':')
 
-/** The merged filesystem of an image (by digest or tag), or one of its layers against those below. */
+/**
+ * The merged filesystem of an image (by digest or tag), or the files as they stand after one of
+ * its layers (`only`: that layer against those below); `select` opens with a file selected.
+ */
 export function contentsImagePath(
   repositoryName: string,
   ref: string,
   layer?: number | null,
+  options: { only?: boolean; select?: string | null } = {},
 ): string {
   const path = `/contents/${encodeRepository(repositoryName)}/images/${encodeRef(ref)}`
-  return layer === undefined || layer === null ? path : `${path}?layer=${layer}`
+  const query = new URLSearchParams()
+  if (layer !== undefined && layer !== null) {
+    query.set('layer', String(layer))
+    if (options.only) query.set('only', '1')
+  }
+  if (options.select) query.set('path', options.select)
+  const search = query.toString()
+  return search ? `${path}?${search}` : path
 }
 
 /** One layer on its own: the link target for a layer row of the image page. */
-export function contentsLayerPath(repositoryName: string, layer: LayerRef): string {
+export function contentsLayerPath(
+  repositoryName: string,
+  layer: LayerRef,
+  imageDigest?: string | null,
+): string {
   const query = new URLSearchParams({ mediaType: layer.mediaType })
   if (layer.size !== null) query.set('size', String(layer.size))
+  if (imageDigest) query.set('image', imageDigest)
   return `/contents/${encodeRepository(repositoryName)}/layers/${encodeRef(layer.digest)}?${query}`
 }
 
@@ -56,6 +82,7 @@ export function contentsDiffPath(
   from: string | LayerRef,
   to: string | LayerRef,
   path?: string | null,
+  file?: string | null,
 ): string {
   const query = new URLSearchParams()
   const side = (name: 'from' | 'to', ref: string | LayerRef) => {
@@ -70,6 +97,7 @@ export function contentsDiffPath(
   side('from', from)
   side('to', to)
   if (path) query.set('path', path)
+  if (file) query.set('file', file)
   return `/contents/${encodeRepository(repositoryName)}/diff?${query}`
 }
 
@@ -85,6 +113,8 @@ export function parseContentsRoute(rest: string, search: URLSearchParams): Conte
       repositoryName: image[1]!,
       ref: image[2]!,
       layer: n !== null && Number.isInteger(n) && n >= 0 ? n : null,
+      only: search.get('only') === '1',
+      select: search.get('path') || null,
     }
   }
   const layer = /^(.+)\/layers\/([^/]*:[^/]+)$/.exec(trimmed)
@@ -97,6 +127,7 @@ export function parseContentsRoute(rest: string, search: URLSearchParams): Conte
         mediaType: search.get('mediaType') || DEFAULT_LAYER_TYPE,
         size: sizeOf(search.get('size')),
       },
+      image: search.get('image') || null,
     }
   }
   const diff = /^(.+)\/diff$/.exec(trimmed)
@@ -118,6 +149,7 @@ export function parseContentsRoute(rest: string, search: URLSearchParams): Conte
       from: side('from'),
       to: side('to'),
       path: search.get('path') || null,
+      file: search.get('file') || null,
     }
   }
   return { view: 'invalid', repositoryName: trimmed }
@@ -126,9 +158,4 @@ export function parseContentsRoute(rest: string, search: URLSearchParams): Conte
 function sizeOf(value: string | null): number | null {
   const n = value === null ? NaN : Number(value)
   return Number.isSafeInteger(n) && n >= 0 ? n : null
-}
-
-/** Whether an image reference is a digest (else a tag). */
-export function isDigest(ref: string): boolean {
-  return /^sha256:[a-f0-9]{64}$/.test(ref)
 }
