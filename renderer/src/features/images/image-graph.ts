@@ -104,83 +104,83 @@ export function subjectOf(image: ImageSummary): string | null {
   return null
 }
 
-/** Who is under whom, worked out once per listing (not per keystroke). */
+/** Who is under whom, worked out once per listing (never per keystroke). */
 export interface ImageGraph {
-  /** Referrers and children: digest -> "SBOM of 1.0", "linux/arm64 of 1.2.0". */
-  placed: Map<string, string>
-  referrers: Map<string, ImageSummary[]>
-  children: Map<string, ImageSummary[]>
-  /** Every digest some fetched index lists. */
-  listedByIndex: ReadonlySet<string>
+  /** Every image's row, made once, so filtering only looks rows up. */
+  rows: Map<string, ImageRow>
 }
 
 /**
  * One pass over what DescribeImages returned (no call per image): referrers go under their
  * subject, untagged platform children under their index. A referrer whose subject is not listed,
- * or a child whose index is not, stays a row of its own so nothing disappears.
+ * or a child whose index is not, stays a row of its own so nothing disappears. Only with
+ * `childrenKnown` (every index manifest read) is an untagged image called dangling.
  */
 export function buildGraph(
   images: readonly ImageSummary[],
   indexed: ReadonlyMap<string, IndexChild>,
+  childrenKnown: boolean,
 ): ImageGraph {
   const byDigest = new Map<string, ImageSummary>()
   for (const image of images) byDigest.set(image.digest, image)
-  const graph: ImageGraph = {
-    placed: new Map(),
-    referrers: new Map(),
-    children: new Map(),
-    listedByIndex: new Set(indexed.keys()),
-  }
+  const placed = new Map<string, string>()
+  const referrers = new Map<string, ImageSummary[]>()
+  const children = new Map<string, ImageSummary[]>()
+  const subjects = new Map<string, string | null>()
   for (const image of images) {
     const subject = subjectOf(image)
+    subjects.set(image.digest, subject)
     const subjectImage = subject === null ? undefined : byDigest.get(subject)
     if (subjectImage && subject !== image.digest) {
-      push(graph.referrers, subjectImage.digest, image)
+      push(referrers, subjectImage.digest, image)
       const kind = referrerKind(image.artifactMediaType, image.tags)
-      graph.placed.set(image.digest, `${kind} of ${indexName(subjectImage)}`)
+      placed.set(image.digest, `${kind} of ${indexName(subjectImage)}`)
       continue
     }
     const child = indexed.get(image.digest)
     if (child && image.tags.length === 0 && byDigest.has(child.indexDigest)) {
-      push(graph.children, child.indexDigest, image)
-      graph.placed.set(image.digest, child.label)
+      push(children, child.indexDigest, image)
+      placed.set(image.digest, child.label)
     }
   }
-  return graph
+  const rows = new Map<string, ImageRow>()
+  for (const image of images) {
+    const partOf = placed.get(image.digest) ?? null
+    const attached = referrers.get(image.digest) ?? NONE
+    rows.set(image.digest, {
+      image,
+      referrers: attached,
+      kinds:
+        attached.length === 0
+          ? []
+          : [...new Set(attached.map((r) => referrerKind(r.artifactMediaType, r.tags)))],
+      children: children.get(image.digest) ?? NONE,
+      partOf,
+      // Until every index manifest is read, an untagged image may still be a platform child.
+      dangling:
+        childrenKnown &&
+        image.tags.length === 0 &&
+        partOf === null &&
+        subjects.get(image.digest) === null &&
+        !indexed.has(image.digest),
+    })
+  }
+  return { rows }
 }
 
 /**
  * The rows to show for `images` (already filtered and sorted): grouped under their subject or
- * index, or with `flat` every image a row saying what it is part of. Only with `childrenKnown`
- * (every index manifest read) is an untagged image called dangling.
+ * index, or with `flat` every image a row saying what it is part of.
  */
 export function graphRows(
   images: readonly ImageSummary[],
   graph: ImageGraph,
-  options: { flat: boolean; childrenKnown: boolean },
+  flat: boolean,
 ): ImageRow[] {
   const rows: ImageRow[] = []
   for (const image of images) {
-    const partOf = graph.placed.get(image.digest) ?? null
-    if (partOf !== null && !options.flat) continue
-    const referrers = graph.referrers.get(image.digest) ?? NONE
-    rows.push({
-      image,
-      referrers,
-      kinds:
-        referrers.length === 0
-          ? []
-          : [...new Set(referrers.map((r) => referrerKind(r.artifactMediaType, r.tags)))],
-      children: graph.children.get(image.digest) ?? NONE,
-      partOf,
-      // Until every index manifest is read, an untagged image may still be a platform child.
-      dangling:
-        options.childrenKnown &&
-        image.tags.length === 0 &&
-        partOf === null &&
-        subjectOf(image) === null &&
-        !graph.listedByIndex.has(image.digest),
-    })
+    const row = graph.rows.get(image.digest)
+    if (row && (flat || row.partOf === null)) rows.push(row)
   }
   return rows
 }
@@ -193,7 +193,7 @@ export function groupImages(
   indexed: ReadonlyMap<string, IndexChild>,
   options: { flat: boolean; childrenKnown: boolean },
 ): ImageRow[] {
-  return graphRows(images, buildGraph(images, indexed), options)
+  return graphRows(images, buildGraph(images, indexed, options.childrenKnown), options.flat)
 }
 
 function push(map: Map<string, ImageSummary[]>, key: string, image: ImageSummary): void {

@@ -109,7 +109,10 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
     !loadingMore &&
     manifests.every((m) => !m.isPending) &&
     listed.filter((i) => isIndexType(i.manifestMediaType)).length <= MAX_INDEX_MANIFESTS
-  const graph = useMemo(() => buildGraph(listed, indexed), [listed, indexed])
+  const graph = useMemo(
+    () => buildGraph(listed, indexed, childrenKnown),
+    [listed, indexed, childrenKnown],
+  )
 
   const sorted = useMemo(() => sortImages(all, sort), [all, sort])
   // Filtered in the keystroke's own render, not deferred: with results remembered and narrowed
@@ -117,10 +120,7 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
   // as the field (docs/benchmarks.md measures it).
   const filterSorted = useMemo(() => createImageFilter(sorted), [sorted])
   const shown = useMemo(() => filterSorted(filter), [filterSorted, filter])
-  const rows = useMemo(
-    () => graphRows(shown, graph, { flat, childrenKnown }),
-    [shown, graph, flat, childrenKnown],
-  )
+  const rows = useMemo(() => graphRows(shown, graph, flat), [shown, graph, flat])
   const filtering = filter.trim() !== ''
 
   usePageReady(pageSettled && images.status !== 'pending')
