@@ -49,6 +49,23 @@ const SORTS = [
   { value: 'lastObservedAt', label: 'Last observed' },
 ] as const satisfies readonly { value: SortKey; label: string }[]
 
+/**
+ * A file in the image's file tree, selected: in one layer on its own (`layer`, only that layer's
+ * entries) or in the final, merged image (`null`).
+ */
+function fileInImagePath(
+  repositoryName: string,
+  digest: string,
+  layer: number | null,
+  filePath: string,
+): string {
+  const base = contentsImagePath(repositoryName, digest, layer)
+  const query = new URLSearchParams()
+  if (layer !== null) query.set('only', '1')
+  query.set('path', normalisePath(filePath))
+  return `${base}${base.includes('?') ? '&' : '?'}${query.toString()}`
+}
+
 const yesNo = (value: string | null) =>
   value === 'YES' ? 'Yes' : value === 'NO' ? 'No' : value === 'PARTIAL' ? 'Partial' : '—'
 
@@ -409,19 +426,10 @@ function FindingDetail({
                   {index !== -1 && (
                     <>
                       {' '}
-                      <Link
-                        to={contentsImagePath(repositoryName, manifestDigest, index, {
-                          only: true,
-                          select: normalisePath(p.filePath),
-                        })}
-                      >
+                      <Link to={fileInImagePath(repositoryName, manifestDigest, index, p.filePath)}>
                         Show in layer
                       </Link>{' '}
-                      <Link
-                        to={contentsImagePath(repositoryName, manifestDigest, null, {
-                          select: normalisePath(p.filePath),
-                        })}
-                      >
+                      <Link to={fileInImagePath(repositoryName, manifestDigest, null, p.filePath)}>
                         Show in final image
                       </Link>
                       {p.sourceLayerHash && (
