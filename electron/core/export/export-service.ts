@@ -21,6 +21,18 @@ export interface ExportEcr {
     digest: string,
   ): Promise<string>
   describeRepository(request: { registryId?: string; repositoryName: string }): Promise<Repository>
+  listReferrers(request: {
+    registryId?: string
+    repositoryName: string
+    imageDigest: string
+  }): Promise<
+    {
+      digest: string
+      mediaType: string
+      artifactType: string | null
+      annotations: Record<string, string>
+    }[]
+  >
 }
 
 /** What the export service is built from. */
@@ -55,6 +67,7 @@ export class ExportService {
       {
         manifest: (ref) => this.deps.ecr.getManifest({ ...image, ...ref }),
         getUrl: (digest) => this.deps.ecr.downloadUrl(image, digest),
+        referrers: (digest) => this.deps.ecr.listReferrers({ ...image, imageDigest: digest }),
       },
       { ...request, repositoryUri },
     )

@@ -165,6 +165,40 @@ describe('Save image as an OCI layout', () => {
     }
   })
 
+  it('keeps the OCI 1.1 referrers of demo/signed:1.0 (and the signature on its SBOM) beside it, each naming its subject', async () => {
+    const h = await start()
+    const signed = h.registry.samples().signed.signed
+    const target = join(downloads(h), 'signed')
+    const result = await save(h.app, {
+      repositoryName: 'demo/signed',
+      imageTag: '1.0',
+      includeReferrers: true,
+      format: 'oci-dir',
+      target,
+    })
+    expect(result.verified?.ok).toBe(true)
+    const refs = result.verified?.refs ?? []
+    expect(refs[0]?.digest).toBe(signed.imageDigest)
+    const others = refs.slice(1)
+    expect(others.length).toBeGreaterThanOrEqual(5)
+    const subjects = new Set([signed.imageDigest, ...others.map((r) => r.digest)])
+    let nested = 0
+    for (const ref of others) {
+      const bytes = await readFile(join(target, 'blobs', 'sha256', ref.digest.slice(7)), 'utf8')
+      expect(sha256(bytes)).toBe(ref.digest)
+      const subject = (JSON.parse(bytes) as { subject?: { digest: string } }).subject?.digest
+      // Either a referrer of the image, or of one of its referrers (the SBOM's signature), or the
+      // legacy cosign tag's manifest, which has no subject.
+      if (subject) expect(subjects.has(subject)).toBe(true)
+      if (subject && subject !== signed.imageDigest) nested++
+    }
+    expect(nested).toBeGreaterThan(0)
+    const out = await mkdtemp(join(tmpdir(), 'elb-skopeo-'))
+    cleanups.push(() => rm(out, { recursive: true, force: true }))
+    await skopeo('copy', `oci:${target}:1.0`, `dir:${out}`)
+    expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(signed.imageManifest)
+  })
+
   it('refuses a folder that holds something else, and leaves it as it was', async () => {
     const h = await start()
     const target = join(downloads(h), 'busy')

@@ -41,6 +41,15 @@ export interface ExportSource {
   manifest(ref: { imageTag?: string; imageDigest?: string }): Promise<ImageManifest>
   /** GetDownloadUrlForLayer for one blob. */
   getUrl(digest: string): Promise<string>
+  /** ListImageReferrers: the OCI 1.1 referrers of one manifest (signatures, SBOMs, attestations). */
+  referrers?(digest: string): Promise<
+    {
+      digest: string
+      mediaType: string
+      artifactType: string | null
+      annotations: Record<string, string>
+    }[]
+  >
 }
 
 /** What the exporter is built from. */
@@ -372,9 +381,43 @@ export class ImageExporter {
       }
     }
 
+    if (request.includeReferrers && source.referrers) {
+      // OCI 1.1 referrers, and theirs (a signature on an SBOM), listed in index.json beside the
+      // image: each names its subject, which is how layout readers (oras, regctl) find them.
+      const queue = [...subjects]
+      const listed = new Set<string>()
+      while (queue.length > 0 && listed.size < 1000) {
+        const subject = queue.shift()!
+        if (listed.has(subject)) continue
+        listed.add(subject)
+        let found: Awaited<ReturnType<NonNullable<ExportSource['referrers']>>>
+        try {
+          found = await source.referrers(subject)
+        } catch (error) {
+          if (!(error instanceof AppErrorException)) throw error
+          plan.warnings.push(
+            `The referrers of ${subject} could not be listed (${error.error.code}: ${error.error.message}); they are not in the layout.`,
+          )
+          continue
+        }
+        for (const referrer of found) {
+          if (plan.manifests.has(referrer.digest)) continue
+          const manifest = await source.manifest({ imageDigest: referrer.digest })
+          addManifest(plan, manifest)
+          plan.index.push({
+            ...entry(manifest, referrer.annotations),
+            ...(referrer.artifactType ? { artifactType: referrer.artifactType } : {}),
+          })
+          if (manifest.kind === 'image') images.push(manifest)
+          queue.push(manifest.digest)
+        }
+      }
+    }
+
     if (request.includeReferrers) {
       for (const subject of subjects) {
         for (const found of await referrers(source, subject)) {
+          if (plan.manifests.has(found.manifest.digest)) continue
           addManifest(plan, found.manifest)
           plan.index.push(entry(found.manifest, { [OCI.refName]: found.tag }))
           if (found.manifest.kind === 'image') images.push(found.manifest)
