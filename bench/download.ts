@@ -285,7 +285,7 @@ function whyFloor(rows: Row[]): string {
   return notes.join(' ')
 }
 
-async function bundle(work: string, name: string): Promise<string> {
+export async function bundle(work: string, name: string): Promise<string> {
   // Bundled once so the measured process does not pay for a TypeScript loader in time or memory.
   const outfile = join(work, `${name}.mjs`)
   await build({
@@ -304,7 +304,7 @@ async function bundle(work: string, name: string): Promise<string> {
 }
 
 /** Writes out every dirty page, so the next timed command does not pay for the last one's. */
-async function quiesce(): Promise<void> {
+export async function quiesce(): Promise<void> {
   await run('sync', [])
 }
 
@@ -392,7 +392,7 @@ async function startRegistry(): Promise<{ info: RegistryInfo; pid: number; stop(
 }
 
 /** Debian's docker-registry on loopback, for skopeo; pushes a one-layer image of a blob. */
-async function startDistribution(work: string) {
+export async function startDistribution(work: string) {
   await run('skopeo', ['--version'])
   const port = await freePort()
   const root = join(work, 'distribution')
@@ -416,6 +416,7 @@ async function startDistribution(work: string) {
   const base = `http://127.0.0.1:${port}`
   await untilUp(`${base}/v2/`, child)
   return {
+    base,
     stop: () => child.kill('SIGTERM'),
     async push(blob: { digest: string; size: number }, url: string): Promise<string> {
       const name = 'bench/blob'
@@ -461,7 +462,8 @@ async function startDistribution(work: string) {
   }
 }
 
-async function upload(
+/** Pushes one blob to a docker-registry with a monolithic upload. */
+export async function upload(
   base: string,
   name: string,
   digest: string,

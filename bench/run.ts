@@ -5,6 +5,7 @@ import { format, resolveConfig } from 'prettier'
 import { browse } from './browse'
 import { bundle } from './bundle'
 import { download } from './download'
+import { exportImage } from './export'
 import { downloadUi } from './download-ui'
 import { layers } from './layers'
 import type { Suite } from './suite'
@@ -12,7 +13,7 @@ import type { Suite } from './suite'
 // `npm run bench [-- suite-id …] [-- --strict]`: runs the suites (all by default) and rewrites
 // their sections of docs/benchmarks.md, keeping the sections of suites that did not run. Add a
 // suite by writing a module that exports a Suite and listing it here.
-const SUITES: Suite[] = [browse, download, downloadUi, layers, bundle]
+const SUITES: Suite[] = [browse, download, downloadUi, layers, exportImage, bundle]
 
 const DOC = resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md')
 const HEADER = `# Benchmarks

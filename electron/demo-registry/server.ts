@@ -327,6 +327,67 @@ export class DemoRegistry {
     return { digest, size: options.size }
   }
 
+  /**
+   * Adds an image of several synthetic layers (bytes generated on the fly, as addSyntheticBlob's),
+   * tagged `tag`: the export benchmark's multi-layer image. Returns its manifest text.
+   */
+  async addSyntheticImage(options: {
+    repositoryName: string
+    tag: string
+    sizes: readonly number[]
+    seed?: string
+  }): Promise<{ imageDigest: string; imageManifest: string; config: Buffer }> {
+    const { catalog } = this.ready()
+    const layers = []
+    for (const [i, size] of options.sizes.entries()) {
+      const { digest } = await this.addSyntheticBlob({
+        repositoryName: options.repositoryName,
+        size,
+        seed: `${options.seed ?? options.tag}-${i}`,
+      })
+      layers.push({ mediaType: MEDIA_TYPES.ociLayerTar, size, digest })
+    }
+    const now = this.clock()
+    const configBytes = Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        created: now.toISOString(),
+        config: {},
+        rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+        history: layers.map(() => ({ created: now.toISOString(), created_by: 'synthetic layer' })),
+      }),
+      'utf8',
+    )
+    const config = {
+      mediaType: MEDIA_TYPES.ociConfig,
+      size: configBytes.length,
+      digest: sha256Digest(configBytes),
+    }
+    catalog.addBlob(config.digest, { kind: 'bytes', bytes: configBytes })
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config,
+      layers,
+    })
+    const imageDigest = sha256Digest(manifest)
+    catalog.addImage({
+      repositoryName: options.repositoryName,
+      imageDigest,
+      imageTags: [options.tag],
+      imageManifest: manifest,
+      imageManifestMediaType: MEDIA_TYPES.ociManifest,
+      artifactMediaType: MEDIA_TYPES.ociConfig,
+      imageSizeInBytes: layers.reduce((sum, l) => sum + l.size, configBytes.length),
+      imagePushedAt: now,
+      config,
+      layers,
+      children: [],
+    })
+    return { imageDigest, imageManifest: manifest, config: configBytes }
+  }
+
   /** Pre-signs a blob URL as GetDownloadUrlForLayer would (HEAD needs its own signature, as in S3). */
   blobUrl(
     repositoryName: string,
