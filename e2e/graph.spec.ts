@@ -38,6 +38,15 @@ test('demo/archive: an archived image is listed with its status, and the status 
   await page.getByRole('radio', { name: 'Archived' }).check()
   await expect(table).toHaveAttribute('aria-rowcount', '2')
   await expect(rowOf(page, '2024.01')).toBeVisible()
+
+  // Opening it explains archive and gives the restore command; the app does not restore.
+  await rowOf(page, '2024.01').getByRole('link').first().click()
+  const note = page.getByRole('note', { name: 'Archived image' })
+  await expect(note).toContainText('90 days')
+  await expect(note).toContainText(
+    'aws ecr update-image-storage-class --repository-name demo/archive --image-id imageDigest=sha256:',
+  )
+  await expect(note).toContainText('--target-storage-class STANDARD')
 })
 
 test('demo/multi-arch: platform children are part of their index, not loose untagged rows', async ({

@@ -12,6 +12,7 @@ import {
 } from '../../api/queries'
 import { Breadcrumbs } from '../../components/breadcrumbs'
 import { ErrorPanel } from '../../components/error-panel'
+import { ArchivedNotice } from '../images/archived-notice'
 import { formatBytes, formatRelative } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { useNow } from '../../components/use-now'
@@ -130,6 +131,8 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
           )}
         </Section>
       )}
+
+      {summary.data && <ArchivedNotice repositoryName={repositoryName} image={summary.data} />}
 
       <Section title="Summary">
         {summary.isError && (
