@@ -6,6 +6,7 @@ import type {
   PlatformEntry,
 } from '../../../../shared/models/image'
 import { JsonViewer } from '../../components/json-viewer'
+import { FindingsTab } from '../findings/findings-tab'
 import { CompareForm } from '../layer-contents/compare-form'
 import { ImageFiles } from '../layer-contents/image-files'
 import type { ImageManifestOnly } from './image-detail'
@@ -77,6 +78,20 @@ export const IMAGE_TABS: readonly ImageTab[] = [
           mediaType: layer.mediaType,
           size: layer.size,
         }))}
+      />
+    ),
+  },
+  {
+    id: 'findings',
+    label: 'Findings',
+    render: (context) => (
+      <FindingsTab
+        repositoryName={context.repositoryName}
+        imageDigest={context.imageDigest}
+        manifestDigest={context.image?.digest ?? context.platform?.digest ?? null}
+        layers={context.image?.layers ?? []}
+        param={context.param}
+        tabHref={context.tabHref}
       />
     ),
   },
