@@ -164,6 +164,14 @@ test.describe('with clipboard access', () => {
   test('the raw JSON viewers copy the exact manifest, by keyboard', async ({ page }) => {
     await openDemo(page)
     await openImage(page, 'demo/web-app', '1.2.0')
+    // The digest from the Overview's summary; the raw JSON is in the "Manifest & config" tab.
+    const digest = (await page
+      .getByRole('region', { name: 'Summary' })
+      .getByRole('definition')
+      .first()
+      .locator('code')
+      .textContent())!
+    await page.getByRole('tab', { name: 'Manifest & config' }).click()
     const viewer = page.getByRole('figure', { name: 'Manifest JSON' })
     const shown = JSON.parse((await viewer.locator('pre').textContent())!) as unknown
     const copy = viewer.getByRole('button', { name: 'Copy Manifest JSON' })
@@ -173,18 +181,13 @@ test.describe('with clipboard access', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText())
     expect(JSON.parse(copied)).toEqual(shown)
     // The exact bytes (what the digest covers), not the re-indented text.
-    const digest = (await page
-      .getByRole('region', { name: 'Summary' })
-      .getByRole('definition')
-      .first()
-      .locator('code')
-      .textContent())!
     const hash = await page.evaluate(async (text) => {
       const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
       return `sha256:${[...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')}`
     }, copied)
     expect(hash).toBe(digest)
 
+    await page.getByRole('tab', { name: 'Overview' }).click()
     await page.getByRole('button', { name: 'Copy docker pull command' }).click()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
       `docker pull 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/web-app@${digest}`,

@@ -37,7 +37,8 @@ export function CompareForm({
   const [fromLayer, setFromLayer] = useState(0)
   const [toLayer, setToLayer] = useState(Math.max(0, layers.length - 1))
   const chosen = other || others[0] || ''
-  const self = referenceTags[0] ?? reference
+  // This side by a tag when it has one ('latest' last: it moves), else by its digest.
+  const self = referenceTags.find((tag) => tag !== 'latest') ?? referenceTags[0] ?? reference
   const ref = (i: number): LayerRef => ({
     digest: layers[i]!.digest,
     mediaType: layers[i]!.mediaType,

@@ -8,6 +8,8 @@ import { useRovingRows } from '../../components/roving-rows'
 import type { SortKey, TreeNode } from './tree'
 
 const ROW_HEIGHT = 30
+/** The header row's height (the table's own --row-height plus its border). */
+const HEAD_HEIGHT = 37
 const OVERSCAN = 12
 
 interface FileTreeProps {
@@ -145,6 +147,8 @@ export function FileTree({
       aria-label={label}
       aria-rowcount={count + 1}
       data-rows-for={filter}
+      // As tall as its rows, up to 480 px: never a gap below a short tree, never past its box.
+      style={{ height: Math.min(480, HEAD_HEIGHT + count * ROW_HEIGHT + 2) }}
     >
       <div role="rowgroup" className="table-head">
         <div role="row" aria-rowindex={1} className="table-row">

@@ -219,7 +219,7 @@ export function ImageFiles({
                       size: layers[step]?.size ?? null,
                     })}
                   >
-                    {`Layer ${step + 1} on its own`}
+                    {`Open layer ${step + 1} on its own`}
                   </Link>
                 </>
               )}
@@ -253,7 +253,6 @@ export function ImageFiles({
               .map((l) => ({ layer: l.index, message: l.problem!.message }))}
           />
           <ContentsBrowser
-            key={`${step}:${only}`}
             repositoryName={repositoryName}
             entries={data.entries}
             layers={all.data.layers}
