@@ -165,6 +165,10 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'supply-chain:provenance': (request) => supplyChain.provenance(request),
     'supply-chain:notation': (request) => supplyChain.notation(request),
     'supply-chain:verify': (request) => supplyChain.verifyCosign(request),
+    'supply-chain:demo-key': async () => {
+      const state = await connection.get()
+      return state.kind === 'demo' && demo ? { publicKeyPem: demo.signingPublicKeyPem } : null
+    },
     'ecr:get-manifest': (request) => ecr.getManifest(request),
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),

@@ -12,7 +12,9 @@ if (!Number.isInteger(repositoryCount) || repositoryCount < 0) {
   process.exit(2)
 }
 
-const { endpoint, region, credentials, stop } = await start({ repositoryCount })
+const { endpoint, region, credentials, signingPublicKeyPem, stop } = await start({
+  repositoryCount,
+})
 console.log(`Demo registry listening on ${endpoint}`)
 console.log(
   [
@@ -20,6 +22,16 @@ console.log(
     `export AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`,
     `export AWS_REGION=${region}`,
     `export AWS_ENDPOINT_URL_ECR=${endpoint}`,
+  ].join('\n'),
+)
+// Comments, so the block above stays sourceable as a whole.
+console.log(
+  [
+    "# demo/signed's images are signed with this run's key; its public half, to verify them with:",
+    ...signingPublicKeyPem
+      .trim()
+      .split('\n')
+      .map((line) => `# ${line}`),
   ].join('\n'),
 )
 

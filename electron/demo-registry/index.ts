@@ -1,3 +1,4 @@
+import { demoRunKeys } from './samples/supply-chain-artifacts'
 import { DemoRegistry } from './server'
 
 /** The static key pair a running registry accepts. */
@@ -12,6 +13,11 @@ export interface RunningRegistry {
   readonly endpoint: string
   readonly region: string
   readonly credentials: RegistryCredentials
+  /**
+   * The PEM public key of this run's cosign signing key, which signed demo/signed's images: shown
+   * so a user can try signature verification. Its private half never leaves the registry.
+   */
+  readonly signingPublicKeyPem: string
   /** Stops listening and closes every open connection. */
   readonly stop: () => Promise<void>
 }
@@ -37,6 +43,7 @@ export async function start(options: StartOptions = {}): Promise<RunningRegistry
     endpoint,
     region: registry.region,
     credentials: registry.credentials,
+    signingPublicKeyPem: demoRunKeys().published.publicKeyPem,
     stop: () => registry.stop(),
   }
 }

@@ -241,6 +241,11 @@ export const invokeContract = {
     method: 'readNotation',
     request: artifactRequest,
   }),
+  /** The demo registry's signing public key (PEM) for this run, or null when the demo is not in use. */
+  'supply-chain:demo-key': returns<{ publicKeyPem: string } | null>()({
+    method: 'getDemoSigningKey',
+    request: empty,
+  }),
   /** Verifies a cosign signature in main with a PEM public key; only the verdict comes back. */
   'supply-chain:verify': returns<SignatureVerdict>()({
     method: 'verifySignature',

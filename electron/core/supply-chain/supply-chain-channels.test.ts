@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type {
+  ProvenanceSummary,
+  SbomDocument,
+  SupplyChainReferrer,
+} from '../../../shared/models/supply-chain'
 import { SAMPLE_REPOSITORIES } from '../../demo-registry/testing'
 import { startHarness, stubProcessEnv, type Harness } from '../testing/app-harness'
 
@@ -23,7 +28,7 @@ describe('supply-chain channels', () => {
       repositoryName,
       imageDigest: sample().signed.imageDigest,
     })
-    expect(result.ok && result.value.map((r) => r.kind).sort()).toEqual(
+    expect(result.ok && (result.value as SupplyChainReferrer[]).map((r) => r.kind).sort()).toEqual(
       [
         'Provenance (SLSA)',
         'SBOM (CycloneDX)',
@@ -54,7 +59,7 @@ describe('supply-chain channels', () => {
       repositoryName,
       digest: s.spdx.imageDigest,
     })
-    expect(sbom.ok && sbom.value.packages.map((p) => p.name)).toEqual([
+    expect(sbom.ok && (sbom.value as SbomDocument).packages.map((p) => p.name)).toEqual([
       'greeter',
       'libhello',
       'demo-base-files',
@@ -63,7 +68,15 @@ describe('supply-chain channels', () => {
       repositoryName,
       digest: s.provenance.imageDigest,
     })
-    expect(provenance.ok && provenance.value.slsaVersion).toBe('v1')
+    expect(provenance.ok && (provenance.value as ProvenanceSummary).slsaVersion).toBe('v1')
+  })
+
+  it('supply-chain:demo-key gives the demo key only while the demo registry is in use', async () => {
+    // The harness connects through AWS environment variables, not the demo.
+    expect(await harness.app.dispatch('supply-chain:demo-key', {})).toEqual({
+      ok: true,
+      value: null,
+    })
   })
 
   it('refuses a request outside the schema before it reaches AWS', async () => {

@@ -1,5 +1,6 @@
 import type { RunningRegistry } from '../index'
 import { DemoRegistry, type DemoRegistryOptions } from '../server'
+import { demoRunKeys } from '../samples/supply-chain-artifacts'
 
 export { DemoRegistry } from '../server'
 export type {
@@ -47,6 +48,7 @@ export async function start(options: TestStartOptions = {}): Promise<TestRegistr
     endpoint,
     region: registry.region,
     credentials: registry.credentials,
+    signingPublicKeyPem: demoRunKeys().published.publicKeyPem,
     stop: () => registry.stop(),
     registry,
   }
