@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
+import { createRequire } from 'node:module'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -55,11 +56,28 @@ export const layers: Suite = {
       )
       const rows: string[][] = []
 
-      const [ours, tar] = interleaved(
+      // tar-stream takes its turn too: the library our own tar parser is kept beside.
+      const [ours, tar, library] = interleaved(
         () => measureOurs(gzPath, GZIP, 1),
         () => measureTar(['-tzvf', gzPath], 1),
+        () => measureTarStream(gzPath),
       )
       rows.push(compare('gzip', mixed.compressed, mixed.entries, ours, tar, GOALS.gzip, missed))
+      if (library.entries !== ours.entries) {
+        throw new Error(`tar-stream listed ${library.entries} entries, ours ${ours.entries}`)
+      }
+      rows.push(
+        compare(
+          'gzip, tar-stream instead of our parser',
+          mixed.compressed,
+          mixed.entries,
+          library,
+          tar,
+          null,
+          missed,
+        ),
+      )
+      const parserNote = `The tar-stream row lists the same gzip layer into the same index with tar-stream ${tarStreamVersion()} behind Node's gunzip (\`bench/tar-stream-child.ts\`), in the same run and in turn with ours: ours takes ${((ours.ms / library.ms) * 100).toFixed(0)}% of its time (${ms(ours.ms)} against ${ms(library.ms)}), which is why the reader keeps its own parser (\`electron/core/layers/tar-parser.ts\`).`
 
       let zstdNote = ''
       if (zstdBin) {
@@ -149,6 +167,8 @@ export const layers: Suite = {
           ['Layer', 'Size', 'Entries', 'Ours', 'tar -tv', 'Ours ÷ tar', 'Goal', 'Goal met'],
           rows,
         ),
+        '',
+        parserNote,
         '',
         zstdNote,
         '',
@@ -256,6 +276,21 @@ function measureDecoder(path: string, node: string, runs = RUNS): number {
     times.push(lastJsonLine<{ ms: number }>(child.stdout).ms)
   }
   return stats(times).median
+}
+
+function measureTarStream(path: string): ChildResult {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join('bench', 'tar-stream-child.ts'), path],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * MiB },
+  )
+  if (child.status !== 0) throw new Error(`tar-stream-child failed: ${child.stderr}`)
+  return lastJsonLine<ChildResult>(child.stdout)
+}
+
+function tarStreamVersion(): string {
+  const require = createRequire(import.meta.url)
+  return (require('tar-stream/package.json') as { version: string }).version
 }
 
 function measureTar(args: string[], runs = RUNS): number {
