@@ -355,7 +355,7 @@ describe('paths from the renderer are honoured only if the user chose them', () 
       'PathNotChosen',
     )
     expect(error.field).toBe('downloadDir')
-    expect((await h.app.dispatch('layers:download-folder', {}))).toMatchObject({
+    expect(await h.app.dispatch('layers:download-folder', {})).toMatchObject({
       ok: true,
       value: { path: join(h.dataDir, 'downloads') },
     })
