@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
@@ -289,8 +289,10 @@ function measureTarStream(path: string): ChildResult {
 }
 
 function tarStreamVersion(): string {
-  const require = createRequire(import.meta.url)
-  return (require('tar-stream/package.json') as { version: string }).version
+  // Its exports map hides package.json from require(): read it next to the entry point.
+  const entry = createRequire(import.meta.url).resolve('tar-stream')
+  const manifest = readFileSync(join(dirname(entry), 'package.json'), 'utf8')
+  return (JSON.parse(manifest) as { version: string }).version
 }
 
 function measureTar(args: string[], runs = RUNS): number {
