@@ -7,7 +7,16 @@ describe('start(), the demo registry entry point', () => {
   it('hands back endpoint, region and credentials that work, and nothing that injects faults', async () => {
     const running = await start({ repositoryCount: 3, region: 'eu-west-1' })
     try {
-      expect(Object.keys(running).sort()).toEqual(['credentials', 'endpoint', 'region', 'stop'])
+      // The run's cosign public key (for "Verify signature" in the demo) rides along; nothing that
+      // injects faults does.
+      expect(Object.keys(running).sort()).toEqual([
+        'credentials',
+        'endpoint',
+        'region',
+        'signingPublicKeyPem',
+        'stop',
+      ])
+      expect(running.signingPublicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/)
       expect(running.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(running.region).toBe('eu-west-1')
       const sts = new STSClient({

@@ -114,6 +114,8 @@ describe('contents routes', () => {
       repositoryName: 'team/web-app',
       ref: '1.2.0',
       layer: null,
+      only: false,
+      select: null,
     })
     expect(parse(contentsImagePath('team/web-app', digest, 2))).toMatchObject({
       ref: digest,
@@ -124,6 +126,7 @@ describe('contents routes', () => {
       view: 'layer',
       repositoryName: 'a/b',
       layer,
+      image: null,
     })
     expect(parse(contentsDiffPath('a/b', '1.1.0', '1.2.0', 'etc/app'))).toEqual({
       view: 'diff',
@@ -131,6 +134,7 @@ describe('contents routes', () => {
       from: '1.1.0',
       to: '1.2.0',
       path: 'etc/app',
+      file: null,
     })
     expect(parse(contentsDiffPath('a/b', layer, { ...layer, size: null }))).toMatchObject({
       from: layer,
