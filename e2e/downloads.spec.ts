@@ -382,6 +382,10 @@ test('settings by keyboard: the folder set by the environment, concurrency, the 
   await page.keyboard.press('Tab')
   await expect(dialog.getByRole('button', { name: 'Clear layer contents cache' })).toBeFocused()
   await page.keyboard.press('Tab')
+  await expect(
+    dialog.getByRole('checkbox', { name: 'Check for updates automatically' }),
+  ).toBeFocused()
+  await page.keyboard.press('Tab')
   await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused()
   await page.keyboard.press('Tab')
   await expect(concurrency).toBeFocused()

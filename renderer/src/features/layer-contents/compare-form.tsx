@@ -12,6 +12,8 @@ interface CompareFormProps {
   /** This image's own tags: not offered as the other side, and the first names this side. */
   referenceTags?: readonly string[]
   layers: readonly { index: number; digest: string; mediaType: string; size: number }[]
+  /** Whether comparing is the page's main action (the Compare tab), or one beside the files. */
+  main?: boolean
 }
 
 /**
@@ -23,6 +25,7 @@ export function CompareForm({
   reference,
   referenceTags = [],
   layers,
+  main = true,
 }: CompareFormProps) {
   const navigate = useNavigate()
   const headingId = useId()
@@ -66,7 +69,7 @@ export function CompareForm({
               </option>
             ))}
           </select>
-          <button type="submit" className="primary">
+          <button type="submit" className={main ? 'primary' : undefined}>
             Compare tags
           </button>
         </form>

@@ -54,7 +54,12 @@ export function ImageContentsPage({
         onLayers={setLayers}
       />
       {layers.length > 0 && (
-        <CompareForm repositoryName={repositoryName} reference={reference} layers={layers} />
+        <CompareForm
+          repositoryName={repositoryName}
+          reference={reference}
+          layers={layers}
+          main={false}
+        />
       )}
     </main>
   )
