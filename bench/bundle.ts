@@ -19,6 +19,7 @@ const MiB = 1024 * KiB
 export const BUDGETS = {
   rendererJsGzip: 512 * KiB,
   mainBundle: 768 * KiB,
+  preload: 32 * KiB,
   asar: 24 * MiB,
   linuxDir: 26 * MiB,
 } as const
@@ -56,6 +57,8 @@ export const bundle: Suite = {
     for (const file of await filesUnder(join(ROOT, 'out/main'), /\.js$/))
       main += (await stat(file)).size
 
+    const preload = (await stat(join(ROOT, 'out/preload/index.cjs'))).size
+
     const work = await mkdtemp(join(tmpdir(), 'elb-bench-bundle-'))
     let asar: number
     let linuxDir: number
@@ -79,6 +82,12 @@ export const bundle: Suite = {
         main,
         BUDGETS.mainBundle,
         'dependencies stay external, in the asar',
+      ],
+      [
+        'Preload (out/preload/index.cjs)',
+        preload,
+        BUDGETS.preload,
+        'channel names only (shared/ipc/channels.ts); 198 KiB while it bundled zod and the schemas',
       ],
       ['app.asar', asar, BUDGETS.asar, 'built app + production dependencies'],
       [

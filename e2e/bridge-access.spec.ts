@@ -80,10 +80,11 @@ test('window.ecr has exactly the contract methods and no Node globals leak into 
     require: typeof (window as unknown as { require?: unknown }).require,
     process: typeof (window as unknown as { process?: unknown }).process,
   }))
-  const { invokeContract, eventContract } = await import('../shared/ipc/contract')
+  const { EVENT_CHANNELS, INVOKE_CHANNELS, eventMethodOf, methodOf } =
+    await import('../shared/ipc/channels')
   const expected = [
-    ...Object.values(invokeContract).map((c) => c.method),
-    ...Object.values(eventContract).map((e) => e.method),
+    ...INVOKE_CHANNELS.map((c) => methodOf(c)),
+    ...EVENT_CHANNELS.map((e) => eventMethodOf(e)),
   ].sort()
   expect(globals).toEqual({
     methods: expected,

@@ -133,7 +133,7 @@ test('an injected script riding on the page’s cookie cannot call a channel out
 
   // A contract channel with a field outside its schema is refused the same way, before any service.
   const extra = await page.evaluate(async () => {
-    const response = await fetch('/__bridge/invoke/app:open-external', {
+    const response = await fetch('/__bridge/invoke/dialogs:open-external', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ url: 'https://evil.example/' }),
@@ -154,13 +154,17 @@ test('an injected script cannot point main at files the user did not choose', as
     const ecr = (window as unknown as { ecr: Record<string, (r: unknown) => Promise<unknown>> }).ecr
     const digest = `sha256:${'a'.repeat(64)}`
     return {
-      verify: await ecr.verifyFile!({ operationId: 'inject-0001', path: '/etc/shadow', digest }),
-      index: await ecr.indexLayerFile!({
+      verify: await ecr.downloadsVerifyFile!({
+        operationId: 'inject-0001',
+        path: '/etc/shadow',
+        digest,
+      }),
+      index: await ecr.contentsIndexFile!({
         operationId: 'inject-0002',
         path: '/etc/shadow',
         mediaType: 'application/x-tar',
       }),
-      download: await ecr.downloadLayer!({
+      download: await ecr.downloadsStart!({
         operationId: 'inject-0003',
         repositoryName: 'demo/web-app',
         digest,
@@ -168,7 +172,7 @@ test('an injected script cannot point main at files the user did not choose', as
         size: null,
         directory: '/tmp/elb-injected-folder',
       }),
-      folder: await ecr.updateSettings!({ downloadDir: '/etc' }),
+      folder: await ecr.settingsUpdate!({ downloadDir: '/etc' }),
     }
   })
   const message = `there is no file dialog here, so typed paths must be under the download folder: put the file in ${bridge.downloadDir}`
@@ -190,7 +194,7 @@ test('an injected script cannot point main at files the user did not choose', as
   // No size or hash of the file went back to the page: the refusal was the whole answer.
   const verifyLines = (await bridge.trace())
     .split('\n')
-    .filter((line) => line.startsWith('response layers:verify-file '))
+    .filter((line) => line.startsWith('response downloads:verify-file '))
   expect(verifyLines).toHaveLength(1)
   expect(verifyLines[0]).toContain('"code":"PathNotChosen"')
   expect(verifyLines[0]).not.toMatch(/"(size|actual)"/)

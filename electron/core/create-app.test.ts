@@ -210,9 +210,9 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     const { h, downloads, outside } = await startWithFiles()
     for (const path of ['/etc/shadow', outside, join(downloads, '..', 'settings.json')]) {
       for (const [channel, request] of [
-        ['layers:verify-file', { operationId: op(), path, digest: sha }],
-        ['layers:index-file', { operationId: op(), path, mediaType: 'application/x-tar' }],
-        ['layers:show-in-folder', { path }],
+        ['downloads:verify-file', { operationId: op(), path, digest: sha }],
+        ['contents:index-file', { operationId: op(), path, mediaType: 'application/x-tar' }],
+        ['dialogs:show-in-folder', { path }],
       ] as const) {
         const error = expectError(await h.app.dispatch(channel, request), 'PathNotChosen')
         expect(error.field, `${channel} ${path}`).toBe('path')
@@ -233,7 +233,7 @@ describe('paths from the renderer are honoured only if the user chose them', () 
   it('honours files under the download folder, and a file the dialog returned wherever it is', async () => {
     const { h, inside, outside } = await startWithFiles()
     const insideDigest = `sha256:${createHash('sha256').update('inside').digest('hex')}`
-    const verified = await h.app.dispatch('layers:verify-file', {
+    const verified = await h.app.dispatch('downloads:verify-file', {
       operationId: op(),
       path: inside,
       digest: insideDigest,
@@ -241,15 +241,15 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     expect(verified).toMatchObject({ ok: true, value: { matches: true, size: 6 } })
 
     h.platform.chosenFile = outside
-    await h.app.dispatch('layers:choose-file', {})
+    await h.app.dispatch('dialogs:choose-file', {})
     const secretDigest = `sha256:${createHash('sha256').update('secret').digest('hex')}`
-    const chosen = await h.app.dispatch('layers:verify-file', {
+    const chosen = await h.app.dispatch('downloads:verify-file', {
       operationId: op(),
       path: outside,
       digest: secretDigest,
     })
     expect(chosen).toMatchObject({ ok: true, value: { matches: true } })
-    expect(await h.app.dispatch('layers:show-in-folder', { path: outside })).toEqual({
+    expect(await h.app.dispatch('dialogs:show-in-folder', { path: outside })).toEqual({
       ok: true,
       value: null,
     })
@@ -258,7 +258,7 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     const neighbour = join(dirname(outside), 'other.txt')
     await writeFile(neighbour, 'x')
     expectError(
-      await h.app.dispatch('layers:verify-file', {
+      await h.app.dispatch('downloads:verify-file', {
         operationId: op(),
         path: neighbour,
         digest: sha,
@@ -280,12 +280,12 @@ describe('paths from the renderer are honoured only if the user chose them', () 
       join(downloads, 'dangling'),
     ]) {
       expectError(
-        await h.app.dispatch('layers:verify-file', { operationId: op(), path, digest: sha }),
+        await h.app.dispatch('downloads:verify-file', { operationId: op(), path, digest: sha }),
         'PathNotChosen',
       )
     }
     const error = expectError(
-      await h.app.dispatch('layers:download', {
+      await h.app.dispatch('downloads:start', {
         operationId: op(),
         repositoryName: 'demo/web-app',
         digest: sha,
@@ -299,7 +299,7 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     expect(existsSync(join(outsideDir, 'new'))).toBe(false)
   })
 
-  it('layers:download creates no folder outside, and downloads under the download folder or a picked folder', async () => {
+  it('downloads:start creates no folder outside, and downloads under the download folder or a picked folder', async () => {
     const { h, downloads, outsideDir } = await startWithFiles()
     const { current } = h.registry.samples().webApp
     const layer = current.layers[0]!
@@ -312,7 +312,7 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     const urls = h.registry.requestCount('GetDownloadUrlForLayer')
     for (const directory of ['/etc/elb-planted', join(outsideDir, 'a', 'b')]) {
       const error = expectError(
-        await h.app.dispatch('layers:download', { operationId: op(), ...request, directory }),
+        await h.app.dispatch('downloads:start', { operationId: op(), ...request, directory }),
         'PathNotChosen',
       )
       expect(error.message).toContain('Change… under Settings → Download folder')
@@ -323,7 +323,7 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     expect(h.registry.requestCount('GetDownloadUrlForLayer')).toBe(urls)
 
     const sub = join(downloads, 'sub', 'dir')
-    const underDownloads = await h.app.dispatch('layers:download', {
+    const underDownloads = await h.app.dispatch('downloads:start', {
       operationId: op(),
       ...request,
       directory: sub,
@@ -332,11 +332,11 @@ describe('paths from the renderer are honoured only if the user chose them', () 
 
     // The folder dialog returns a folder outside: it is honoured now and remembered for later runs.
     h.platform.chooseFolder = () => Promise.resolve(outsideDir)
-    expect(await h.app.dispatch('layers:choose-folder', {})).toEqual({
+    expect(await h.app.dispatch('dialogs:choose-folder', {})).toEqual({
       ok: true,
       value: { path: outsideDir },
     })
-    const picked = await h.app.dispatch('layers:download', {
+    const picked = await h.app.dispatch('downloads:start', {
       operationId: op(),
       ...request,
       directory: join(outsideDir, 'layers'),
@@ -355,12 +355,12 @@ describe('paths from the renderer are honoured only if the user chose them', () 
       'PathNotChosen',
     )
     expect(error.field).toBe('downloadDir')
-    expect(await h.app.dispatch('layers:download-folder', {})).toMatchObject({
+    expect(await h.app.dispatch('downloads:folder', {})).toMatchObject({
       ok: true,
       value: { path: join(h.dataDir, 'downloads') },
     })
     h.platform.chooseFolder = () => Promise.resolve(outsideDir)
-    await h.app.dispatch('layers:choose-folder', {})
+    await h.app.dispatch('dialogs:choose-folder', {})
     expect(await h.app.dispatch('settings:update', { downloadDir: outsideDir })).toMatchObject({
       ok: true,
       value: { downloadDir: outsideDir },
@@ -374,7 +374,11 @@ describe('paths from the renderer are honoured only if the user chose them', () 
     const { h, downloads, outside } = await startWithFiles()
     h.platform.canChooseFile = false
     const error = expectError(
-      await h.app.dispatch('layers:verify-file', { operationId: op(), path: outside, digest: sha }),
+      await h.app.dispatch('downloads:verify-file', {
+        operationId: op(),
+        path: outside,
+        digest: sha,
+      }),
       'PathNotChosen',
     )
     expect(error.message).toContain(
@@ -543,12 +547,12 @@ describe('every catalog error, produced for real through the demo registry', () 
   })
 })
 
-describe('layers:choose-file', () => {
+describe('dialogs:choose-file', () => {
   it('answers the file picked in the dialog, which starts at the given path', async () => {
     const { app, platform } = await start({ settings: AWS })
     platform.chosenFile = '/home/me/blobs/layer.tar.gz'
     expect(
-      await app.dispatch('layers:choose-file', { defaultPath: '/home/me/blobs/old.tar.gz' }),
+      await app.dispatch('dialogs:choose-file', { defaultPath: '/home/me/blobs/old.tar.gz' }),
     ).toEqual({ ok: true, value: { path: '/home/me/blobs/layer.tar.gz', picker: true } })
     expect(platform.fileDialogs).toEqual([
       { title: 'Choose a file to verify', defaultPath: '/home/me/blobs/old.tar.gz' },
@@ -557,7 +561,7 @@ describe('layers:choose-file', () => {
 
   it('answers null when cancelled, the dialog having started in the download folder', async () => {
     const { app, platform, dataDir } = await start({ settings: AWS })
-    expect(await app.dispatch('layers:choose-file', {})).toEqual({
+    expect(await app.dispatch('dialogs:choose-file', {})).toEqual({
       ok: true,
       value: { path: null, picker: true },
     })
@@ -570,7 +574,7 @@ describe('layers:choose-file', () => {
     const { app, platform } = await start({ settings: AWS })
     platform.canChooseFile = false
     platform.chosenFile = '/never/shown'
-    expect(await app.dispatch('layers:choose-file', {})).toEqual({
+    expect(await app.dispatch('dialogs:choose-file', {})).toEqual({
       ok: true,
       value: { path: null, picker: false },
     })
@@ -593,7 +597,7 @@ describe('layers:choose-file', () => {
     ]
     for (const [request, field] of cases) {
       const error = expectError(
-        await app.dispatch('layers:choose-file', request),
+        await app.dispatch('dialogs:choose-file', request),
         'InvalidParameter',
       )
       expect(error.field, JSON.stringify(request)).toBe(field)

@@ -173,7 +173,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'ecr:get-config': (request) => ecr.getConfig(request),
     'ecr:check-layers': (request) => ecr.checkLayers(request),
     'ecr:list-pull-through-rules': (request) => ecr.listPullThroughRules(request),
-    'layers:download': async (request) => {
+    'downloads:start': async (request) => {
       if (request.directory !== undefined) {
         await userPaths.check(request.directory, 'directory', 'folder')
       }
@@ -186,15 +186,15 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
         throw error
       }
     },
-    'layers:cancel': ({ operationId }) => Promise.resolve(operations.cancel(operationId)),
-    'layers:download-url': (request) => downloads.downloadUrl(request),
-    'layers:verify-file': async (request) => {
+    'operations:cancel': ({ operationId }) => Promise.resolve(operations.cancel(operationId)),
+    'downloads:url': (request) => downloads.downloadUrl(request),
+    'downloads:verify-file': async (request) => {
       await userPaths.check(request.path, 'path', 'file')
       return downloads.verifyFile(request)
     },
-    'layers:list-partials': () => downloads.listPartials(),
-    'layers:discard-partial': ({ path }) => downloads.discardPartial(path),
-    'layers:show-in-folder': async ({ path }) => {
+    'downloads:list-partials': () => downloads.listPartials(),
+    'downloads:discard-partial': ({ path }) => downloads.discardPartial(path),
+    'dialogs:show-in-folder': async ({ path }) => {
       await userPaths.check(path, 'path', 'file')
       if ((await fileSize(path)) === null) {
         throw new AppErrorException({
@@ -206,7 +206,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       platform.showItemInFolder(path)
       return null
     },
-    'layers:choose-folder': async () => {
+    'dialogs:choose-folder': async () => {
       const path = await platform.chooseFolder({
         title: 'Choose a download folder',
         defaultPath: (await downloadFolder()).path,
@@ -214,7 +214,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       if (path !== null) await userPaths.folderChosen(path)
       return { path }
     },
-    'layers:choose-file': async ({ defaultPath }) => {
+    'dialogs:choose-file': async ({ defaultPath }) => {
       // Without a dialog the renderer says to type the path; asking would only log.
       if (!platform.canChooseFile) return { path: null, picker: false }
       const path = await platform.chooseFile({
@@ -224,18 +224,18 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       if (path !== null) userPaths.fileChosen(path)
       return { path, picker: true }
     },
-    'layers:download-folder': () => downloadFolder(),
-    'layers:index': (request) => contents.index(request),
-    'layers:index-file': async (request) => {
+    'downloads:folder': () => downloadFolder(),
+    'contents:index': (request) => contents.index(request),
+    'contents:index-file': async (request) => {
       await userPaths.check(request.path, 'path', 'file')
       return contents.indexFile(request)
     },
-    'layers:image-filesystem': (request) => contents.imageFilesystem(request),
-    'layers:diff': (request) => contents.diff(request),
-    'layers:extract': (request) => contents.extract(request),
-    'layers:preview': (request) => contents.preview(request),
-    'layers:contents-cache': () => contents.cacheInfo(),
-    'layers:clear-contents-cache': () => contents.clearCache(),
+    'contents:image-filesystem': (request) => contents.imageFilesystem(request),
+    'contents:diff': (request) => contents.diff(request),
+    'contents:extract': (request) => contents.extract(request),
+    'contents:preview': (request) => contents.preview(request),
+    'contents:cache': () => contents.cacheInfo(),
+    'contents:clear-cache': () => contents.clearCache(),
     'downloads:history': () => history.list(),
     'downloads:clear-history': () => history.clear(),
     'export:save-image': async (request) => {
@@ -270,13 +270,13 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       if (patch.downloadDir) await userPaths.check(patch.downloadDir, 'downloadDir', 'folder')
       return settings.update(patch)
     },
-    'app:capabilities': () =>
+    'dialogs:capabilities': () =>
       Promise.resolve({
         showInFolder: platform.canShowInFolder,
         chooseFolder: platform.canChooseFolder,
         chooseFile: platform.canChooseFile,
       }),
-    'app:open-external': async ({ url }) => {
+    'dialogs:open-external': async ({ url }) => {
       if (!isAllowedExternalUrl(url)) {
         throw new AppErrorException({
           code: 'InvalidParameter',

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { buildApi } from '../../shared/ipc/contract'
+import { buildApi } from '../../shared/ipc/channels'
 
 // The only bridge between the page and main: exactly the contract's methods. The IPC event (which
 // carries `sender`) is dropped before a listener sees the payload.

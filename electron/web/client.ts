@@ -1,4 +1,4 @@
-import { buildApi } from '../../shared/ipc/contract'
+import { buildApi } from '../../shared/ipc/channels'
 
 // Stands in for the preload in a plain browser: the same buildApi, with HTTP for invokes and one
 // EventSource for events. The per-run token never reaches this script: the bridge moved it from

@@ -32,8 +32,8 @@ afterEach(() => {
 function setup(handlers: FakeHandlers = {}) {
   let settings: Settings = defaultSettings()
   const ecr = fakeEcr({
-    getConnection: () => awsConnection,
-    listProfiles: () => ({
+    'connection:get': () => awsConnection,
+    'connection:list-profiles': () => ({
       profiles: [
         {
           name: 'dev',
@@ -50,16 +50,16 @@ function setup(handlers: FakeHandlers = {}) {
       environmentCredentials: false,
       environmentRegion: null,
     }),
-    getSettings: () => settings,
-    updateSettings: (patch) => (settings = { ...settings, ...patch }),
-    getIdentity: () => ({
+    'settings:get': () => settings,
+    'settings:update': (patch) => (settings = { ...settings, ...patch }),
+    'connection:identity': () => ({
       account: '123456789012',
       region: 'eu-west-1',
       profile: null,
       kind: 'aws',
     }),
-    getCallerIdentity: () => ({ arn: 'arn:aws:iam::123456789012:user/alice' }),
-    listRepositories: pagedRepositories(makeRepositories(3)),
+    'connection:caller-identity': () => ({ arn: 'arn:aws:iam::123456789012:user/alice' }),
+    'ecr:list-repositories': pagedRepositories(makeRepositories(3)),
     ...handlers,
   })
   window.ecr = ecr.api
@@ -78,8 +78,8 @@ describe('welcome screen', () => {
       showWelcome: true,
     }
     const ecr = setup({
-      getConnection: () => welcome,
-      setConnection: (choice) => (choice.kind === 'demo' ? demoConnection : welcome),
+      'connection:get': () => welcome,
+      'connection:set': (choice) => (choice.kind === 'demo' ? demoConnection : welcome),
     })
 
     expect(
@@ -91,10 +91,10 @@ describe('welcome screen', () => {
     expect(screen.getByText('aws configure sso')).toBeTruthy()
     expect(screen.getByText('aws sso login --profile NAME')).toBeTruthy()
     // No identity calls while there are no credentials.
-    expect(ecr.requests('getIdentity')).toHaveLength(0)
+    expect(ecr.requests('connection:identity')).toHaveLength(0)
 
     fireEvent.click(screen.getByRole('button', { name: 'Open demo registry' }))
-    await waitFor(() => expect(ecr.requests('setConnection')).toEqual([{ kind: 'demo' }]))
+    await waitFor(() => expect(ecr.requests('connection:set')).toEqual([{ kind: 'demo' }]))
     expect(await screen.findByRole('link', { name: 'repo-00000' })).toBeTruthy()
     expect(screen.queryByRole('heading', { name: 'Welcome to ECR Layer Browser' })).toBeNull()
     expect(screen.getByText('Endpoint: http://127.0.0.1:4510')).toBeTruthy()
@@ -106,10 +106,10 @@ describe('welcome screen', () => {
       credentialsFound: false,
       showWelcome: true,
     }
-    const ecr = setup({ getConnection: () => welcome, setConnection: () => welcome })
+    const ecr = setup({ 'connection:get': () => welcome, 'connection:set': () => welcome })
     fireEvent.click(await screen.findByRole('button', { name: 'Check again' }))
     await waitFor(() =>
-      expect(ecr.requests('setConnection')).toEqual([
+      expect(ecr.requests('connection:set')).toEqual([
         { kind: 'aws', profile: null, region: 'eu-west-1' },
       ]),
     )
@@ -118,13 +118,13 @@ describe('welcome screen', () => {
 
 describe('repositories list', () => {
   it('fetches every page, counts, filters and sorts', async () => {
-    const ecr = setup({ listRepositories: pagedRepositories(makeRepositories(2500)) })
+    const ecr = setup({ 'ecr:list-repositories': pagedRepositories(makeRepositories(2500)) })
     expect(appState()).toBe('loading')
 
     const status = await screen.findByRole('status')
     await waitFor(() => expect(status.textContent).toBe('2,500 repositories'))
     await waitForReady()
-    expect(ecr.requests('listRepositories')).toEqual([
+    expect(ecr.requests('ecr:list-repositories')).toEqual([
       { maxResults: 1000 },
       { maxResults: 1000, nextToken: '1000' },
       { maxResults: 1000, nextToken: '2000' },
@@ -157,7 +157,7 @@ describe('repositories list', () => {
     const sort = screen.getByRole('combobox', { name: 'Sort by' })
     fireEvent.change(sort, { target: { value: 'created' } })
     await waitFor(() =>
-      expect(ecr.requests('updateSettings')).toEqual([{ repositorySort: 'created' }]),
+      expect(ecr.requests('settings:update')).toEqual([{ repositorySort: 'created' }]),
     )
     // Newest first: the last-created repository now leads.
     await waitFor(() =>
@@ -173,7 +173,7 @@ describe('repositories list', () => {
     const page = pagedRepositories(all)
     let releaseSecondPage: () => void = () => {}
     setup({
-      listRepositories: (request) =>
+      'ecr:list-repositories': (request) =>
         request.nextToken
           ? new Promise((resolve) => (releaseSecondPage = () => resolve(page(request))))
           : page(request),
@@ -190,8 +190,8 @@ describe('repositories list', () => {
 
   it('reads the remembered sort from settings', async () => {
     setup({
-      getSettings: () => defaultSettings({ repositorySort: 'created' }),
-      listRepositories: pagedRepositories(makeRepositories(5)),
+      'settings:get': () => defaultSettings({ repositorySort: 'created' }),
+      'ecr:list-repositories': pagedRepositories(makeRepositories(5)),
     })
     await waitForReady()
     expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Sort by' }).value).toBe(
@@ -202,7 +202,7 @@ describe('repositories list', () => {
   })
 
   it('says when the registry is empty', async () => {
-    setup({ listRepositories: () => ({ items: [], nextToken: null }) })
+    setup({ 'ecr:list-repositories': () => ({ items: [], nextToken: null }) })
     expect(await screen.findByText('No repositories in this registry')).toBeTruthy()
     expect(screen.getByRole('status').textContent).toBe('0 repositories')
     await waitForReady()
@@ -210,7 +210,7 @@ describe('repositories list', () => {
 
   it('moves between rows with the arrow keys and opens one with Enter', async () => {
     const ecr = setup({
-      describeRepository: ({ repositoryName }) => {
+      'ecr:describe-repository': ({ repositoryName }) => {
         const repository = makeRepositories(3).find((r) => r.repositoryName === repositoryName)
         return repository ?? fail({ code: 'RepositoryNotFound', message: 'gone' })
       },
@@ -225,7 +225,7 @@ describe('repositories list', () => {
 
     fireEvent.keyDown(second, { key: 'Enter' })
     expect(await screen.findByRole('heading', { name: 'repo-00001' })).toBeTruthy()
-    expect(ecr.requests('describeRepository')).toEqual([{ repositoryName: 'repo-00001' }])
+    expect(ecr.requests('ecr:describe-repository')).toEqual([{ repositoryName: 'repo-00001' }])
   })
 
   it('focuses the filter on Ctrl+F', async () => {
@@ -240,7 +240,7 @@ describe('repositories list', () => {
   it('shows the catalog error for AccessDenied, and Retry tries again', async () => {
     let denied = true
     const ecr = setup({
-      listRepositories: (request) =>
+      'ecr:list-repositories': (request) =>
         denied
           ? fail({
               code: 'AccessDenied',
@@ -259,7 +259,7 @@ describe('repositories list', () => {
     expect(alert.querySelector('.next-step code')?.textContent).toBe('ecr:DescribeRepositories')
     expect(within(alert).getByText('AccessDeniedException')).toBeTruthy()
     // Main already retried: the renderer asks once.
-    expect(ecr.requests('listRepositories')).toHaveLength(1)
+    expect(ecr.requests('ecr:list-repositories')).toHaveLength(1)
 
     denied = false
     fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }))
@@ -272,8 +272,9 @@ describe('connection bar', () => {
   it('shows who the user is and switches profile', async () => {
     let resolveArn: (arn: string | null) => void = () => {}
     const ecr = setup({
-      getCallerIdentity: () => new Promise((resolve) => (resolveArn = (arn) => resolve({ arn }))),
-      setConnection: (choice) =>
+      'connection:caller-identity': () =>
+        new Promise((resolve) => (resolveArn = (arn) => resolve({ arn }))),
+      'connection:set': (choice) =>
         choice.kind === 'aws'
           ? { ...awsConnection, profile: choice.profile, region: choice.region }
           : demoConnection,
@@ -298,16 +299,16 @@ describe('connection bar', () => {
 
     fireEvent.change(profile, { target: { value: 'profile:dev' } })
     await waitFor(() =>
-      expect(ecr.requests('setConnection')).toEqual([
+      expect(ecr.requests('connection:set')).toEqual([
         { kind: 'aws', profile: 'dev', region: 'ap-south-1' },
       ]),
     )
     // A new connection is a new registry: the list is fetched again.
-    await waitFor(() => expect(ecr.requests('listRepositories')).toHaveLength(2))
+    await waitFor(() => expect(ecr.requests('ecr:list-repositories')).toHaveLength(2))
 
     fireEvent.change(region, { target: { value: 'us-west-2' } })
     await waitFor(() =>
-      expect(ecr.requests('setConnection')[1]).toEqual({
+      expect(ecr.requests('connection:set')[1]).toEqual({
         kind: 'aws',
         profile: 'dev',
         region: 'us-west-2',
@@ -324,7 +325,7 @@ describe('connection bar', () => {
     expect(ecr.listenerCount('connection:changed')).toBe(1)
     act(() => ecr.emit('connection:changed', demoConnection))
     expect(await screen.findByText('Endpoint: http://127.0.0.1:4510')).toBeTruthy()
-    await waitFor(() => expect(ecr.requests('listRepositories')).toHaveLength(2))
+    await waitFor(() => expect(ecr.requests('ecr:list-repositories')).toHaveLength(2))
     cleanup()
     expect(ecr.listenerCount('connection:changed')).toBe(0)
   })
@@ -332,10 +333,10 @@ describe('connection bar', () => {
   it('Refresh fetches again without polling in between', async () => {
     const ecr = setup()
     await waitForReady()
-    expect(ecr.requests('listRepositories')).toHaveLength(1)
+    expect(ecr.requests('ecr:list-repositories')).toHaveLength(1)
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }))
-    await waitFor(() => expect(ecr.requests('listRepositories')).toHaveLength(2))
-    await waitFor(() => expect(ecr.requests('getConnection')).toHaveLength(2))
+    await waitFor(() => expect(ecr.requests('ecr:list-repositories')).toHaveLength(2))
+    await waitFor(() => expect(ecr.requests('connection:get')).toHaveLength(2))
   })
 })
 
@@ -343,7 +344,7 @@ describe('repository page', () => {
   it('shows the details of a repository', async () => {
     window.history.replaceState(null, '', '/#/repositories/team/app')
     const ecr = setup({
-      describeRepository: ({ repositoryName }) => ({
+      'ecr:describe-repository': ({ repositoryName }) => ({
         ...makeRepositories(1)[0]!,
         repositoryName,
         repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${repositoryName}`,
@@ -356,19 +357,19 @@ describe('repository page', () => {
       await screen.findByText('123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app'),
     ).toBeTruthy()
     await waitForReady()
-    expect(ecr.requests('describeRepository')).toEqual([{ repositoryName: 'team/app' }])
+    expect(ecr.requests('ecr:describe-repository')).toEqual([{ repositoryName: 'team/app' }])
     expect(screen.getByRole('heading', { name: 'team/app' })).toBeTruthy()
     expect(screen.getByText('Immutable')).toBeTruthy()
     expect(screen.getByText('AWS KMS')).toBeTruthy()
     expect(screen.getByText('On')).toBeTruthy()
     // The list is not fetched for this page.
-    expect(ecr.requests('listRepositories')).toHaveLength(0)
+    expect(ecr.requests('ecr:list-repositories')).toHaveLength(0)
   })
 
   it('shows RepositoryNotFound for an unknown repository', async () => {
     window.history.replaceState(null, '', '/#/repositories/nope/missing')
     setup({
-      describeRepository: () =>
+      'ecr:describe-repository': () =>
         fail({
           code: 'RepositoryNotFound',
           message: "The repository with name 'nope/missing' does not exist in the registry.",

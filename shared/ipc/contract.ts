@@ -38,6 +38,15 @@ import type {
   SignatureVerdict,
   SupplyChainReferrer,
 } from '../models/supply-chain'
+import {
+  buildApi as buildApiFromNames,
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  type EventChannel,
+  type EventMethodOf,
+  type InvokeChannel,
+  type MethodOf,
+} from './channels'
 import type { Result } from './result'
 import {
   imageDigestSchema,
@@ -56,33 +65,28 @@ import {
   repositorySortSchema,
 } from '../schemas'
 
-// The single source of truth for IPC. The preload, the main-process handlers and the web bridge
-// are all derived from these two objects, so they cannot drift apart.
+// The single source of truth for IPC. The channel is each call's one name: the window.ecr method
+// is derived from it (channels.ts), and the preload, the main-process handlers and the web bridge
+// are all built from the channel list and these two objects, so they cannot drift apart.
 
-interface InvokeDef<M extends string, S extends z.ZodType, R> {
-  /** The method name on window.ecr. */
-  method: M
+interface InvokeDef<S extends z.ZodType, R> {
   /** Validates the one request object before any service runs. */
   request: S
   /** Phantom: carries the response type only (boxed, so `null` survives NonNullable). */
   readonly response?: { type: R }
 }
 
-interface EventDef<M extends string, P> {
-  /** The subscription method name on window.ecr. */
-  method: M
+interface EventDef<P> {
   /** Phantom: carries the payload type only. */
   readonly payload?: { type: P }
 }
 
 const returns =
   <R>() =>
-  <const M extends string, S extends z.ZodType>(def: { method: M; request: S }) =>
-    def as InvokeDef<M, S, R>
+  <S extends z.ZodType>(def: { request: S }) =>
+    def as InvokeDef<S, R>
 
-const emits =
-  <P>() =>
-  <const M extends string>(method: M): EventDef<M, P> => ({ method })
+const emits = <P>(): EventDef<P> => ({})
 
 const empty = z.strictObject({})
 
@@ -138,27 +142,17 @@ const artifactRequest = z.strictObject({
 
 export const invokeContract = {
   /** Returns the connection in use (kind, profile, region, whether credentials exist). */
-  'connection:get': returns<ConnectionState>()({ method: 'getConnection', request: empty }),
+  'connection:get': returns<ConnectionState>()({ request: empty }),
   /** Switches to an AWS profile and region, or to the demo registry, and remembers the choice. */
-  'connection:set': returns<ConnectionState>()({
-    method: 'setConnection',
-    request: connectionChoiceSchema,
-  }),
+  'connection:set': returns<ConnectionState>()({ request: connectionChoiceSchema }),
   /** Lists the profiles of the shared config and credentials files. */
-  'connection:list-profiles': returns<ProfilesList>()({
-    method: 'listProfiles',
-    request: empty,
-  }),
+  'connection:list-profiles': returns<ProfilesList>()({ request: empty }),
   /** Calls DescribeRegistry to show the account, region and profile in use. */
-  'connection:identity': returns<Identity>()({ method: 'getIdentity', request: empty }),
+  'connection:identity': returns<Identity>()({ request: empty }),
   /** Calls STS GetCallerIdentity with a short timeout; the ARN is null if it does not answer. */
-  'connection:caller-identity': returns<CallerIdentity>()({
-    method: 'getCallerIdentity',
-    request: empty,
-  }),
+  'connection:caller-identity': returns<CallerIdentity>()({ request: empty }),
   /** Fetches one page of DescribeRepositories. */
   'ecr:list-repositories': returns<Page<Repository>>()({
-    method: 'listRepositories',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       nextToken: nextTokenSchema.optional(),
@@ -167,7 +161,6 @@ export const invokeContract = {
   }),
   /** Describes one repository by name (DescribeRepositories with repositoryNames). */
   'ecr:describe-repository': returns<Repository>()({
-    method: 'describeRepository',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -175,12 +168,10 @@ export const invokeContract = {
   }),
   /** Browses another account's registry (or the caller's own, with null); remembered per profile. */
   'connection:set-registry': returns<ConnectionState>()({
-    method: 'setRegistry',
     request: z.strictObject({ registryId: registryIdSchema.nullable() }),
   }),
   /** Fetches one page of DescribeImages with a tag-status filter. */
   'ecr:list-images': returns<Page<ImageSummary>>()({
-    method: 'listImages',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -191,7 +182,6 @@ export const invokeContract = {
   }),
   /** DescribeImages for one image by digest: its tags, size, push and pull times, scan status. */
   'ecr:describe-image': returns<ImageSummary>()({
-    method: 'describeImage',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -200,7 +190,6 @@ export const invokeContract = {
   }),
   /** ListImageReferrers for one image, every page and status: its signatures, SBOMs, attestations. */
   'ecr:list-referrers': returns<ImageReferrer[]>()({
-    method: 'listReferrers',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -210,7 +199,6 @@ export const invokeContract = {
   }),
   /** DescribeImageSigningStatus: ECR managed signing's status per signing profile for one image. */
   'ecr:signing-status': returns<SigningStatus[]>()({
-    method: 'signingStatus',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -219,7 +207,6 @@ export const invokeContract = {
   }),
   /** The image's referrers described in words (SBOMs, provenance, signatures, SOCI), with their own referrers. */
   'supply-chain:referrers': returns<SupplyChainReferrer[]>()({
-    method: 'listSupplyChain',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -227,28 +214,17 @@ export const invokeContract = {
     }),
   }),
   /** An SBOM referrer's document (SPDX 2.x or CycloneDX 1.x JSON), read through the blob pipeline and parsed. */
-  'supply-chain:sbom': returns<SbomDocument>()({
-    method: 'readSbom',
-    request: artifactRequest,
-  }),
+  'supply-chain:sbom': returns<SbomDocument>()({ request: artifactRequest }),
   /** A provenance referrer's in-toto statement (DSSE, SLSA v0.2 or v1), in words and raw. */
-  'supply-chain:provenance': returns<ProvenanceSummary>()({
-    method: 'readProvenance',
-    request: artifactRequest,
-  }),
+  'supply-chain:provenance': returns<ProvenanceSummary>()({ request: artifactRequest }),
   /** A Notation signature's signer, signing time and signed digest, from its JWS envelope. */
   'supply-chain:notation': returns<NotationSummary & { matchesCertificate: boolean }>()({
-    method: 'readNotation',
     request: artifactRequest,
   }),
   /** The demo registry's signing public key (PEM) for this run, or null when the demo is not in use. */
-  'supply-chain:demo-key': returns<{ publicKeyPem: string } | null>()({
-    method: 'getDemoSigningKey',
-    request: empty,
-  }),
+  'supply-chain:demo-key': returns<{ publicKeyPem: string } | null>()({ request: empty }),
   /** Verifies a cosign signature in main with a PEM public key; only the verdict comes back. */
   'supply-chain:verify': returns<SignatureVerdict>()({
-    method: 'verifySignature',
     request: artifactRequest.extend({
       subjectDigest: imageDigestSchema,
       publicKeyPem: z
@@ -259,7 +235,6 @@ export const invokeContract = {
   }),
   /** BatchGetImage by digest or tag: the parsed, validated manifest or index. */
   'ecr:get-manifest': returns<ImageManifest>()({
-    method: 'getManifest',
     request: z
       .strictObject({
         registryId: registryIdSchema.optional(),
@@ -274,7 +249,6 @@ export const invokeContract = {
   }),
   /** Downloads an image config blob through GetDownloadUrlForLayer, verifies it and parses it. */
   'ecr:get-config': returns<ImageConfig>()({
-    method: 'getConfig',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -283,7 +257,6 @@ export const invokeContract = {
   }),
   /** BatchCheckLayerAvailability for an image's layers (split into calls of 100). */
   'ecr:check-layers': returns<LayerAvailability[]>()({
-    method: 'checkLayers',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -292,12 +265,10 @@ export const invokeContract = {
   }),
   /** Lists the registry's pull-through cache rules (DescribePullThroughCacheRules, every page). */
   'ecr:list-pull-through-rules': returns<PullThroughRule[]>()({
-    method: 'listPullThroughRules',
     request: z.strictObject({ registryId: registryIdSchema.optional() }),
   }),
   /** Queues one blob: GetDownloadUrlForLayer, then streamed, verified and renamed into place. */
-  'layers:download': returns<DownloadResult>()({
-    method: 'downloadLayer',
+  'downloads:start': returns<DownloadResult>()({
     request: z.strictObject({
       operationId: operationIdSchema,
       registryId: registryIdSchema.optional(),
@@ -312,13 +283,11 @@ export const invokeContract = {
     }),
   }),
   /** Cancels a download, file check, or layer contents operation at once; nothing is left behind. */
-  'layers:cancel': returns<{ cancelled: boolean }>()({
-    method: 'cancelOperation',
+  'operations:cancel': returns<{ cancelled: boolean }>()({
     request: z.strictObject({ operationId: operationIdSchema }),
   }),
   /** GetDownloadUrlForLayer only: the pre-signed URL and when it expires, for "Copy download URL". */
-  'layers:download-url': returns<DownloadUrl>()({
-    method: 'getDownloadUrl',
+  'downloads:url': returns<DownloadUrl>()({
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -326,8 +295,7 @@ export const invokeContract = {
     }),
   }),
   /** Checks a file on disk against a digest, as a stream with progress. */
-  'layers:verify-file': returns<VerifyResult>()({
-    method: 'verifyFile',
+  'downloads:verify-file': returns<VerifyResult>()({
     request: z.strictObject({
       operationId: operationIdSchema,
       path: absolutePathSchema,
@@ -335,42 +303,29 @@ export const invokeContract = {
     }),
   }),
   /** Lists .partial files an earlier run left in the download folder, to offer resuming them. */
-  'layers:list-partials': returns<PartialDownload[]>()({
-    method: 'listPartials',
-    request: empty,
-  }),
+  'downloads:list-partials': returns<PartialDownload[]>()({ request: empty }),
   /** Deletes a leftover partial download. */
-  'layers:discard-partial': returns<null>()({
-    method: 'discardPartial',
+  'downloads:discard-partial': returns<null>()({
     request: z.strictObject({ path: absolutePathSchema }),
   }),
   /** Reveals a downloaded file in the OS file manager. */
-  'layers:show-in-folder': returns<null>()({
-    method: 'showInFolder',
+  'dialogs:show-in-folder': returns<null>()({
     request: z.strictObject({ path: absolutePathSchema }),
   }),
   /** Asks for a download folder with the native dialog; null when cancelled. */
-  'layers:choose-folder': returns<{ path: string | null }>()({
-    method: 'chooseFolder',
-    request: empty,
-  }),
+  'dialogs:choose-folder': returns<{ path: string | null }>()({ request: empty }),
   /**
    * Asks for a file to verify with the native dialog, starting at `defaultPath` (else the download
    * folder). `path` is null when cancelled; `picker` is false where there is no dialog (the web
    * bridge), so the user types the path instead.
    */
-  'layers:choose-file': returns<{ path: string | null; picker: boolean }>()({
-    method: 'chooseFile',
+  'dialogs:choose-file': returns<{ path: string | null; picker: boolean }>()({
     request: z.strictObject({ defaultPath: absolutePathSchema.optional() }),
   }),
   /** Where downloads go now: the override, the setting, or the OS Downloads folder. */
-  'layers:download-folder': returns<{ path: string; overridden: boolean }>()({
-    method: 'getDownloadFolder',
-    request: empty,
-  }),
+  'downloads:folder': returns<{ path: string; overridden: boolean }>()({ request: empty }),
   /** Lists a layer's entries, one page at a time (cached by digest; else fetched, verified and read as a stream). */
-  'layers:index': returns<Paged<LayerIndex>>()({
-    method: 'indexLayer',
+  'contents:index': returns<Paged<LayerIndex>>()({
     request: z.strictObject({
       operationId: operationIdSchema,
       ...layerFields,
@@ -378,8 +333,7 @@ export const invokeContract = {
     }),
   }),
   /** Lists the entries of a layer blob already on disk, one page at a time, keyed by the digest computed on the way. */
-  'layers:index-file': returns<Paged<LayerIndex>>()({
-    method: 'indexLayerFile',
+  'contents:index-file': returns<Paged<LayerIndex>>()({
     request: z.strictObject({
       operationId: operationIdSchema,
       path: absolutePathSchema,
@@ -388,8 +342,7 @@ export const invokeContract = {
     }),
   }),
   /** An image's layers merged in order (or one layer against those below), one page of entries at a time: last writer, badges, waste. */
-  'layers:image-filesystem': returns<Paged<ImageFilesystem>>()({
-    method: 'getImageFilesystem',
+  'contents:image-filesystem': returns<Paged<ImageFilesystem>>()({
     request: z
       .strictObject({
         operationId: operationIdSchema,
@@ -412,8 +365,7 @@ export const invokeContract = {
       }),
   }),
   /** Paths added, modified and deleted between two images or two layers, optionally under one path, one page at a time. */
-  'layers:diff': returns<Paged<ContentsDiff>>()({
-    method: 'diffContents',
+  'contents:diff': returns<Paged<ContentsDiff>>()({
     request: z.strictObject({
       operationId: operationIdSchema,
       page: pageSchema.optional(),
@@ -425,8 +377,7 @@ export const invokeContract = {
     }),
   }),
   /** Extracts a file or folder of a layer into a folder chosen in a native dialog, safely. */
-  'layers:extract': returns<ExtractResult>()({
-    method: 'extractFromLayer',
+  'contents:extract': returns<ExtractResult>()({
     request: z.strictObject({
       operationId: operationIdSchema,
       ...layerFields,
@@ -434,36 +385,22 @@ export const invokeContract = {
     }),
   }),
   /** The text of a small file of a layer (up to 1 MiB), or why it cannot be shown. */
-  'layers:preview': returns<FilePreview>()({
-    method: 'previewFile',
+  'contents:preview': returns<FilePreview>()({
     request: z.strictObject({ ...layerFields, path: entryPathSchema.min(1) }),
   }),
   /** The sizes and bounds of the layer index and blob caches. */
-  'layers:contents-cache': returns<ContentsCacheInfo>()({
-    method: 'getContentsCache',
-    request: empty,
-  }),
+  'contents:cache': returns<ContentsCacheInfo>()({ request: empty }),
   /** Empties the layer index and blob caches (for settings). */
-  'layers:clear-contents-cache': returns<ContentsCacheInfo>()({
-    method: 'clearContentsCache',
-    request: empty,
-  }),
+  'contents:clear-cache': returns<ContentsCacheInfo>()({ request: empty }),
   /** The downloads of this and earlier runs (finished, failed, cancelled), newest first, bounded. */
-  'downloads:history': returns<DownloadHistoryEntry[]>()({
-    method: 'getDownloadHistory',
-    request: empty,
-  }),
+  'downloads:history': returns<DownloadHistoryEntry[]>()({ request: empty }),
   /** Forgets the download history; the downloaded files stay where they are. */
-  'downloads:clear-history': returns<DownloadHistoryEntry[]>()({
-    method: 'clearDownloadHistory',
-    request: empty,
-  }),
+  'downloads:clear-history': returns<DownloadHistoryEntry[]>()({ request: empty }),
   /**
    * DescribeImageScanFindings, every page: the scan status and findings of an image, per platform
    * child for an index. Never scanned, or a status without findings, is a scan with its `problem`.
    */
   'ecr:scan-findings': returns<ImageFindings>()({
-    method: 'scanFindings',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -475,7 +412,6 @@ export const invokeContract = {
    * (temporary file, fsync, rename): into the download folder, or to a path the user chose.
    */
   'findings:export': returns<FindingsExport>()({
-    method: 'exportFindings',
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
@@ -489,7 +425,6 @@ export const invokeContract = {
    * docker-archive: byte-exact, verified at the end, resumed where an earlier run stopped.
    */
   'export:save-image': returns<ExportResult>()({
-    method: 'saveImage',
     request: z
       .strictObject({
         operationId: operationIdSchema,
@@ -511,29 +446,18 @@ export const invokeContract = {
   }),
   /** Checks any OCI layout folder or tar: every manifest re-read, every blob re-hashed. */
   'export:verify-layout': returns<LayoutCheck>()({
-    method: 'verifyLayout',
     request: z.strictObject({ path: absolutePathSchema }),
   }),
   /** Exports an earlier run left unfinished in the download folder, to offer resuming them. */
-  'export:list-unfinished': returns<UnfinishedExport[]>()({
-    method: 'listUnfinishedExports',
-    request: empty,
-  }),
+  'export:list-unfinished': returns<UnfinishedExport[]>()({ request: empty }),
   /** Reads the remembered settings. */
-  'settings:get': returns<Settings>()({ method: 'getSettings', request: empty }),
+  'settings:get': returns<Settings>()({ request: empty }),
   /** What to tell the user once about settings.json (damaged and kept aside, a value refused). */
-  'settings:notice': returns<SettingsNotice | null>()({
-    method: 'getSettingsNotice',
-    request: empty,
-  }),
+  'settings:notice': returns<SettingsNotice | null>()({ request: empty }),
   /** The user read the settings notice: it is not shown again this run. */
-  'settings:dismiss-notice': returns<null>()({
-    method: 'dismissSettingsNotice',
-    request: empty,
-  }),
+  'settings:dismiss-notice': returns<null>()({ request: empty }),
   /** Changes the renderer's own preferences and saves them. */
   'settings:update': returns<Settings>()({
-    method: 'updateSettings',
     request: z.strictObject({
       repositorySort: repositorySortSchema.optional(),
       tagStatus: tagStatusSchema.optional(),
@@ -548,33 +472,31 @@ export const invokeContract = {
    * What this shell can do for the user: open the file manager at a file, show a folder dialog, a
    * file dialog. The web bridge can do none of them, so the UI says what it would do instead.
    */
-  'app:capabilities': returns<{
+  'dialogs:capabilities': returns<{
     showInFolder: boolean
     chooseFolder: boolean
     chooseFile: boolean
-  }>()({ method: 'getCapabilities', request: empty }),
-  'app:open-external': returns<null>()({
-    method: 'openExternal',
+  }>()({ request: empty }),
+  'dialogs:open-external': returns<null>()({
     request: z.strictObject({ url: z.url({ protocol: /^https$/ }).max(2048) }),
   }),
-} as const
+} as const satisfies Record<InvokeChannel, InvokeDef<z.ZodType, unknown>>
 
 /** Every event from main to the renderer. */
 export const eventContract = {
   /** The connection changed (picked by the user, or the demo registry started). */
-  'connection:changed': emits<ConnectionState>()('onConnectionChanged'),
+  'connection:changed': emits<ConnectionState>(),
   /** Progress of one download or file check, at most 10 a second each. */
-  'layers:progress': emits<DownloadProgress>()('onLayerProgress'),
+  'downloads:progress': emits<DownloadProgress>(),
   /** Progress of indexing, merging or extracting layer contents, at most 10 a second each. */
-  'layers:contents-progress': emits<ContentsProgress>()('onContentsProgress'),
+  'contents:progress': emits<ContentsProgress>(),
   /** Progress of one image export: overall and per blob in flight, at most 10 a second. */
-  'export:progress': emits<ExportProgress>()('onExportProgress'),
-} as const
+  'export:progress': emits<ExportProgress>(),
+} as const satisfies Record<EventChannel, EventDef<unknown>>
 
 export type InvokeContract = typeof invokeContract
-export type InvokeChannel = keyof InvokeContract
 export type EventContract = typeof eventContract
-export type EventChannel = keyof EventContract
+export type { EventChannel, InvokeChannel }
 
 /** What the renderer sends on a channel. */
 export type RequestOf<C extends InvokeChannel> = z.input<InvokeContract[C]['request']>
@@ -587,35 +509,18 @@ export type PayloadOf<E extends EventChannel> = NonNullable<EventContract[E]['pa
 
 /** The object the preload exposes as window.ecr: one method per channel, one `on…` per event. */
 export type EcrApi = {
-  [C in InvokeChannel as InvokeContract[C]['method']]: (
-    request: RequestOf<C>,
-  ) => Promise<Result<ResponseOf<C>>>
+  [C in InvokeChannel as MethodOf<C>]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>
 } & {
-  [E in EventChannel as EventContract[E]['method']]: (
-    listener: (payload: PayloadOf<E>) => void,
-  ) => () => void
+  [E in EventChannel as EventMethodOf<E>]: (listener: (payload: PayloadOf<E>) => void) => () => void
 }
 
 /** The channel names, in declaration order. */
-export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
+export const invokeChannels = INVOKE_CHANNELS
 /** The event names, in declaration order. */
-export const eventChannels = Object.keys(eventContract) as EventChannel[]
+export const eventChannels = EVENT_CHANNELS
 
-/**
- * Builds the window.ecr object from two transports. The preload passes ipcRenderer-based ones, the
- * web bridge passes HTTP/SSE-based ones; both expose exactly the contract's methods.
- */
-export function buildApi(
+/** buildApi (channels.ts), typed with the contract's requests and responses. */
+export const buildApi = buildApiFromNames as (
   invoke: (channel: InvokeChannel, request: unknown) => Promise<unknown>,
   subscribe: (channel: EventChannel, listener: (payload: unknown) => void) => () => void,
-): EcrApi {
-  const api: Record<string, unknown> = {}
-  for (const channel of invokeChannels) {
-    api[invokeContract[channel].method] = (request: unknown) => invoke(channel, request ?? {})
-  }
-  for (const channel of eventChannels) {
-    api[eventContract[channel].method] = (listener: (payload: unknown) => void) =>
-      subscribe(channel, listener)
-  }
-  return Object.freeze(api) as EcrApi
-}
+) => EcrApi

@@ -149,7 +149,7 @@ describe('Save image as an OCI layout', () => {
     await rm(bundle, { recursive: true })
     await run('umoci', ['unpack', '--rootless', '--image', `${target}:latest`, bundle])
     const merged = value<{ entries: { path: string; type: string; size: number }[] }>(
-      await h.app.dispatch('layers:image-filesystem', {
+      await h.app.dispatch('contents:image-filesystem', {
         operationId: `merge-${Date.now()}`,
         repositoryName: 'demo/multi-arch',
         imageDigest: amd64.imageDigest,
@@ -271,7 +271,7 @@ describe('Save image as an OCI layout', () => {
       }
     ).layers[1]!
     value(
-      await h.app.dispatch('layers:download', {
+      await h.app.dispatch('downloads:start', {
         operationId: 'download-reuse-1',
         repositoryName: 'demo/multi-arch',
         digest: layer.digest,
@@ -488,7 +488,7 @@ describe('an export cut off halfway', () => {
         const progress = payload as ExportProgress
         if (progress.inFlight.some((b) => b.digest === slowLayer && b.receivedBytes > 0)) {
           cancelled = true
-          void app.dispatch('layers:cancel', { operationId: progress.operationId })
+          void app.dispatch('operations:cancel', { operationId: progress.operationId })
         }
       },
     })

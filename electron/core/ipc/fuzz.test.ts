@@ -141,7 +141,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
     'repositorySort',
     fc.string().filter((s) => s !== 'name' && s !== 'created'),
   ),
-  field('app:open-external', 'url', badUrl),
+  field('dialogs:open-external', 'url', badUrl),
 )
 
 describe('schema validation at the IPC boundary', () => {
@@ -207,15 +207,15 @@ describe('schema-valid but broad paths', () => {
       fc.asyncProperty(broadPath, async (path) => {
         const existed = existsSync(path)
         const requests: [InvokeChannel, unknown, string][] = [
-          ['layers:verify-file', { operationId: 'fuzz-path-1', path, digest }, 'path'],
+          ['downloads:verify-file', { operationId: 'fuzz-path-1', path, digest }, 'path'],
           [
-            'layers:index-file',
+            'contents:index-file',
             { operationId: 'fuzz-path-2', path, mediaType: 'application/x-tar' },
             'path',
           ],
-          ['layers:show-in-folder', { path }, 'path'],
+          ['dialogs:show-in-folder', { path }, 'path'],
           [
-            'layers:download',
+            'downloads:start',
             {
               operationId: 'fuzz-path-3',
               repositoryName: 'demo/web-app',

@@ -50,7 +50,7 @@ async function start() {
     finalName: join(blobs, cacheKey(layer.digest)),
     partialName: join(blobs, `${cacheKey(layer.digest)}.partial`),
     list: () =>
-      h.app.dispatch('layers:index', {
+      h.app.dispatch('contents:index', {
         operationId: `op-planted-${Math.random().toString(36).slice(2, 10)}`,
         repositoryName: 'demo/web-app',
         digest: layer.digest,

@@ -58,7 +58,7 @@ describe('the demo/hostile sample through the app', () => {
     const skipped: ExtractResult['skipped'] = []
     for (const layer of latest.layers) {
       const result = ok<ExtractResult>(
-        await h.app.dispatch('layers:extract', {
+        await h.app.dispatch('contents:extract', {
           operationId: op(),
           repositoryName: 'demo/hostile',
           digest: layer.digest,
@@ -90,7 +90,7 @@ describe('the demo/hostile sample through the app', () => {
   it("refuses the name bomb's index quickly, with the message to extract it instead", async () => {
     const h = await start()
     const [layer] = h.registry.samples().hostile.nameBomb.layers
-    const result = await h.app.dispatch('layers:index', {
+    const result = await h.app.dispatch('contents:index', {
       operationId: op(),
       repositoryName: 'demo/hostile',
       digest: layer!.digest,

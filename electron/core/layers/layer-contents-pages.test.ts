@@ -88,7 +88,7 @@ function reads(events: readonly { channel: string; payload: unknown }[]): number
   for (const { channel, payload } of events) {
     const progress = payload as { operationId: string; phase: string; totalBytes: number | null }
     if (
-      channel === 'layers:contents-progress' &&
+      channel === 'contents:progress' &&
       progress.phase === 'indexing' &&
       progress.totalBytes !== null
     ) {
@@ -114,7 +114,7 @@ describe('paged replies across IPC', () => {
     const indexing = () => reads(h.events)
     const replies = await pages((page) =>
       h.app
-        .dispatch('layers:index', { operationId: op(), ...layer, ...(page ? { page } : {}) })
+        .dispatch('contents:index', { operationId: op(), ...layer, ...(page ? { page } : {}) })
         .then((result) => ok<Paged<LayerIndex>>(result)),
     )
     expect(replies.map((r) => r.entries.length)).toEqual([5_000, 5_000, 2_000])
@@ -128,7 +128,7 @@ describe('paged replies across IPC', () => {
 
   it('refuses a page cursor that is not one main could have made', async () => {
     const h = await harness()
-    const result = await h.app.dispatch('layers:index', {
+    const result = await h.app.dispatch('contents:index', {
       operationId: op(),
       repositoryName: REPO,
       digest: `sha256:${'a'.repeat(64)}`,
@@ -237,7 +237,7 @@ describe('the demo/hostile name bomb (20,000 entries of 4,000-byte names)', () =
       mediaType: layer.mediaType,
       size: layer.size,
     }
-    const index = await h.app.dispatch('layers:index', { operationId: op(), ...request })
+    const index = await h.app.dispatch('contents:index', { operationId: op(), ...request })
     expect(index.ok).toBe(false)
     if (index.ok) return
     expect(index.error.code).toBe('LayerIndexTooLarge')
@@ -245,7 +245,7 @@ describe('the demo/hostile name bomb (20,000 entries of 4,000-byte names)', () =
       /^This layer's index is too large to show \(more than 15,\d{3} entries, 6\d\.\d MB of names\); extract it instead\.$/,
     )
     const before = reads(h.events)
-    const merged = await h.app.dispatch('layers:image-filesystem', {
+    const merged = await h.app.dispatch('contents:image-filesystem', {
       operationId: op(),
       repositoryName: 'demo/hostile',
       imageTag: 'name-bomb',
@@ -263,7 +263,7 @@ describe('the demo/hostile name bomb (20,000 entries of 4,000-byte names)', () =
     const h = await harness()
     const layer = h.registry.samples().hostile.nameBomb.layers[0]!
     const result = ok<ExtractResult>(
-      await h.app.dispatch('layers:extract', {
+      await h.app.dispatch('contents:extract', {
         operationId: op(),
         repositoryName: 'demo/hostile',
         digest: layer.digest,

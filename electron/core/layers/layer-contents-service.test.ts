@@ -65,7 +65,7 @@ describe('layer contents through the real services and the demo registry', () =>
   it('merges demo/web-app:1.2.0: the deleted build cache, its wasted bytes, and who wrote what', async () => {
     const h = await start()
     const fs = ok<ImageFilesystem>(
-      await h.app.dispatch('layers:image-filesystem', {
+      await h.app.dispatch('contents:image-filesystem', {
         operationId: op(),
         repositoryName: WEB_APP,
         imageTag: '1.2.0',
@@ -124,7 +124,7 @@ describe('layer contents through the real services and the demo registry', () =>
       size: layer.size,
     }
     const first = ok<LayerIndex>(
-      await h.app.dispatch('layers:index', { operationId: op(), ...request }),
+      await h.app.dispatch('contents:index', { operationId: op(), ...request }),
     )
     expect(first).toMatchObject({ complete: true, fromCache: false, compression: 'gzip' })
     expect(first.entries.map((e) => e.path)).toContain('tmp/build-cache.bin')
@@ -132,14 +132,14 @@ describe('layer contents through the real services and the demo registry', () =>
     expect(urlsAfterFirst).toBe(1)
 
     const again = ok<LayerIndex>(
-      await h.app.dispatch('layers:index', { operationId: op(), ...request }),
+      await h.app.dispatch('contents:index', { operationId: op(), ...request }),
     )
     expect(again.fromCache).toBe(true)
     expect(again.entries).toEqual(first.entries)
     expect(h.registry.requestCount('GetDownloadUrlForLayer')).toBe(urlsAfterFirst)
 
     const progress = h.events
-      .filter((e) => e.channel === 'layers:contents-progress')
+      .filter((e) => e.channel === 'contents:progress')
       .map((e) => (e.payload as ContentsProgress).phase)
     expect(progress).toContain('downloading')
     expect(progress).toContain('indexing')
@@ -149,7 +149,7 @@ describe('layer contents through the real services and the demo registry', () =>
   it('reads the zstd layers of demo/oci-zstd and its plain tar layer', async () => {
     const h = await start()
     const fs = ok<ImageFilesystem>(
-      await h.app.dispatch('layers:image-filesystem', {
+      await h.app.dispatch('contents:image-filesystem', {
         operationId: op(),
         repositoryName: 'demo/oci-zstd',
         imageTag: 'latest',
@@ -166,7 +166,7 @@ describe('layer contents through the real services and the demo registry', () =>
       ]),
     )
     const zstdLayer = ok<LayerIndex>(
-      await h.app.dispatch('layers:index', {
+      await h.app.dispatch('contents:index', {
         operationId: op(),
         repositoryName: 'demo/oci-zstd',
         digest: fs.layers[0]!.digest,
@@ -180,7 +180,7 @@ describe('layer contents through the real services and the demo registry', () =>
   it('shows one layer against the layers below it', async () => {
     const h = await start()
     const fs = ok<ImageFilesystem>(
-      await h.app.dispatch('layers:image-filesystem', {
+      await h.app.dispatch('contents:image-filesystem', {
         operationId: op(),
         repositoryName: WEB_APP,
         imageTag: '1.2.0',
@@ -197,7 +197,7 @@ describe('layer contents through the real services and the demo registry', () =>
   it('diffs the two tags, and one path across them', async () => {
     const h = await start()
     const diff = ok<ContentsDiff>(
-      await h.app.dispatch('layers:diff', {
+      await h.app.dispatch('contents:diff', {
         operationId: op(),
         repositoryName: WEB_APP,
         from: { kind: 'image', imageTag: '1.1.0' },
@@ -218,7 +218,7 @@ describe('layer contents through the real services and the demo registry', () =>
     expect(diff.counts.added + diff.counts.modified + diff.counts.deleted).toBe(diff.entries.length)
 
     const scoped = ok<ContentsDiff>(
-      await h.app.dispatch('layers:diff', {
+      await h.app.dispatch('contents:diff', {
         operationId: op(),
         repositoryName: WEB_APP,
         from: { kind: 'image', imageTag: '1.1.0' },
@@ -236,7 +236,7 @@ describe('layer contents through the real services and the demo registry', () =>
     const h = await start()
     const [base, wasteful] = webAppLayers(h)
     const diff = ok<ContentsDiff>(
-      await h.app.dispatch('layers:diff', {
+      await h.app.dispatch('contents:diff', {
         operationId: op(),
         repositoryName: WEB_APP,
         from: { kind: 'layer', digest: base!.digest, mediaType: base!.mediaType, size: base!.size },
@@ -257,7 +257,7 @@ describe('layer contents through the real services and the demo registry', () =>
     const h = await start()
     const layer = webAppLayers(h)[1]!
     const result = ok<ExtractResult>(
-      await h.app.dispatch('layers:extract', {
+      await h.app.dispatch('contents:extract', {
         operationId: op(),
         repositoryName: WEB_APP,
         digest: layer.digest,
@@ -277,7 +277,7 @@ describe('layer contents through the real services and the demo registry', () =>
     const h = await start()
     const layer = webAppLayers(h)[0]!
     const error = expectError(
-      await h.app.dispatch('layers:extract', {
+      await h.app.dispatch('contents:extract', {
         operationId: op(),
         repositoryName: WEB_APP,
         digest: layer.digest,
@@ -301,13 +301,13 @@ describe('layer contents through the real services and the demo registry', () =>
       size: layer.size,
     }
     const text = ok<FilePreview>(
-      await h.app.dispatch('layers:preview', { ...request, path: 'etc/app/config.yaml' }),
+      await h.app.dispatch('contents:preview', { ...request, path: 'etc/app/config.yaml' }),
     )
     expect(text.binary).toBe(false)
     expect(text.text).toContain('log_level: debug')
     const base = webAppLayers(h)[0]!
     const binary = ok<FilePreview>(
-      await h.app.dispatch('layers:preview', {
+      await h.app.dispatch('contents:preview', {
         repositoryName: WEB_APP,
         digest: base.digest,
         mediaType: base.mediaType,
@@ -323,7 +323,7 @@ describe('layer contents through the real services and the demo registry', () =>
     const layer = webAppLayers(h)[1]!
     h.registry.injectBlobFault({ kind: 'corrupt', offset: 100, times: 20, digest: layer.digest })
     expectError(
-      await h.app.dispatch('layers:index', {
+      await h.app.dispatch('contents:index', {
         operationId: op(),
         repositoryName: WEB_APP,
         digest: layer.digest,
@@ -332,16 +332,16 @@ describe('layer contents through the real services and the demo registry', () =>
       }),
       'DigestMismatch',
     )
-    const info = ok<ContentsCacheInfo>(await h.app.dispatch('layers:contents-cache', {}))
+    const info = ok<ContentsCacheInfo>(await h.app.dispatch('contents:cache', {}))
     expect(info).toMatchObject({ indexCount: 0, blobCount: 0 })
   })
 
-  it('cancels an index while it downloads, through layers:cancel, leaving nothing behind', async () => {
+  it('cancels an index while it downloads, through operations:cancel, leaving nothing behind', async () => {
     const h = await start()
     const layer = webAppLayers(h)[1]!
     h.registry.injectBlobFault({ kind: 'slow', bytesPerSecond: 20_000, digest: layer.digest })
     const operationId = op()
-    const running = h.app.dispatch('layers:index', {
+    const running = h.app.dispatch('contents:index', {
       operationId,
       repositoryName: WEB_APP,
       digest: layer.digest,
@@ -352,17 +352,19 @@ describe('layer contents through the real services and the demo registry', () =>
       expect(
         h.events.some(
           (e) =>
-            e.channel === 'layers:contents-progress' &&
+            e.channel === 'contents:progress' &&
             (e.payload as ContentsProgress).operationId === operationId &&
             (e.payload as ContentsProgress).phase === 'downloading' &&
             (e.payload as ContentsProgress).bytes > 0,
         ),
       ).toBe(true),
     )
-    expect(ok(await h.app.dispatch('layers:cancel', { operationId }))).toEqual({ cancelled: true })
+    expect(ok(await h.app.dispatch('operations:cancel', { operationId }))).toEqual({
+      cancelled: true,
+    })
     expectError(await running, 'Cancelled')
     expect(await readdir(join(h.dataDir, 'layer-blobs'))).toEqual([])
-    const last = h.events.filter((e) => e.channel === 'layers:contents-progress').at(-1)!.payload
+    const last = h.events.filter((e) => e.channel === 'contents:progress').at(-1)!.payload
     expect(last).toMatchObject({ operationId, phase: 'cancelled' })
   })
 
@@ -375,15 +377,15 @@ describe('layer contents through the real services and the demo registry', () =>
       mediaType: layer.mediaType,
       size: layer.size,
     }
-    ok(await h.app.dispatch('layers:index', { operationId: op(), ...request }))
-    const before = ok<ContentsCacheInfo>(await h.app.dispatch('layers:contents-cache', {}))
+    ok(await h.app.dispatch('contents:index', { operationId: op(), ...request }))
+    const before = ok<ContentsCacheInfo>(await h.app.dispatch('contents:cache', {}))
     expect(before.indexCount).toBe(1)
     expect(before.blobCount).toBe(1)
     expect(before.blobBytes).toBe(layer.size)
-    const after = ok<ContentsCacheInfo>(await h.app.dispatch('layers:clear-contents-cache', {}))
+    const after = ok<ContentsCacheInfo>(await h.app.dispatch('contents:clear-cache', {}))
     expect(after).toMatchObject({ indexCount: 0, indexBytes: 0, blobCount: 0, blobBytes: 0 })
     const reread = ok<LayerIndex>(
-      await h.app.dispatch('layers:index', { operationId: op(), ...request }),
+      await h.app.dispatch('contents:index', { operationId: op(), ...request }),
     )
     expect(reread.fromCache).toBe(false)
     expect(h.registry.requestCount('GetDownloadUrlForLayer')).toBe(2)
@@ -399,19 +401,19 @@ describe('layer contents through the real services and the demo registry', () =>
       size: layer.size,
     }
     const download = ok<{ status: string; path: string }>(
-      await h.app.dispatch('layers:download', { operationId: op(), ...request }),
+      await h.app.dispatch('downloads:start', { operationId: op(), ...request }),
     )
     expect(download.status).toBe('downloaded')
     const urls = h.registry.requestCount('GetDownloadUrlForLayer')
     const index = ok<LayerIndex>(
-      await h.app.dispatch('layers:index', { operationId: op(), ...request }),
+      await h.app.dispatch('contents:index', { operationId: op(), ...request }),
     )
     expect(index.entries.map((e) => e.path)).toContain('usr/bin/app')
     expect(h.registry.requestCount('GetDownloadUrlForLayer')).toBe(urls)
 
-    await h.app.dispatch('layers:clear-contents-cache', {})
+    await h.app.dispatch('contents:clear-cache', {})
     const fromFile = ok<LayerIndex>(
-      await h.app.dispatch('layers:index-file', {
+      await h.app.dispatch('contents:index-file', {
         operationId: op(),
         path: download.path,
         mediaType: layer.mediaType,
@@ -424,7 +426,7 @@ describe('layer contents through the real services and the demo registry', () =>
   it('asks for a platform when given an index', async () => {
     const h = await start()
     const error = expectError(
-      await h.app.dispatch('layers:image-filesystem', {
+      await h.app.dispatch('contents:image-filesystem', {
         operationId: op(),
         repositoryName: 'demo/multi-arch',
         imageTag: 'latest',

@@ -106,7 +106,7 @@ export class LayerContentsService {
       (name) => name.endsWith('.partial'),
     )
     this.kind = {
-      emit: (progress) => deps.emit('layers:contents-progress', progress),
+      emit: (progress) => deps.emit('contents:progress', progress),
       // A new phase counts its own bytes.
       prepare: (progress, { phaseChanged }) =>
         phaseChanged && progress.phase !== 'done' ? { ...progress, bytes: 0 } : progress,

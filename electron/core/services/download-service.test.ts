@@ -68,7 +68,7 @@ function makeService(concurrency = 3) {
     concurrency: () => Promise.resolve(concurrency),
     operations,
     emit: (channel, payload) => {
-      if (channel === 'layers:progress') events.push(payload as DownloadProgress)
+      if (channel === 'downloads:progress') events.push(payload as DownloadProgress)
     },
   })
 }

@@ -87,7 +87,7 @@ export class DownloadService {
   private readonly checks: OperationKind<DownloadProgress>
 
   constructor(private readonly deps: DownloadDeps) {
-    const emit = (progress: DownloadProgress) => deps.emit('layers:progress', progress)
+    const emit = (progress: DownloadProgress) => deps.emit('downloads:progress', progress)
     this.checks = { emit, prepare: withRate }
     this.downloads = {
       emit,

@@ -2,6 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  EVENT_CHANNELS,
+  eventMethodOf,
+  INVOKE_CHANNELS,
+  methodOf,
+} from '../../../shared/ipc/channels'
 import { eventContract, invokeChannels, invokeContract } from '../../../shared/ipc/contract'
 import { createApp } from '../../core/create-app'
 import { Logger } from '../../core/services/logger'
@@ -32,9 +38,12 @@ describe('the IPC surface', () => {
   it('lists the same channels in the contract, the preload API and the registered handlers', async () => {
     await import('../../preload/index')
 
+    // The names-only table the preload uses lists exactly the contract's channels, in order.
+    expect([...INVOKE_CHANNELS]).toEqual(Object.keys(invokeContract))
+    expect([...EVENT_CHANNELS]).toEqual(Object.keys(eventContract))
     const contractMethods = [
-      ...invokeChannels.map((c) => invokeContract[c].method),
-      ...Object.values(eventContract).map((e) => e.method),
+      ...invokeChannels.map((c) => methodOf(c)),
+      ...EVENT_CHANNELS.map((e) => eventMethodOf(e)),
     ]
     expect(Object.keys(exposed.api).sort()).toEqual([...contractMethods].sort())
     expect(new Set(contractMethods).size).toBe(contractMethods.length)
@@ -61,7 +70,7 @@ describe('the IPC surface', () => {
     const api = exposed.api as Record<string, (arg: unknown) => unknown>
     for (const channel of invokeChannels) {
       ipcRenderer.invoke.mockClear()
-      await api[invokeContract[channel].method]!({})
+      await api[methodOf(channel)]!({})
       expect(ipcRenderer.invoke).toHaveBeenCalledWith(channel, {})
     }
 

@@ -7,8 +7,8 @@ import { absolutePathSchema } from '../../../shared/schemas'
 import { invoke, subscribe } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
 
-/** One `layers:download` request, as the renderer sends it. */
-export type DownloadRequest = RequestOf<'layers:download'>
+/** One `downloads:start` request, as the renderer sends it. */
+export type DownloadRequest = RequestOf<'downloads:start'>
 
 /** A fresh operationId: the renderer names each download and file check, to follow and cancel it. */
 export function newOperationId(): string {
@@ -19,14 +19,14 @@ export function newOperationId(): string {
 export const downloadFolderQuery = () =>
   queryOptions({
     queryKey: queryKeys.downloadFolder(),
-    queryFn: () => invoke('getDownloadFolder', {}),
+    queryFn: () => invoke('downloads:folder', {}),
   })
 
 /** The .partial files an earlier run left in the download folder, read once at start-up. */
 export const partialsQuery = () =>
   queryOptions({
     queryKey: queryKeys.partials(),
-    queryFn: () => invoke('listPartials', {}),
+    queryFn: () => invoke('downloads:list-partials', {}),
   })
 
 /**
@@ -40,7 +40,7 @@ export const downloadUrlQuery = (
   queryOptions({
     queryKey: queryKeys.downloadUrl(connectionKey(connection), blob.repositoryName, blob.digest),
     queryFn: () =>
-      invoke('getDownloadUrl', { repositoryName: blob.repositoryName, digest: blob.digest }),
+      invoke('downloads:url', { repositoryName: blob.repositoryName, digest: blob.digest }),
     staleTime: 0,
     gcTime: 0,
   })
@@ -52,7 +52,7 @@ export const downloadUrlQuery = (
 export const capabilitiesQuery = () =>
   queryOptions({
     queryKey: queryKeys.capabilities(),
-    queryFn: () => invoke('getCapabilities', {}),
+    queryFn: () => invoke('dialogs:capabilities', {}),
     staleTime: Infinity,
   })
 
@@ -60,33 +60,33 @@ export const capabilitiesQuery = () =>
 export const downloadHistoryQuery = () =>
   queryOptions({
     queryKey: queryKeys.downloadHistory(),
-    queryFn: () => invoke('getDownloadHistory', {}),
+    queryFn: () => invoke('downloads:history', {}),
   })
 
 /** Forgets the download history (the files stay). */
 export function useClearDownloadHistory() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () => invoke('clearDownloadHistory', {}),
+    mutationFn: () => invoke('downloads:clear-history', {}),
     onSuccess: (entries) => queryClient.setQueryData(queryKeys.downloadHistory(), entries),
   })
 }
 
 /** Queues one blob in main; resolves with how it ended (verified, conflict, skipped, cancelled). */
 export function downloadBlob(request: DownloadRequest) {
-  return invoke('downloadLayer', request)
+  return invoke('downloads:start', request)
 }
 
 /** Cancels a download or file check at once; main removes what it had written. */
 export function cancelOperation(operationId: string) {
-  return invoke('cancelOperation', { operationId })
+  return invoke('operations:cancel', { operationId })
 }
 
 /** Deletes a leftover partial download, then reads the list again. */
 export function useDiscardPartial() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (path: string) => invoke('discardPartial', { path }),
+    mutationFn: (path: string) => invoke('downloads:discard-partial', { path }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.partials() }),
   })
 }
@@ -94,7 +94,7 @@ export function useDiscardPartial() {
 /** Reveals a downloaded file in the OS file manager. */
 export function useShowInFolder() {
   return useMutation({
-    mutationFn: (path: string) => invoke('showInFolder', { path }),
+    mutationFn: (path: string) => invoke('dialogs:show-in-folder', { path }),
   })
 }
 
@@ -108,11 +108,11 @@ export function useSetDownloadFolder() {
     mutationFn: async (choice: 'choose' | 'default'): Promise<boolean> => {
       let downloadDir: string | null = null
       if (choice === 'choose') {
-        const { path } = await invoke('chooseFolder', {})
+        const { path } = await invoke('dialogs:choose-folder', {})
         if (path === null) return false
         downloadDir = path
       }
-      const settings = await invoke('updateSettings', { downloadDir })
+      const settings = await invoke('settings:update', { downloadDir })
       queryClient.setQueryData(queryKeys.settings(), settings)
       return true
     },
@@ -132,22 +132,23 @@ export function useChooseFile() {
   return useMutation({
     mutationFn: (defaultPath: string) =>
       invoke(
-        'chooseFile',
+        'dialogs:choose-file',
         absolutePathSchema.safeParse(defaultPath).success ? { defaultPath } : {},
       ),
   })
 }
 
-/** Checks a file on disk against a digest, as a stream; progress comes as `layers:progress`. */
+/** Checks a file on disk against a digest, as a stream; progress comes as `downloads:progress`. */
 export function useVerifyFile() {
   return useMutation({
-    mutationFn: (request: RequestOf<'layers:verify-file'>) => invoke('verifyFile', request),
+    mutationFn: (request: RequestOf<'downloads:verify-file'>) =>
+      invoke('downloads:verify-file', request),
   })
 }
 
-/** Listens to main's `layers:progress` events while mounted; never polls. */
+/** Listens to main's `downloads:progress` events while mounted; never polls. */
 export function useLayerProgress(listener: (progress: DownloadProgress) => void): void {
-  useEffect(() => subscribe('onLayerProgress', listener), [listener])
+  useEffect(() => subscribe('downloads:progress', listener), [listener])
 }
 
 /** The latest progress of one operation (null before its first event or without one). */
@@ -155,7 +156,7 @@ export function useOperationProgress(operationId: string | null): DownloadProgre
   const [latest, setLatest] = useState<DownloadProgress | null>(null)
   useEffect(() => {
     if (operationId === null) return
-    return subscribe('onLayerProgress', (payload) => {
+    return subscribe('downloads:progress', (payload) => {
       if (payload.operationId === operationId) setLatest(payload)
     })
   }, [operationId])

@@ -1,9 +1,11 @@
+import { eventMethodOf, methodOf } from '../../../shared/ipc/channels'
 import type {
   EcrApi,
   EventChannel,
-  EventContract,
   InvokeChannel,
-  InvokeContract,
+  PayloadOf,
+  RequestOf,
+  ResponseOf,
 } from '../../../shared/ipc/contract'
 import type { AppError, Result } from '../../../shared/ipc/result'
 import { AppErrorException } from '../../../shared/ipc/result'
@@ -15,16 +17,6 @@ declare global {
     ecr?: EcrApi
   }
 }
-
-/** A window.ecr method that answers with a Result. */
-export type InvokeMethod = InvokeContract[InvokeChannel]['method']
-/** A window.ecr method that subscribes to an event. */
-export type EventMethod = EventContract[EventChannel]['method']
-
-type RequestFor<M extends InvokeMethod> = Parameters<EcrApi[M]>[0]
-type ResponseFor<M extends InvokeMethod> =
-  Awaited<ReturnType<EcrApi[M]>> extends Result<infer T> ? T : never
-type PayloadFor<M extends EventMethod> = Parameters<Parameters<EcrApi[M]>[0]>[0]
 
 const missingBridge: AppError = {
   code: 'Unknown',
@@ -47,17 +39,17 @@ function getApi(): EcrApi {
 }
 
 /**
- * Calls one window.ecr method and unwraps its Result: resolves with the value, or throws an
- * AppErrorException that carries the AppError intact (code, action, profile…) for React Query.
+ * Calls one channel through window.ecr and unwraps its Result: resolves with the value, or throws
+ * an AppErrorException that carries the AppError intact (code, action, profile…) for React Query.
  */
-export async function invoke<M extends InvokeMethod>(
-  method: M,
-  request: RequestFor<M>,
-): Promise<ResponseFor<M>> {
-  const call = getApi()[method] as unknown as (
-    request: RequestFor<M>,
-  ) => Promise<Result<ResponseFor<M>>>
-  let result: Result<ResponseFor<M>>
+export async function invoke<C extends InvokeChannel>(
+  channel: C,
+  request: RequestOf<C>,
+): Promise<ResponseOf<C>> {
+  const call = getApi()[methodOf(channel)] as unknown as (
+    request: RequestOf<C>,
+  ) => Promise<Result<ResponseOf<C>>>
+  let result: Result<ResponseOf<C>>
   try {
     result = await call(request)
   } catch (error) {
@@ -66,7 +58,7 @@ export async function invoke<M extends InvokeMethod>(
   if (typeof result !== 'object' || result === null || !('ok' in result)) {
     throw new AppErrorException({
       code: 'Unknown',
-      message: `The main process sent an unexpected answer to ${method}.`,
+      message: `The main process sent an unexpected answer to ${channel}.`,
     })
   }
   if (!result.ok) throw new AppErrorException(toAppError(result.error))
@@ -74,11 +66,14 @@ export async function invoke<M extends InvokeMethod>(
 }
 
 /** Subscribes to a main-process event; a no-op when window.ecr is missing (invoke reports that). */
-export function subscribe<M extends EventMethod>(
-  method: M,
-  listener: (payload: PayloadFor<M>) => void,
+export function subscribe<E extends EventChannel>(
+  event: E,
+  listener: (payload: PayloadOf<E>) => void,
 ): () => void {
   const api = typeof window === 'undefined' ? undefined : window.ecr
   if (!api) return () => {}
-  return api[method](listener)
+  const on = api[eventMethodOf(event)] as unknown as (
+    listener: (payload: PayloadOf<E>) => void,
+  ) => () => void
+  return on(listener)
 }

@@ -8,22 +8,22 @@ export type SaveImageRequest = RequestOf<'export:save-image'>
 
 /** Saves a whole image; progress comes as `export:progress`, cancel with cancelOperation. */
 export function saveImage(request: SaveImageRequest) {
-  return invoke('saveImage', request)
+  return invoke('export:save-image', request)
 }
 
 /** Checks any OCI layout folder or tar. */
 export function verifyLayout(path: string) {
-  return invoke('verifyLayout', { path })
+  return invoke('export:verify-layout', { path })
 }
 
 /** Exports an earlier run left unfinished in the download folder, read at start-up. */
 export const unfinishedExportsQuery = () =>
   queryOptions({
     queryKey: ['exports', 'unfinished'] as const,
-    queryFn: () => invoke('listUnfinishedExports', {}),
+    queryFn: () => invoke('export:list-unfinished', {}),
   })
 
 /** Listens to main's `export:progress` events; returns the unsubscribe function. */
 export function onExportProgress(listener: (progress: ExportProgress) => void): () => void {
-  return subscribe('onExportProgress', listener)
+  return subscribe('export:progress', listener)
 }

@@ -12,7 +12,7 @@ export const findingsQuery = (
 ) =>
   queryOptions({
     queryKey: queryKeys.findings(connectionKey(connection), repositoryName, imageDigest),
-    queryFn: () => invoke('scanFindings', { repositoryName, imageDigest }),
+    queryFn: () => invoke('ecr:scan-findings', { repositoryName, imageDigest }),
     // Scans change (continuous scanning); a minute keeps switching tabs from refetching.
     staleTime: 60_000,
   })
@@ -23,6 +23,6 @@ export type ExportFindingsRequest = RequestOf<'findings:export'>
 /** Exports an image's findings as CSV or JSON into the download folder (or a chosen path). */
 export function useExportFindings() {
   return useMutation({
-    mutationFn: (request: ExportFindingsRequest) => invoke('exportFindings', request),
+    mutationFn: (request: ExportFindingsRequest) => invoke('findings:export', request),
   })
 }

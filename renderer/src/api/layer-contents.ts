@@ -82,7 +82,7 @@ export const imageFilesystemQuery = (
     ),
     queryFn: () =>
       allPages<ImageFilesystem>((page) =>
-        invoke('getImageFilesystem', {
+        invoke('contents:image-filesystem', {
           operationId: operationId(prefix),
           repositoryName,
           ...imageRef(ref),
@@ -104,7 +104,7 @@ export const layerIndexQuery = (connection: ConnectionState, layer: LayerTarget,
     ),
     queryFn: () =>
       allPages<LayerIndex>((page) =>
-        invoke('indexLayer', {
+        invoke('contents:index', {
           operationId: operationId(prefix),
           ...layer,
           ...(page ? { page } : {}),
@@ -141,7 +141,7 @@ export const contentsDiffQuery = (
     ),
     queryFn: () =>
       allPages<ContentsDiff>((page) =>
-        invoke('diffContents', {
+        invoke('contents:diff', {
           operationId: operationId(prefix),
           repositoryName,
           from,
@@ -162,21 +162,21 @@ export const previewQuery = (connection: ConnectionState, layer: LayerTarget, pa
       layer.digest,
       path,
     ),
-    queryFn: () => invoke('previewFile', { ...layer, path }),
+    queryFn: () => invoke('contents:preview', { ...layer, path }),
   })
 
 /** The sizes of the layer index and blob caches. */
 export const contentsCacheQuery = () =>
   queryOptions({
     queryKey: ['contents-cache'] as const,
-    queryFn: () => invoke('getContentsCache', {}),
+    queryFn: () => invoke('contents:cache', {}),
   })
 
 /** Empties the layer caches, and forgets the indexes the renderer holds. */
 export function useClearContentsCache() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () => invoke('clearContentsCache', {}),
+    mutationFn: () => invoke('contents:clear-cache', {}),
     onSuccess: (info) => {
       queryClient.setQueryData(contentsCacheQuery().queryKey, info)
     },
@@ -187,13 +187,13 @@ export function useClearContentsCache() {
 export function useExtract(prefix: string) {
   return useMutation({
     mutationFn: (request: LayerTarget & { path: string }) =>
-      invoke('extractFromLayer', { operationId: operationId(prefix), ...request }),
+      invoke('contents:extract', { operationId: operationId(prefix), ...request }),
   })
 }
 
 /**
  * The latest progress of this page's operations (null once they end), and a cancel for the one
- * under way. Listens to main's `layers:contents-progress`; never polls.
+ * under way. Listens to main's `contents:progress`; never polls.
  */
 export function useContentsProgress(prefix: string): {
   progress: ContentsProgress | null
@@ -202,7 +202,7 @@ export function useContentsProgress(prefix: string): {
   const [progress, setProgress] = useState<ContentsProgress | null>(null)
   useEffect(
     () =>
-      subscribe('onContentsProgress', (payload) => {
+      subscribe('contents:progress', (payload) => {
         if (!payload.operationId.startsWith(`${prefix}-`)) return
         const over = ['done', 'failed', 'cancelled'].includes(payload.phase)
         setProgress(over ? null : payload)
@@ -210,7 +210,7 @@ export function useContentsProgress(prefix: string): {
     [prefix],
   )
   const cancel = () => {
-    if (progress) void invoke('cancelOperation', { operationId: progress.operationId })
+    if (progress) void invoke('operations:cancel', { operationId: progress.operationId })
   }
   return { progress, cancel }
 }

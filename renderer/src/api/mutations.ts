@@ -9,7 +9,7 @@ import { connectionKey, queryKeys } from './query-keys'
 export function useSetConnection() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (choice: ConnectionChoice) => invoke('setConnection', choice),
+    mutationFn: (choice: ConnectionChoice) => invoke('connection:set', choice),
     onMutate: () => ({ before: cachedConnection(queryClient) }),
     onSuccess: (connection, _choice, context) => {
       // main's connection:changed event may have applied this state already; apply it again only
@@ -25,7 +25,7 @@ export function useSetConnection() {
 export function useSetRegistry() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (registryId: string | null) => invoke('setRegistry', { registryId }),
+    mutationFn: (registryId: string | null) => invoke('connection:set-registry', { registryId }),
     onSuccess: (connection) => {
       // main's connection:changed event may have applied it already.
       if (sameConnection(cachedConnection(queryClient), connection)) return
@@ -39,7 +39,7 @@ export function useUpdateSettings() {
   const queryClient = useQueryClient()
   const key = queryKeys.settings()
   return useMutation({
-    mutationFn: (patch: SettingsPatch) => invoke('updateSettings', patch),
+    mutationFn: (patch: SettingsPatch) => invoke('settings:update', patch),
     onMutate: async (patch) => {
       await queryClient.cancelQueries({ queryKey: key })
       const previous = queryClient.getQueryData<Settings>(key)
@@ -68,7 +68,7 @@ export function useRefresh() {
 export function useOpenTag(connection: ConnectionState, repositoryName: string) {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (imageTag: string) => invoke('getManifest', { repositoryName, imageTag }),
+    mutationFn: (imageTag: string) => invoke('ecr:get-manifest', { repositoryName, imageTag }),
     onSuccess: (manifest) =>
       queryClient.setQueryData(
         queryKeys.manifest(connectionKey(connection), repositoryName, manifest.digest),

@@ -12,38 +12,38 @@ export const IMAGES_PAGE_SIZE = 1000
 export const connectionQuery = () =>
   queryOptions({
     queryKey: queryKeys.connection(),
-    queryFn: () => invoke('getConnection', {}),
+    queryFn: () => invoke('connection:get', {}),
   })
 
 export const profilesQuery = () =>
   queryOptions({
     queryKey: queryKeys.profiles(),
-    queryFn: () => invoke('listProfiles', {}),
+    queryFn: () => invoke('connection:list-profiles', {}),
   })
 
 export const settingsQuery = () =>
   queryOptions({
     queryKey: queryKeys.settings(),
-    queryFn: () => invoke('getSettings', {}),
+    queryFn: () => invoke('settings:get', {}),
   })
 
 export const identityQuery = (connection: ConnectionState) =>
   queryOptions({
     queryKey: queryKeys.identity(connectionKey(connection)),
-    queryFn: () => invoke('getIdentity', {}),
+    queryFn: () => invoke('connection:identity', {}),
   })
 
 export const callerIdentityQuery = (connection: ConnectionState) =>
   queryOptions({
     queryKey: queryKeys.callerIdentity(connectionKey(connection)),
-    queryFn: () => invoke('getCallerIdentity', {}),
+    queryFn: () => invoke('connection:caller-identity', {}),
   })
 
 export const repositoriesQuery = (connection: ConnectionState) =>
   infiniteQueryOptions({
     queryKey: queryKeys.repositories(connectionKey(connection)),
     queryFn: ({ pageParam }) =>
-      invoke('listRepositories', {
+      invoke('ecr:list-repositories', {
         maxResults: REPOSITORIES_PAGE_SIZE,
         ...(pageParam === undefined ? {} : { nextToken: pageParam }),
       }),
@@ -54,14 +54,14 @@ export const repositoriesQuery = (connection: ConnectionState) =>
 export const repositoryQuery = (connection: ConnectionState, repositoryName: string) =>
   queryOptions({
     queryKey: queryKeys.repository(connectionKey(connection), repositoryName),
-    queryFn: () => invoke('describeRepository', { repositoryName }),
+    queryFn: () => invoke('ecr:describe-repository', { repositoryName }),
   })
 
 /** Pull-through cache rules, to mark the repositories they created. */
 export const pullThroughRulesQuery = (connection: ConnectionState) =>
   queryOptions({
     queryKey: queryKeys.pullThroughRules(connectionKey(connection)),
-    queryFn: () => invoke('listPullThroughRules', {}),
+    queryFn: () => invoke('ecr:list-pull-through-rules', {}),
   })
 
 /** DescribeImages for a repository, one page of 1000 at a time; the page follows every page. */
@@ -73,7 +73,7 @@ export const imagesQuery = (
   infiniteQueryOptions({
     queryKey: queryKeys.images(connectionKey(connection), repositoryName, tagStatus),
     queryFn: ({ pageParam }) =>
-      invoke('listImages', {
+      invoke('ecr:list-images', {
         repositoryName,
         tagStatus,
         maxResults: IMAGES_PAGE_SIZE,
@@ -91,7 +91,7 @@ export const imageQuery = (
 ) =>
   queryOptions({
     queryKey: queryKeys.image(connectionKey(connection), repositoryName, imageDigest),
-    queryFn: () => invoke('describeImage', { repositoryName, imageDigest }),
+    queryFn: () => invoke('ecr:describe-image', { repositoryName, imageDigest }),
   })
 
 /** BatchGetImage by digest: the parsed manifest or index. */
@@ -102,14 +102,14 @@ export const manifestQuery = (
 ) =>
   queryOptions({
     queryKey: queryKeys.manifest(connectionKey(connection), repositoryName, digest),
-    queryFn: () => invoke('getManifest', { repositoryName, imageDigest: digest }),
+    queryFn: () => invoke('ecr:get-manifest', { repositoryName, imageDigest: digest }),
   })
 
 /** The image config blob, fetched through GetDownloadUrlForLayer and verified by main. */
 export const configQuery = (connection: ConnectionState, repositoryName: string, digest: string) =>
   queryOptions({
     queryKey: queryKeys.config(connectionKey(connection), repositoryName, digest),
-    queryFn: () => invoke('getConfig', { repositoryName, digest }),
+    queryFn: () => invoke('ecr:get-config', { repositoryName, digest }),
   })
 
 /** BatchCheckLayerAvailability for one manifest's layers. */
@@ -125,5 +125,5 @@ export const layerAvailabilityQuery = (
       repositoryName,
       manifestDigest,
     ),
-    queryFn: () => invoke('checkLayers', { repositoryName, layerDigests }),
+    queryFn: () => invoke('ecr:check-layers', { repositoryName, layerDigests }),
   })

@@ -6,7 +6,7 @@ import { queryKeys } from './query-keys'
 export const settingsNoticeQuery = () =>
   queryOptions({
     queryKey: queryKeys.settingsNotice(),
-    queryFn: () => invoke('getSettingsNotice', {}),
+    queryFn: () => invoke('settings:notice', {}),
     // Told once: nothing changes it but a dismissal, so it is never refetched on its own.
     staleTime: Infinity,
   })
@@ -15,7 +15,7 @@ export const settingsNoticeQuery = () =>
 export function useDismissSettingsNotice() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () => invoke('dismissSettingsNotice', {}),
+    mutationFn: () => invoke('settings:dismiss-notice', {}),
     onMutate: () => queryClient.setQueryData(queryKeys.settingsNotice(), null),
   })
 }

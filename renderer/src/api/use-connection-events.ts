@@ -8,7 +8,7 @@ export function useConnectionEvents(): void {
   const queryClient = useQueryClient()
   useEffect(
     () =>
-      subscribe('onConnectionChanged', (connection) => {
+      subscribe('connection:changed', (connection) => {
         // The setConnection mutation may have applied this state already.
         if (!sameConnection(cachedConnection(queryClient), connection)) {
           void applyConnection(queryClient, connection)

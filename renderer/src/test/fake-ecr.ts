@@ -1,10 +1,9 @@
 import type { Settings } from '../../../shared/models/settings'
-import { buildApi, invokeContract } from '../../../shared/ipc/contract'
+import { buildApi } from '../../../shared/ipc/contract'
 import type {
   EcrApi,
   EventChannel,
   InvokeChannel,
-  InvokeContract,
   PayloadOf,
   RequestOf,
   ResponseOf,
@@ -16,23 +15,15 @@ import type { Repository } from '../../../shared/models/repository'
 
 /** A fake main process: each channel answers from a handler; throw AppErrorException to fail. */
 export type FakeHandlers = {
-  [C in InvokeChannel as InvokeContract[C]['method']]?: (
-    request: RequestOf<C>,
-  ) => ResponseOf<C> | Promise<ResponseOf<C>>
+  [C in InvokeChannel]?: (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>
 }
-
-type MethodOf<C extends InvokeChannel> = InvokeContract[C]['method']
-type ChannelOf<M extends InvokeMethod> = {
-  [C in InvokeChannel]: MethodOf<C> extends M ? C : never
-}[InvokeChannel]
-type InvokeMethod = MethodOf<InvokeChannel>
 
 export interface FakeEcr {
   api: EcrApi
   /** Every invoke, in order. */
-  calls: Array<{ method: InvokeMethod; request: unknown }>
-  /** The requests made through one window.ecr method. */
-  requests<M extends InvokeMethod>(method: M): RequestOf<ChannelOf<M>>[]
+  calls: Array<{ channel: InvokeChannel; request: unknown }>
+  /** The requests made on one channel. */
+  requests<C extends InvokeChannel>(channel: C): RequestOf<C>[]
   /** Sends an event to the renderer's listeners. */
   emit<E extends EventChannel>(channel: E, payload: PayloadOf<E>): void
   /** How many listeners are subscribed to an event. */
@@ -46,9 +37,8 @@ export function fakeEcr(handlers: FakeHandlers): FakeEcr {
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>()
   const api = buildApi(
     async (channel, request) => {
-      const method = invokeContract[channel].method
-      calls.push({ method, request })
-      const handler = handlers[method] as ((request: unknown) => unknown) | undefined
+      calls.push({ channel, request })
+      const handler = handlers[channel] as ((request: unknown) => unknown) | undefined
       if (!handler) {
         return { ok: false, error: { code: 'Unknown', message: `No fake for ${channel}` } }
       }
@@ -70,10 +60,8 @@ export function fakeEcr(handlers: FakeHandlers): FakeEcr {
     api,
     calls,
     handlers,
-    requests: <M extends InvokeMethod>(method: M) =>
-      calls
-        .filter((call) => call.method === method)
-        .map((call) => call.request as RequestOf<ChannelOf<M>>),
+    requests: <C extends InvokeChannel>(channel: C) =>
+      calls.filter((call) => call.channel === channel).map((call) => call.request as RequestOf<C>),
     emit: (channel, payload) => listeners.get(channel)?.forEach((listener) => listener(payload)),
     listenerCount: (channel) => listeners.get(channel)?.size ?? 0,
   }

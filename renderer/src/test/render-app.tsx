@@ -25,32 +25,32 @@ export function renderApp(
   window.history.replaceState(null, '', `/#${hash}`)
   let current: Settings = defaultSettings(settings)
   const ecr = fakeEcr({
-    getConnection: () => awsConnection,
-    listProfiles: () => ({
+    'connection:get': () => awsConnection,
+    'connection:list-profiles': () => ({
       profiles: [],
       configFile: '/home/me/.aws/config',
       credentialsFile: '/home/me/.aws/credentials',
       environmentCredentials: false,
       environmentRegion: null,
     }),
-    getSettings: () => current,
-    updateSettings: (patch) => (current = { ...current, ...patch }),
-    getIdentity: () => ({
+    'settings:get': () => current,
+    'settings:update': (patch) => (current = { ...current, ...patch }),
+    'connection:identity': () => ({
       account: '123456789012',
       region: 'eu-west-1',
       profile: null,
       kind: 'aws',
     }),
-    getCallerIdentity: () => ({ arn: null }),
-    listRepositories: pagedRepositories(makeRepositories(3)),
-    describeRepository: ({ repositoryName }) => ({
+    'connection:caller-identity': () => ({ arn: null }),
+    'ecr:list-repositories': pagedRepositories(makeRepositories(3)),
+    'ecr:describe-repository': ({ repositoryName }) => ({
       ...makeRepositories(1)[0]!,
       repositoryName,
       repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${repositoryName}`,
     }),
-    listPullThroughRules: () => [],
-    listPartials: () => [],
-    getDownloadFolder: () => ({ path: '/home/me/Downloads', overridden: false }),
+    'ecr:list-pull-through-rules': () => [],
+    'downloads:list-partials': () => [],
+    'downloads:folder': () => ({ path: '/home/me/Downloads', overridden: false }),
     ...handlers,
   })
   window.ecr = ecr.api

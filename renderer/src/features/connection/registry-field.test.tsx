@@ -27,8 +27,8 @@ describe('the Registry field', () => {
   function setup() {
     let connection: ConnectionState = awsConnection
     const ecr = renderApp('/', {
-      getConnection: () => connection,
-      setRegistry: ({ registryId }) => (connection = { ...connection, registryId }),
+      'connection:get': () => connection,
+      'connection:set-registry': ({ registryId }) => (connection = { ...connection, registryId }),
     })
     return ecr
   }
@@ -42,7 +42,7 @@ describe('the Registry field', () => {
     const problem = await screen.findByText('Registry ID must be a 12-digit account ID')
     expect(field.getAttribute('aria-invalid')).toBe('true')
     expect(field.getAttribute('aria-describedby')).toBe(problem.id)
-    expect(ecr.requests('setRegistry')).toEqual([])
+    expect(ecr.requests('connection:set-registry')).toEqual([])
     // Typing again clears the complaint.
     fireEvent.change(field, { target: { value: '123456' } })
     expect(screen.queryByText('Registry ID must be a 12-digit account ID')).toBeNull()
@@ -51,22 +51,24 @@ describe('the Registry field', () => {
   it('Enter browses another registry, and the clear button returns to the own one', async () => {
     const ecr = setup()
     await waitForReady()
-    expect(ecr.requests('listRepositories')).toHaveLength(1)
+    expect(ecr.requests('ecr:list-repositories')).toHaveLength(1)
     const field = screen.getByRole('textbox', { name: 'Registry' })
     fireEvent.change(field, { target: { value: '210987654321' } })
     fireEvent.submit(field)
     await waitFor(() =>
-      expect(ecr.requests('setRegistry')).toEqual([{ registryId: '210987654321' }]),
+      expect(ecr.requests('connection:set-registry')).toEqual([{ registryId: '210987654321' }]),
     )
     expect(await screen.findByText('Browsing registry: 210987654321')).toBeTruthy()
     // Another registry is another list.
-    await waitFor(() => expect(ecr.requests('listRepositories')).toHaveLength(2))
+    await waitFor(() => expect(ecr.requests('ecr:list-repositories')).toHaveLength(2))
     expect(screen.getByRole<HTMLInputElement>('textbox', { name: 'Registry' }).value).toBe(
       '210987654321',
     )
 
     fireEvent.click(screen.getByRole('button', { name: 'Use my own registry' }))
-    await waitFor(() => expect(ecr.requests('setRegistry').at(-1)).toEqual({ registryId: null }))
+    await waitFor(() =>
+      expect(ecr.requests('connection:set-registry').at(-1)).toEqual({ registryId: null }),
+    )
     await waitFor(() => expect(screen.queryByText(/Browsing registry/)).toBeNull())
     expect(screen.getByRole<HTMLInputElement>('textbox', { name: 'Registry' }).value).toBe('')
     expect(screen.queryByRole('button', { name: 'Use my own registry' })).toBeNull()

@@ -36,7 +36,7 @@ export interface DownloadEntry {
   target: BlobTarget
   onExisting: OnExisting
   state: DownloadState
-  /** The latest `layers:progress` of the current operation; null before the first. */
+  /** The latest `downloads:progress` of the current operation; null before the first. */
   progress: DownloadProgress | null
 }
 
@@ -57,7 +57,7 @@ const realTimer: Timer = {
 export const NOTIFY_INTERVAL_MS = 100
 
 /**
- * The downloads of this window, keyed by operationId, fed by `layers:progress` events and the
+ * The downloads of this window, keyed by operationId, fed by `downloads:progress` events and the
  * download mutations' outcomes. Main sends up to 10 events a second per download; with several at
  * once the panel would re-render for each, so byte-count updates are coalesced to one render per
  * NOTIFY_INTERVAL_MS. Phase changes and outcomes are shown at once.
@@ -107,7 +107,7 @@ export class DownloadStore {
     return this.get(id)
   }
 
-  /** Applies a `layers:progress` event to the row running that operation, if any. */
+  /** Applies a `downloads:progress` event to the row running that operation, if any. */
   progress(progress: DownloadProgress): void {
     const entry = this.entries.find((e) => e.operationId === progress.operationId)
     // Late events of an operation that has already ended change nothing.

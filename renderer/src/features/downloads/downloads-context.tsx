@@ -49,7 +49,7 @@ interface Run {
 }
 
 /**
- * Owns the downloads of this window: the store fed by `layers:progress`, the download mutation
+ * Owns the downloads of this window: the store fed by `downloads:progress`, the download mutation
  * (one mutation per operation; its outcome lands in the store), and the conflict question.
  */
 export function DownloadsProvider({ children }: { children: ReactNode }) {

@@ -33,9 +33,9 @@ describe('the downloads tray', () => {
       earlier(3, { outcome: 'cancelled', path: null }),
     ]
     const ecr = renderApp('/', {
-      getDownloadHistory: () => history,
-      clearDownloadHistory: () => (history = []),
-      showInFolder: () => null,
+      'downloads:history': () => history,
+      'downloads:clear-history': () => (history = []),
+      'dialogs:show-in-folder': () => null,
     })
     await waitForReady()
     const toggle = screen.getByRole('button', { name: /^Downloads/ })
@@ -53,20 +53,24 @@ describe('the downloads tray', () => {
 
     fireEvent.click(within(rows[0]!).getByRole('button', { name: 'Show in folder' }))
     await waitFor(() =>
-      expect(ecr.requests('showInFolder')).toEqual([
+      expect(ecr.requests('dialogs:show-in-folder')).toEqual([
         { path: '/home/me/Downloads/demo_web-app_sha256-1.tar.gz' },
       ]),
     )
 
     fireEvent.click(within(tray()).getByRole('button', { name: 'Clear history' }))
-    await waitFor(() => expect(ecr.requests('clearDownloadHistory')).toHaveLength(1))
+    await waitFor(() => expect(ecr.requests('downloads:clear-history')).toHaveLength(1))
     expect(await within(tray()).findByText(/Nothing downloaded yet/)).toBeTruthy()
   })
 
   it('in the web bridge, says there is no file manager and copies the path instead', async () => {
     renderApp('/', {
-      getDownloadHistory: () => [earlier(1)],
-      getCapabilities: () => ({ showInFolder: false, chooseFolder: false, chooseFile: false }),
+      'downloads:history': () => [earlier(1)],
+      'dialogs:capabilities': () => ({
+        showInFolder: false,
+        chooseFolder: false,
+        chooseFile: false,
+      }),
     })
     await waitForReady()
     fireEvent.click(screen.getByRole('button', { name: /^Downloads/ }))
@@ -87,7 +91,7 @@ describe('the downloads tray', () => {
   })
 
   it('Hide and Escape close the tray and give focus back to the toggle', async () => {
-    renderApp('/', { getDownloadHistory: () => [] })
+    renderApp('/', { 'downloads:history': () => [] })
     await waitForReady()
     const toggle = screen.getByRole('button', { name: /^Downloads/ })
     fireEvent.click(toggle)

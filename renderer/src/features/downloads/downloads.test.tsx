@@ -24,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const FOLDER = '/home/me/Downloads'
 
 interface Pending {
-  request: RequestOf<'layers:download'>
+  request: RequestOf<'downloads:start'>
   resolve: (result: DownloadResult) => void
   reject: (error: unknown) => void
 }
@@ -32,13 +32,13 @@ interface Pending {
 /** A downloadLayer handler that leaves each call pending until the test settles it. */
 function pendingDownloads() {
   const calls: Pending[] = []
-  const handler: FakeHandlers['downloadLayer'] = (request) =>
+  const handler: FakeHandlers['downloads:start'] = (request) =>
     new Promise<DownloadResult>((resolve, reject) => calls.push({ request, resolve, reject }))
   return { calls, handler }
 }
 
 const outcome = (
-  request: RequestOf<'layers:download'>,
+  request: RequestOf<'downloads:start'>,
   status: DownloadResult['status'],
   path = `${FOLDER}/file.tar.gz`,
 ): DownloadResult => ({
@@ -53,13 +53,13 @@ const outcome = (
 function serveImage(manifest: ImageManifest, extra: FakeHandlers = {}): FakeHandlers {
   const { summary, config } = sampleImage()
   return {
-    describeImage: () => ({ ...summary, digest: manifest.digest }),
-    getManifest: ({ imageDigest }) =>
+    'ecr:describe-image': () => ({ ...summary, digest: manifest.digest }),
+    'ecr:get-manifest': ({ imageDigest }) =>
       imageDigest === manifest.digest
         ? manifest
         : fail({ code: 'ImageNotFound', message: 'no such image' }),
-    getConfig: () => config,
-    checkLayers: ({ layerDigests }) =>
+    'ecr:get-config': () => config,
+    'ecr:check-layers': ({ layerDigests }) =>
       layerDigests.map((digest) => ({
         digest,
         availability: 'AVAILABLE' as const,
@@ -85,10 +85,10 @@ const row = (digest: string) =>
 
 function progress(
   ecr: FakeEcr,
-  request: RequestOf<'layers:download'>,
+  request: RequestOf<'downloads:start'>,
   patch: Partial<DownloadProgress>,
 ): void {
-  ecr.emit('layers:progress', {
+  ecr.emit('downloads:progress', {
     operationId: request.operationId,
     digest: request.digest,
     phase: 'downloading',
@@ -131,7 +131,7 @@ describe('layer downloads on the image page', () => {
     }
     const manifest = { ...image.manifest, layers: [foreign, ...image.manifest.layers.slice(1)] }
     const { calls, handler } = pendingDownloads()
-    const ecr = await openImage({ downloadLayer: handler }, manifest)
+    const ecr = await openImage({ 'downloads:start': handler }, manifest)
 
     const download = screen.getByRole<HTMLButtonElement>('button', { name: 'Download layer 1' })
     expect(download.disabled).toBe(true)
@@ -174,7 +174,7 @@ describe('layer downloads on the image page', () => {
     expect(screen.getByText(/1 foreign layer is skipped/)).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: 'Download all layers' }))
     await waitFor(() => expect(calls).toHaveLength(3))
-    expect(ecr.requests('downloadLayer').map((r) => r.digest)).toEqual([
+    expect(ecr.requests('downloads:start').map((r) => r.digest)).toEqual([
       manifest.layers[1]!.digest,
       manifest.layers[2]!.digest,
       manifest.config.digest,
@@ -185,7 +185,10 @@ describe('layer downloads on the image page', () => {
     const { manifest } = sampleImage()
     const layer = manifest.layers[1]!
     const { calls, handler } = pendingDownloads()
-    const ecr = await openImage({ downloadLayer: handler, showInFolder: () => null })
+    const ecr = await openImage({
+      'downloads:start': handler,
+      'dialogs:show-in-folder': () => null,
+    })
     const toggle = screen.getByRole('button', { name: /^Downloads/ })
     expect(toggle.getAttribute('aria-expanded')).toBe('false')
 
@@ -233,7 +236,7 @@ describe('layer downloads on the image page', () => {
     expect(screen.getByRole('button', { name: 'Downloads' })).toBe(toggle)
 
     fireEvent.click(status.getByRole('button', { name: 'Show in folder' }))
-    await waitFor(() => expect(ecr.requests('showInFolder')).toEqual([{ path }]))
+    await waitFor(() => expect(ecr.requests('dialogs:show-in-folder')).toEqual([{ path }]))
   })
 
   it('cancels a download; the row says so and keeps the focus', async () => {
@@ -241,8 +244,8 @@ describe('layer downloads on the image page', () => {
     const layer = manifest.layers[0]!
     const { calls, handler } = pendingDownloads()
     const ecr = await openImage({
-      downloadLayer: handler,
-      cancelOperation: () => ({ cancelled: true }),
+      'downloads:start': handler,
+      'operations:cancel': () => ({ cancelled: true }),
     })
     fireEvent.click(screen.getByRole('button', { name: 'Download layer 1' }))
     await waitFor(() => expect(calls).toHaveLength(1))
@@ -253,7 +256,7 @@ describe('layer downloads on the image page', () => {
     cancel.focus()
     fireEvent.click(cancel)
     await waitFor(() =>
-      expect(ecr.requests('cancelOperation')).toEqual([{ operationId: request.operationId }]),
+      expect(ecr.requests('operations:cancel')).toEqual([{ operationId: request.operationId }]),
     )
     expect(document.activeElement).toBe(row(layer.digest))
     calls[0]!.resolve(outcome(request, 'cancelled', ''))
@@ -265,7 +268,7 @@ describe('layer downloads on the image page', () => {
     const { manifest } = sampleImage()
     const layer = manifest.layers[0]!
     const { calls, handler } = pendingDownloads()
-    await openImage({ downloadLayer: handler })
+    await openImage({ 'downloads:start': handler })
     fireEvent.click(screen.getByRole('button', { name: 'Download layer 1' }))
     await waitFor(() => expect(calls).toHaveLength(1))
     calls[0]!.reject(
@@ -293,7 +296,7 @@ describe('layer downloads on the image page', () => {
   it('downloads all layers and the config blob through the same queue', async () => {
     const { manifest } = sampleImage()
     const { calls, handler } = pendingDownloads()
-    await openImage({ downloadLayer: handler })
+    await openImage({ 'downloads:start': handler })
     fireEvent.click(screen.getByRole('button', { name: 'Download all layers' }))
     await waitFor(() => expect(calls).toHaveLength(4))
     expect(calls.map((c) => [c.request.digest, c.request.mediaType])).toEqual([
@@ -315,7 +318,7 @@ describe('layer downloads on the image page', () => {
     const { manifest } = sampleImage()
     const layer = manifest.layers[0]!
     const { calls, handler } = pendingDownloads()
-    await openImage({ downloadLayer: handler })
+    await openImage({ 'downloads:start': handler })
     const trigger = screen.getByRole('button', { name: 'Download layer 1' })
     const taken = `${FOLDER}/demo_web-app_${layer.digest.replace(':', '-')}.tar.gz`
 
@@ -356,7 +359,7 @@ describe('layer downloads on the image page', () => {
   it('answers several conflicts at once when asked to', async () => {
     const { manifest } = sampleImage()
     const { calls, handler } = pendingDownloads()
-    await openImage({ downloadLayer: handler })
+    await openImage({ 'downloads:start': handler })
     fireEvent.click(screen.getByRole('button', { name: 'Download all layers' }))
     await waitFor(() => expect(calls).toHaveLength(4))
     calls[0]!.resolve(outcome(calls[0]!.request, 'conflict', `${FOLDER}/a.tar.gz`))
@@ -384,7 +387,7 @@ describe('layer downloads on the image page', () => {
     const url = `https://prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com/x?X-Amz-Date=20250101T000000Z&X-Amz-Expires=3600&X-Amz-Signature=abc`
     const expiresAt = new Date(issued + 3600_000).toISOString()
     const ecr = await openImage({
-      getDownloadUrl: () => ({
+      'downloads:url': () => ({
         url,
         issuedAt: new Date(issued).toISOString(),
         expiresAt,
@@ -400,7 +403,7 @@ describe('layer downloads on the image page', () => {
     })
     expect(text.value).toBe(url)
     expect(text.readOnly).toBe(true)
-    expect(ecr.requests('getDownloadUrl')).toEqual([
+    expect(ecr.requests('downloads:url')).toEqual([
       { repositoryName: 'demo/web-app', digest: layer.digest },
     ])
     expect(dialog.textContent).toContain('Anyone who has this URL can download this blob')
@@ -419,12 +422,12 @@ describe('layer downloads on the image page', () => {
     // Opened again, it asks ECR again: a pre-signed URL is never reused from a cache.
     fireEvent.click(trigger)
     await screen.findByRole('dialog', { name: 'Download URL of layer 1' })
-    await waitFor(() => expect(ecr.requests('getDownloadUrl')).toHaveLength(2))
+    await waitFor(() => expect(ecr.requests('downloads:url')).toHaveLength(2))
   })
 
   it('shows why a download URL could not be had', async () => {
     await openImage({
-      getDownloadUrl: () =>
+      'downloads:url': () =>
         fail({ code: 'LayerInaccessible', message: 'The layer is not referenced by any image.' }),
     })
     fireEvent.click(screen.getByRole('button', { name: 'Copy download URL of layer 1' }))

@@ -40,12 +40,12 @@ describe('unfinished downloads banner', () => {
     let left = [first, second]
     const never = new Promise<DownloadResult>(() => {})
     const ecr = renderApp('/', {
-      listPartials: () => left,
-      discardPartial: ({ path }) => {
+      'downloads:list-partials': () => left,
+      'downloads:discard-partial': ({ path }) => {
         left = left.filter((p) => p.path !== path)
         return null
       },
-      downloadLayer: () => never,
+      'downloads:start': () => never,
     })
     const banner = await screen.findByRole('region', { name: '2 unfinished downloads' })
     expect(banner.textContent).toContain('demo/web-app@sha256:aaaaaaaaaaaa')
@@ -54,13 +54,15 @@ describe('unfinished downloads banner', () => {
     fireEvent.click(
       within(banner).getByRole('button', { name: 'Discard demo/web-app@sha256:aaaaaaaaaaaa' }),
     )
-    await waitFor(() => expect(ecr.requests('discardPartial')).toEqual([{ path: first.path }]))
+    await waitFor(() =>
+      expect(ecr.requests('downloads:discard-partial')).toEqual([{ path: first.path }]),
+    )
     const after = await screen.findByRole('region', { name: '1 unfinished download' })
     expect(document.activeElement).toBe(within(after).getByRole('button', { name: 'Resume all' }))
 
     fireEvent.click(within(after).getByRole('button', { name: 'Resume all' }))
-    await waitFor(() => expect(ecr.requests('downloadLayer')).toHaveLength(1))
-    expect(ecr.requests('downloadLayer')[0]).toEqual({
+    await waitFor(() => expect(ecr.requests('downloads:start')).toHaveLength(1))
+    expect(ecr.requests('downloads:start')[0]).toEqual({
       operationId: expect.any(String) as string,
       registryId: '210987654321',
       repositoryName: 'demo/web-app',
@@ -80,11 +82,11 @@ describe('unfinished downloads banner', () => {
 
   it('resumes a "keep both" copy by its own partial file, through conflicts and retries', async () => {
     const copy = partial('cc', null, ' (2)')
-    const calls: RequestOf<'layers:download'>[] = []
+    const calls: RequestOf<'downloads:start'>[] = []
     const pending: { resolve: (result: DownloadResult) => void; reject: (e: Error) => void }[] = []
     renderApp('/', {
-      listPartials: () => [copy],
-      downloadLayer: (request) => {
+      'downloads:list-partials': () => [copy],
+      'downloads:start': (request) => {
         calls.push(request)
         return new Promise<DownloadResult>((resolve, reject) => pending.push({ resolve, reject }))
       },

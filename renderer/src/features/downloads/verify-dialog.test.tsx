@@ -18,14 +18,14 @@ const DIGEST = `sha256:${'aa'.repeat(32)}`
 const OTHER = `sha256:${'bb'.repeat(32)}`
 
 interface Pending {
-  request: RequestOf<'layers:verify-file'>
+  request: RequestOf<'downloads:verify-file'>
   resolve: (result: VerifyResult) => void
   reject: (error: unknown) => void
 }
 
 function pendingChecks() {
   const calls: Pending[] = []
-  const handler: FakeHandlers['verifyFile'] = (request) =>
+  const handler: FakeHandlers['downloads:verify-file'] = (request) =>
     new Promise<VerifyResult>((resolve, reject) => calls.push({ request, resolve, reject }))
   return { calls, handler }
 }
@@ -46,7 +46,7 @@ async function openFromPanel(handlers: FakeHandlers) {
 describe('Verify a file', () => {
   it('checks a typed path against a typed digest, with progress, and says whether it matches', async () => {
     const { calls, handler } = pendingChecks()
-    const { ecr, dialog, open } = await openFromPanel({ verifyFile: handler })
+    const { ecr, dialog, open } = await openFromPanel({ 'downloads:verify-file': handler })
     const verify = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Verify' })
     expect(verify.disabled).toBe(true)
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'File path' }), {
@@ -65,7 +65,7 @@ describe('Verify a file', () => {
       digest: DIGEST,
     })
 
-    ecr.emit('layers:progress', {
+    ecr.emit('downloads:progress', {
       operationId: request.operationId,
       digest: DIGEST,
       phase: 'verifying',
@@ -117,8 +117,8 @@ describe('Verify a file', () => {
   it('cancels a check under way', async () => {
     const { calls, handler } = pendingChecks()
     const { ecr, dialog } = await openFromPanel({
-      verifyFile: handler,
-      cancelOperation: () => ({ cancelled: true }),
+      'downloads:verify-file': handler,
+      'operations:cancel': () => ({ cancelled: true }),
     })
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'File path' }), {
       target: { value: PATH },
@@ -130,7 +130,7 @@ describe('Verify a file', () => {
     await waitFor(() => expect(calls).toHaveLength(1))
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
     await waitFor(() =>
-      expect(ecr.requests('cancelOperation')).toEqual([
+      expect(ecr.requests('operations:cancel')).toEqual([
         { operationId: calls[0]!.request.operationId },
       ]),
     )
@@ -142,7 +142,7 @@ describe('Verify a file', () => {
 
   it('shows why a file could not be checked', async () => {
     const { dialog } = await openFromPanel({
-      verifyFile: ({ path }) =>
+      'downloads:verify-file': ({ path }) =>
         fail({ code: 'InvalidParameter', field: 'path', message: `no file at ${path}` }),
     })
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'File path' }), {
@@ -159,7 +159,7 @@ describe('Verify a file', () => {
 
   it('fills the path from “Choose file…”, whose dialog starts at the typed path', async () => {
     const { ecr, dialog } = await openFromPanel({
-      chooseFile: () => ({ path: '/data/blobs/layer.tar.gz', picker: true }),
+      'dialogs:choose-file': () => ({ path: '/data/blobs/layer.tar.gz', picker: true }),
     })
     const path = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'File path' })
     fireEvent.change(path, { target: { value: PATH } })
@@ -168,19 +168,19 @@ describe('Verify a file', () => {
     expect(choose.type).toBe('button')
     fireEvent.click(choose)
     await waitFor(() => expect(path.value).toBe('/data/blobs/layer.tar.gz'))
-    expect(ecr.requests('chooseFile')).toEqual([{ defaultPath: PATH }])
+    expect(ecr.requests('dialogs:choose-file')).toEqual([{ defaultPath: PATH }])
     expect(within(dialog).queryByText(/type the file’s full path/)).toBeNull()
   })
 
   it('leaves the typed path alone when the file dialog is cancelled', async () => {
     const { ecr, dialog } = await openFromPanel({
-      chooseFile: () => ({ path: null, picker: true }),
+      'dialogs:choose-file': () => ({ path: null, picker: true }),
     })
     const path = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'File path' })
     // Not an absolute path: main starts the dialog in the download folder instead.
     fireEvent.change(path, { target: { value: 'blobs/x.tar' } })
     fireEvent.click(within(dialog).getByRole('button', { name: 'Choose file…' }))
-    await waitFor(() => expect(ecr.requests('chooseFile')).toEqual([{}]))
+    await waitFor(() => expect(ecr.requests('dialogs:choose-file')).toEqual([{}]))
     // Let the answer land (React Query notifies on a timer) before checking nothing changed.
     await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
     expect(path.value).toBe('blobs/x.tar')
@@ -190,13 +190,13 @@ describe('Verify a file', () => {
 
   it('says to type the path where there is no file dialog, and keeps what was typed', async () => {
     const { ecr, dialog } = await openFromPanel({
-      chooseFile: () => ({ path: null, picker: false }),
+      'dialogs:choose-file': () => ({ path: null, picker: false }),
     })
     const path = within(dialog).getByRole<HTMLInputElement>('textbox', { name: 'File path' })
     fireEvent.change(path, { target: { value: PATH } })
     fireEvent.click(within(dialog).getByRole('button', { name: 'Choose file…' }))
     const hint = await within(dialog).findByText('No file dialog here: type the file’s full path.')
-    expect(ecr.requests('chooseFile')).toHaveLength(1)
+    expect(ecr.requests('dialogs:choose-file')).toHaveLength(1)
     expect(path.value).toBe(PATH)
     expect(path.getAttribute('aria-describedby')).toBe(hint.id)
   })
@@ -206,11 +206,11 @@ describe('Verify a file', () => {
     const layer = manifest.layers[1]!
     const { calls, handler } = pendingChecks()
     renderApp(`/repositories/demo/web-app/images/${manifest.digest}`, {
-      describeImage: () => summary,
-      getManifest: () => manifest,
-      getConfig: () => config,
-      checkLayers: () => [],
-      verifyFile: handler,
+      'ecr:describe-image': () => summary,
+      'ecr:get-manifest': () => manifest,
+      'ecr:get-config': () => config,
+      'ecr:check-layers': () => [],
+      'downloads:verify-file': handler,
     })
     await waitForReady()
     const trigger = screen.getByRole('button', { name: 'Verify a file against layer 2' })

@@ -378,7 +378,10 @@ function FindingDetail({
       </header>
       {f.url && (
         <p>
-          <button type="button" onClick={() => void invoke('openExternal', { url: f.url! })}>
+          <button
+            type="button"
+            onClick={() => void invoke('dialogs:open-external', { url: f.url! })}
+          >
             Open {f.id} advisory
           </button>
         </p>

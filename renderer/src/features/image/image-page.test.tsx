@@ -26,17 +26,17 @@ function serve(
   images = [sampleImage(), sampleIndex().platforms.amd64, sampleIndex().platforms.arm64],
 ): FakeHandlers {
   return {
-    describeImage: ({ imageDigest }) => {
+    'ecr:describe-image': ({ imageDigest }) => {
       const found = images.find((image) => image.summary.digest === imageDigest)
       return found?.summary ?? sampleIndex().summary
     },
-    getManifest: ({ imageDigest }) =>
+    'ecr:get-manifest': ({ imageDigest }) =>
       manifests.find((manifest) => manifest.digest === imageDigest) ??
       fail({ code: 'ImageNotFound', message: `no ${imageDigest}` }),
-    getConfig: ({ digest: configDigest }) =>
+    'ecr:get-config': ({ digest: configDigest }) =>
       images.find((image) => image.config.digest === configDigest)?.config ??
       fail({ code: 'LayersNotFound', message: 'no config' }),
-    checkLayers: ({ layerDigests }) =>
+    'ecr:check-layers': ({ layerDigests }) =>
       layerDigests.map((layerDigest, index) => ({
         digest: layerDigest,
         availability: index === 1 ? 'ARCHIVED' : 'AVAILABLE',
@@ -60,13 +60,13 @@ describe('image page', () => {
       await screen.findByRole('heading', { level: 1, name: 'demo/web-app:1.2.0' }),
     ).toBeTruthy()
     await waitForReady()
-    expect(ecr.requests('getManifest')).toEqual([
+    expect(ecr.requests('ecr:get-manifest')).toEqual([
       { repositoryName: 'demo/web-app', imageDigest: manifest.digest },
     ])
-    expect(ecr.requests('getConfig')).toEqual([
+    expect(ecr.requests('ecr:get-config')).toEqual([
       { repositoryName: 'demo/web-app', digest: config.digest },
     ])
-    expect(ecr.requests('describeImage')).toEqual([
+    expect(ecr.requests('ecr:describe-image')).toEqual([
       { repositoryName: 'demo/web-app', imageDigest: manifest.digest },
     ])
 
@@ -118,7 +118,7 @@ describe('image page', () => {
     // Availability from BatchCheckLayerAvailability, and the totals.
     await waitFor(() => expect(within(rows[1]!).getByText('Archived')).toBeTruthy())
     expect(within(rows[0]!).getByText('Available')).toBeTruthy()
-    expect(ecr.requests('checkLayers')).toEqual([
+    expect(ecr.requests('ecr:check-layers')).toEqual([
       { repositoryName: 'demo/web-app', layerDigests: manifest.layers.map((l) => l.digest) },
     ])
     const footer = all.at(-1)!
@@ -202,7 +202,7 @@ describe('image page', () => {
     expect(within(group).getByText('attestation-manifest')).toBeTruthy()
     expect(within(group).getByText('vnd.docker.reference.type')).toBeTruthy()
     expect(within(group).getByText(platforms.amd64.manifest.digest)).toBeTruthy()
-    expect(ecr.requests('getManifest').map((r) => r.imageDigest)).toEqual([
+    expect(ecr.requests('ecr:get-manifest').map((r) => r.imageDigest)).toEqual([
       index.digest,
       platforms.amd64.manifest.digest,
     ])
@@ -236,7 +236,7 @@ describe('image page', () => {
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'linux/arm64/v8' }).checked).toBe(
       true,
     )
-    expect(ecr.requests('getManifest').map((r) => r.imageDigest)).toEqual([
+    expect(ecr.requests('ecr:get-manifest').map((r) => r.imageDigest)).toEqual([
       index.digest,
       platforms.arm64.manifest.digest,
     ])
@@ -261,14 +261,14 @@ describe('image page', () => {
       'https://mcr.microsoft.com/v2/windows/servercore/blobs/sha256:1',
     )
     expect(within(row).getByText('Outside ECR')).toBeTruthy()
-    await waitFor(() => expect(ecr.requests('checkLayers')).toHaveLength(1))
-    expect(ecr.requests('checkLayers')[0]?.layerDigests).not.toContain(foreign.digest)
+    await waitFor(() => expect(ecr.requests('ecr:check-layers')).toHaveLength(1))
+    expect(ecr.requests('ecr:check-layers')[0]?.layerDigests).not.toContain(foreign.digest)
     expect(screen.getByText('Total: 3 layers (1 foreign)')).toBeTruthy()
   })
 
   it('shows a pull-through failure with the upstream registry it came from', async () => {
     renderApp(`/repositories/ecr-public/docker/library/alpine/images/${digest('99')}`, {
-      listPullThroughRules: () => [
+      'ecr:list-pull-through-rules': () => [
         {
           prefix: 'ecr-public',
           upstreamRegistryUrl: 'public.ecr.aws',
@@ -276,8 +276,8 @@ describe('image page', () => {
           createdAt: null,
         },
       ],
-      describeImage: () => fail({ code: 'ImageNotFound', message: 'not cached' }),
-      getManifest: () =>
+      'ecr:describe-image': () => fail({ code: 'ImageNotFound', message: 'not cached' }),
+      'ecr:get-manifest': () =>
         fail({
           code: 'UnableToGetUpstreamImage',
           message: 'The upstream registry answered 503.',
@@ -312,8 +312,8 @@ describe('image page', () => {
     ['InvalidManifest', 'The manifest could not be read'],
   ] as const)('shows %s from BatchGetImage through the catalog', async (code, title) => {
     renderApp(`/repositories/demo/web-app/images/${digest('77')}`, {
-      describeImage: () => sampleImage().summary,
-      getManifest: () => fail({ code, message: `${code} happened` }),
+      'ecr:describe-image': () => sampleImage().summary,
+      'ecr:get-manifest': () => fail({ code, message: `${code} happened` }),
     })
     const alert = await screen.findByRole('alert')
     expect(within(alert).getByRole('heading', { name: title })).toBeTruthy()
@@ -326,7 +326,7 @@ describe('image page', () => {
     renderApp(
       `/repositories/demo/web-app/images/${manifest.digest}`,
       serve([manifest], {
-        getConfig: () =>
+        'ecr:get-config': () =>
           fail({ code: 'DigestMismatch', message: 'Config blob sha256 did not match' }),
       }),
     )
@@ -345,7 +345,7 @@ describe('image page', () => {
     renderApp(
       `/repositories/demo/web-app/images/${manifest.digest}`,
       serve([manifest], {
-        getConfig: () => new Promise((resolve) => (release = () => resolve(config))),
+        'ecr:get-config': () => new Promise((resolve) => (release = () => resolve(config))),
       }),
     )
     await screen.findByRole('table', { name: 'Layers' })
@@ -358,7 +358,7 @@ describe('image page', () => {
     const { manifest } = sampleImage()
     renderApp(`/repositories/demo/web-app/images/${manifest.digest}`, {
       ...serve([manifest]),
-      listImages: () => ({ items: [], nextToken: null }),
+      'ecr:list-images': () => ({ items: [], nextToken: null }),
     })
     await waitForReady()
     fireEvent.keyDown(window, { key: 'ArrowLeft', altKey: true })

@@ -24,15 +24,17 @@ const rows = () => within(screen.getByRole('table', { name: 'Images' })).getAllB
 
 describe('images list', () => {
   it('fetches every page of DescribeImages, counts, and keeps the DOM small', async () => {
-    const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(makeImages(2500)) })
+    const ecr = renderApp('/repositories/team/app', {
+      'ecr:list-images': pagedImages(makeImages(2500)),
+    })
     await waitFor(() => expect(screen.getByText('2,500 images')).toBeTruthy())
     await waitForReady()
-    expect(ecr.requests('listImages')).toEqual([
+    expect(ecr.requests('ecr:list-images')).toEqual([
       { repositoryName: 'team/app', tagStatus: 'ANY', maxResults: 1000 },
       { repositoryName: 'team/app', tagStatus: 'ANY', maxResults: 1000, nextToken: '1000' },
       { repositoryName: 'team/app', tagStatus: 'ANY', maxResults: 1000, nextToken: '2000' },
     ])
-    expect(ecr.requests('describeRepository')).toEqual([{ repositoryName: 'team/app' }])
+    expect(ecr.requests('ecr:describe-repository')).toEqual([{ repositoryName: 'team/app' }])
 
     const table = screen.getByRole('table', { name: 'Images' })
     expect(table.getAttribute('aria-rowcount')).toBe('2501')
@@ -59,7 +61,7 @@ describe('images list', () => {
   })
 
   it('filters by tag and by digest prefix, with or without sha256:', async () => {
-    renderApp('/repositories/team/app', { listImages: pagedImages(makeImages(300)) })
+    renderApp('/repositories/team/app', { 'ecr:list-images': pagedImages(makeImages(300)) })
     await waitFor(() => expect(screen.getByText('300 images')).toBeTruthy())
     const filter = screen.getByRole('searchbox', { name: 'Filter images' })
 
@@ -84,7 +86,7 @@ describe('images list', () => {
 
   it('sorts by size and tag, and remembers the choice for this repository', async () => {
     const images = makeImages(30)
-    const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(images) })
+    const ecr = renderApp('/repositories/team/app', { 'ecr:list-images': pagedImages(images) })
     await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
     const sort = screen.getByRole('combobox', { name: 'Sort by' })
 
@@ -101,8 +103,8 @@ describe('images list', () => {
     expect(within(rows()[2]!).getByRole('link').textContent).toBe('v1')
     expect(within(rows()[3]!).getByRole('link').textContent).toBe('v3')
     // Sorting happens here: DescribeImages is not called again, and no global setting changes.
-    expect(ecr.requests('listImages')).toHaveLength(1)
-    expect(ecr.requests('updateSettings')).toEqual([])
+    expect(ecr.requests('ecr:list-images')).toHaveLength(1)
+    expect(ecr.requests('settings:update')).toEqual([])
     // The toolbar says the view is this repository's, and offers to reset it.
     expect(screen.getByText('View kept for this repository')).toBeTruthy()
 
@@ -119,13 +121,15 @@ describe('images list', () => {
   })
 
   it('the tag-status switch changes the DescribeImages filter for this repository only', async () => {
-    const ecr = renderApp('/repositories/team/app', { listImages: pagedImages(makeImages(30)) })
+    const ecr = renderApp('/repositories/team/app', {
+      'ecr:list-images': pagedImages(makeImages(30)),
+    })
     await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy())
     const group = () => screen.getByRole('group', { name: 'Tag status' })
 
     fireEvent.click(within(group()).getByRole('radio', { name: 'Untagged' }))
     await waitFor(() => expect(screen.getByText('10 untagged images')).toBeTruthy())
-    expect(ecr.requests('listImages').at(-1)).toEqual({
+    expect(ecr.requests('ecr:list-images').at(-1)).toEqual({
       repositoryName: 'team/app',
       tagStatus: 'UNTAGGED',
       maxResults: 1000,
@@ -135,7 +139,7 @@ describe('images list', () => {
     // Another repository opens with all its images, not filtered by the first one's choice.
     go('/repositories/team/other')
     await waitFor(() => expect(screen.getByText('30 images')).toBeTruthy(), { timeout: 10_000 })
-    expect(ecr.requests('listImages').at(-1)).toEqual({
+    expect(ecr.requests('ecr:list-images').at(-1)).toEqual({
       repositoryName: 'team/other',
       tagStatus: 'ANY',
       maxResults: 1000,
@@ -156,7 +160,7 @@ describe('images list', () => {
 
   it('an empty filtered list offers Show all', async () => {
     renderApp('/repositories/team/app', {
-      listImages: pagedImages(makeImages(30).filter((image) => image.tags.length > 0)),
+      'ecr:list-images': pagedImages(makeImages(30).filter((image) => image.tags.length > 0)),
     })
     await waitFor(() => expect(screen.getByText('20 images')).toBeTruthy())
     fireEvent.click(
@@ -180,7 +184,9 @@ describe('images list', () => {
   })
 
   it('says when a repository has no images', async () => {
-    renderApp('/repositories/team/app', { listImages: () => ({ items: [], nextToken: null }) })
+    renderApp('/repositories/team/app', {
+      'ecr:list-images': () => ({ items: [], nextToken: null }),
+    })
     expect(await screen.findByText('No images in this repository')).toBeTruthy()
     expect(screen.getByText('0 images')).toBeTruthy()
     await waitForReady()
@@ -189,7 +195,7 @@ describe('images list', () => {
   it('shows a DescribeImages failure through the catalog, and Retry asks again', async () => {
     let denied = true
     const ecr = renderApp('/repositories/team/app', {
-      listImages: (request) =>
+      'ecr:list-images': (request) =>
         denied
           ? fail({
               code: 'AccessDenied',
@@ -206,17 +212,17 @@ describe('images list', () => {
     denied = false
     fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }))
     await waitFor(() => expect(screen.getByText('2 images')).toBeTruthy())
-    expect(ecr.requests('listImages')).toHaveLength(2)
+    expect(ecr.requests('ecr:list-images')).toHaveLength(2)
   })
 
   it('shows only the repository error when the repository does not exist', async () => {
     renderApp('/repositories/nope/missing', {
-      describeRepository: () =>
+      'ecr:describe-repository': () =>
         fail({
           code: 'RepositoryNotFound',
           message: "The repository 'nope/missing' does not exist",
         }),
-      listImages: () =>
+      'ecr:list-images': () =>
         fail({
           code: 'RepositoryNotFound',
           message: "The repository 'nope/missing' does not exist",
@@ -244,16 +250,16 @@ describe('images list', () => {
       },
     ]
     renderApp('/repositories/ecr-public/docker/library/alpine', {
-      listPullThroughRules: rules,
-      listImages: pagedImages(makeImages(1)),
+      'ecr:list-pull-through-rules': rules,
+      'ecr:list-images': pagedImages(makeImages(1)),
     })
     expect(await screen.findByText(/Pull-through cache of/)).toBeTruthy()
     expect(screen.getByText('public.ecr.aws')).toBeTruthy()
     cleanup()
 
     renderApp('/', {
-      listPullThroughRules: rules,
-      listRepositories: () => ({
+      'ecr:list-pull-through-rules': rules,
+      'ecr:list-repositories': () => ({
         items: ['demo/api', 'ecr-public/docker/library/alpine'].map((repositoryName) => ({
           repositoryName,
           repositoryArn: `arn:aws:ecr:eu-west-1:123456789012:repository/${repositoryName}`,
@@ -281,7 +287,7 @@ describe('images list', () => {
     let upstreamDown = true
     const fetched = makeImages(2)[1]!
     const ecr = renderApp('/repositories/ecr-public/docker/library/alpine', {
-      listPullThroughRules: () => [
+      'ecr:list-pull-through-rules': () => [
         {
           prefix: 'ecr-public',
           upstreamRegistryUrl: 'public.ecr.aws',
@@ -289,9 +295,9 @@ describe('images list', () => {
           createdAt: null,
         },
       ],
-      listImages: pagedImages(makeImages(1)),
-      describeImage: () => fetched,
-      getManifest: ({ imageDigest }) =>
+      'ecr:list-images': pagedImages(makeImages(1)),
+      'ecr:describe-image': () => fetched,
+      'ecr:get-manifest': ({ imageDigest }) =>
         upstreamDown
           ? fail({
               code: 'UpstreamUnavailable',
@@ -322,7 +328,7 @@ describe('images list', () => {
       within(alert).getByRole('heading', { name: 'The upstream registry is unavailable' }),
     ).toBeTruthy()
     expect(alert.textContent).toContain('the upstream registry public.ecr.aws did not answer')
-    expect(ecr.requests('getManifest')).toEqual([
+    expect(ecr.requests('ecr:get-manifest')).toEqual([
       { repositoryName: 'ecr-public/docker/library/alpine', imageTag: '3.21' },
     ])
 
@@ -335,15 +341,15 @@ describe('images list', () => {
     )
     // The manifest fetched by tag is reused, not asked for again by digest.
     await waitForReady()
-    expect(ecr.requests('getManifest')).toHaveLength(2)
+    expect(ecr.requests('ecr:get-manifest')).toHaveLength(2)
   })
 
   it('opens an image with Enter, goes back with Alt+Left, and keeps the filter', async () => {
     const images = makeImages(5)
     renderApp('/repositories/team/app', {
-      listImages: pagedImages(images),
-      describeImage: ({ imageDigest }) => images.find((i) => i.digest === imageDigest)!,
-      getManifest: () =>
+      'ecr:list-images': pagedImages(images),
+      'ecr:describe-image': ({ imageDigest }) => images.find((i) => i.digest === imageDigest)!,
+      'ecr:get-manifest': () =>
         fail({ code: 'ImageNotFound', message: 'gone', awsName: 'ImageNotFoundException' }),
     })
     await waitFor(() => expect(screen.getByText('5 images')).toBeTruthy())

@@ -21,10 +21,10 @@ const MESSAGE =
 describe('a layer too large to list', () => {
   it('shows why, and extracts the whole layer instead when asked', async () => {
     const ecr = renderApp(contentsLayerPath('demo/hostile', layer), {
-      indexLayer: () => {
+      'contents:index': () => {
         throw new AppErrorException({ code: 'LayerIndexTooLarge', message: MESSAGE })
       },
-      extractFromLayer: ({ path }) => ({
+      'contents:extract': ({ path }) => ({
         status: 'extracted',
         directory: '/home/me/Downloads',
         path: `/home/me/Downloads/layer-abababababab${path}`,
@@ -48,7 +48,7 @@ describe('a layer too large to list', () => {
       'n/7: the name is too long for this system',
     )
     await waitFor(() =>
-      expect(ecr.requests('extractFromLayer')).toEqual([
+      expect(ecr.requests('contents:extract')).toEqual([
         expect.objectContaining({ repositoryName: 'demo/hostile', ...layer, path: '' }),
       ]),
     )
@@ -60,7 +60,7 @@ describe('a layer too large to list', () => {
       reason: `symlink to ${'../'.repeat(14)}etc/shadow points outside the folder`,
     }))
     const ecr = renderApp(contentsLayerPath('demo/hostile', layer), {
-      indexLayer: () => ({
+      'contents:index': () => ({
         digest: layer.digest,
         compression: 'gzip',
         complete: true,
@@ -73,7 +73,7 @@ describe('a layer too large to list', () => {
         entryCount: 0,
         next: null,
       }),
-      extractFromLayer: () => ({
+      'contents:extract': () => ({
         status: 'extracted',
         directory: '/home/me/Downloads',
         path: '/home/me/Downloads/layer-abababababab',
@@ -92,14 +92,14 @@ describe('a layer too large to list', () => {
     expect(list.textContent).toContain(`etc/link-0: ${skipped[0]!.reason}`)
     expect(status.textContent).toContain('…and 3 more.')
     await waitFor(() =>
-      expect(ecr.requests('extractFromLayer')).toEqual([expect.objectContaining({ path: '' })]),
+      expect(ecr.requests('contents:extract')).toEqual([expect.objectContaining({ path: '' })]),
     )
   })
 
   it('in an image view, names the layer and offers no Retry that would hit the same limit', async () => {
     const named = `Layer 2 of 3 (${layer.digest.slice(0, 19)}…): ${MESSAGE} Open that layer on its own to extract it.`
     renderApp(contentsImagePath('demo/hostile', 'name-bomb'), {
-      getImageFilesystem: () => {
+      'contents:image-filesystem': () => {
         throw new AppErrorException({ code: 'LayerIndexTooLarge', message: named })
       },
     })

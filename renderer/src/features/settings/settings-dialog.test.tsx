@@ -24,15 +24,15 @@ async function openSettings(handlers: FakeHandlers = {}, settings = {}) {
   const ecr = renderApp(
     '/',
     {
-      getDownloadFolder: () => ({ path: folder, overridden: false }),
-      chooseFolder: () => ({ path: '/data/blobs' }),
-      getContentsCache: () => cache,
+      'downloads:folder': () => ({ path: folder, overridden: false }),
+      'dialogs:choose-folder': () => ({ path: '/data/blobs' }),
+      'contents:cache': () => cache,
       ...handlers,
     },
     settings,
   )
-  const original = ecr.handlers.updateSettings!
-  ecr.handlers.updateSettings = (patch) => {
+  const original = ecr.handlers['settings:update']!
+  ecr.handlers['settings:update'] = (patch) => {
     if (patch.downloadDir !== undefined) folder = patch.downloadDir ?? '/home/me/Downloads'
     return original(patch)
   }
@@ -55,26 +55,26 @@ describe('settings', () => {
 
     fireEvent.click(within(dialog).getByRole('button', { name: 'Change…' }))
     expect(await within(dialog).findByText('/data/blobs')).toBeTruthy()
-    expect(ecr.requests('chooseFolder')).toHaveLength(1)
-    expect(ecr.requests('updateSettings')).toEqual([{ downloadDir: '/data/blobs' }])
+    expect(ecr.requests('dialogs:choose-folder')).toHaveLength(1)
+    expect(ecr.requests('settings:update')).toEqual([{ downloadDir: '/data/blobs' }])
 
     await waitFor(() => expect(useDefault.disabled).toBe(false))
     fireEvent.click(useDefault)
     expect(await within(dialog).findByText('/home/me/Downloads')).toBeTruthy()
-    expect(ecr.requests('updateSettings').at(-1)).toEqual({ downloadDir: null })
+    expect(ecr.requests('settings:update').at(-1)).toEqual({ downloadDir: null })
   })
 
   it('changes nothing when the folder dialog is cancelled', async () => {
-    const { ecr, dialog } = await openSettings({ chooseFolder: () => ({ path: null }) })
+    const { ecr, dialog } = await openSettings({ 'dialogs:choose-folder': () => ({ path: null }) })
     await within(dialog).findByText('/home/me/Downloads')
     fireEvent.click(within(dialog).getByRole('button', { name: 'Change…' }))
-    await waitFor(() => expect(ecr.requests('chooseFolder')).toHaveLength(1))
-    expect(ecr.requests('updateSettings')).toEqual([])
+    await waitFor(() => expect(ecr.requests('dialogs:choose-folder')).toHaveLength(1))
+    expect(ecr.requests('settings:update')).toEqual([])
   })
 
   it('says when ECR_LAYER_BROWSER_DOWNLOAD_DIR decides the folder, and does not offer to change it', async () => {
     const { dialog } = await openSettings({
-      getDownloadFolder: () => ({ path: '/ci/downloads', overridden: true }),
+      'downloads:folder': () => ({ path: '/ci/downloads', overridden: true }),
     })
     expect(await within(dialog).findByText('/ci/downloads')).toBeTruthy()
     expect(dialog.textContent).toContain('ECR_LAYER_BROWSER_DOWNLOAD_DIR')
@@ -106,7 +106,7 @@ describe('settings', () => {
     ])
     fireEvent.change(select, { target: { value: '5' } })
     await waitFor(() =>
-      expect(ecr.requests('updateSettings')).toEqual([{ downloadConcurrency: 5 }]),
+      expect(ecr.requests('settings:update')).toEqual([{ downloadConcurrency: 5 }]),
     )
     expect(select.value).toBe('5')
   })
@@ -119,7 +119,7 @@ describe('settings', () => {
     await waitFor(() => expect(box.checked).toBe(true))
     fireEvent.click(box)
     await waitFor(() =>
-      expect(ecr.requests('updateSettings')).toEqual([{ checkForUpdates: false }]),
+      expect(ecr.requests('settings:update')).toEqual([{ checkForUpdates: false }]),
     )
     await waitFor(() => expect(box.checked).toBe(false))
   })

@@ -20,8 +20,8 @@ describe('the settings notice', () => {
   it('says what happened to settings.json and what to do, once, until dismissed', async () => {
     let notice: SettingsNotice | null = damaged
     const ecr = renderApp('/', {
-      getSettingsNotice: () => notice,
-      dismissSettingsNotice: () => {
+      'settings:notice': () => notice,
+      'settings:dismiss-notice': () => {
         notice = null
         return null
       },
@@ -40,12 +40,12 @@ describe('the settings notice', () => {
         screen.queryByRole('region', { name: 'Your settings file could not be used as it was' }),
       ).toBeNull(),
     )
-    expect(ecr.requests('dismissSettingsNotice')).toEqual([{}])
-    expect(ecr.requests('getSettingsNotice')).toHaveLength(1)
+    expect(ecr.requests('settings:dismiss-notice')).toEqual([{}])
+    expect(ecr.requests('settings:notice')).toHaveLength(1)
   })
 
   it('shows nothing when main has nothing to say', async () => {
-    renderApp('/', { getSettingsNotice: () => null })
+    renderApp('/', { 'settings:notice': () => null })
     await waitForReady()
     expect(
       screen.queryByRole('region', { name: 'Your settings file could not be used as it was' }),
