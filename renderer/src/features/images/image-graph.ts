@@ -1,5 +1,5 @@
 import type { ImageManifest, ImageStatus, ImageSummary } from '../../../../shared/models/image'
-import { platformLabel } from '../image/image-detail'
+import { platformLabel } from '../image-page/image-detail'
 
 /** What hangs on an image, in the words of its row's badges. */
 export type ReferrerKind =

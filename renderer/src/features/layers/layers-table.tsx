@@ -12,7 +12,7 @@ import {
   dockerfileStep,
   layerFormatLabel,
   layerTotals,
-} from '../image/image-detail'
+} from '../image-page/image-detail'
 import { LayerActions } from '../downloads/layer-actions'
 import { shortDigest } from '../images/labels'
 import '../../components/badge.css'

@@ -1,6 +1,6 @@
 import { Navigate, useParams } from 'react-router'
 import { parseRepositoryRoute } from '../../routes'
-import { ImagePage } from '../image/image-page'
+import { ImagePage } from '../image-page/image-page'
 import { RepositoryPage } from './repository-page'
 
 /** /repositories/*: a repository's images, or one image (see routes.ts for the scheme). */

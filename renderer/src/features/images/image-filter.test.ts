@@ -9,7 +9,7 @@ import {
   parseImageFilter,
   sortImages,
   sortTag,
-} from './image-list'
+} from './image-filter'
 
 const hex = (seed: string) => seed.repeat(64).slice(0, 64)
 
