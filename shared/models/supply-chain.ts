@@ -125,5 +125,10 @@ export interface SupplyChainReferrer {
   blobs: ReferrerBlob[]
   /** The claim a cosign signature makes before any key checks it: the digest its payload names. */
   claimedDigest: string | null
+  /**
+   * How the app found it: ListImageReferrers (OCI 1.1 `subject`), or only through cosign's legacy
+   * tag scheme (`sha256-<hex>.sig`, `.att`, `.sbom` in the same repository).
+   */
+  source: 'referrers-api' | 'legacy-tag'
   referrers: SupplyChainReferrer[]
 }

@@ -135,6 +135,7 @@ export class SupplyChainService {
         status: r.status,
         blobs,
         claimedDigest: kind === 'cosign-signature' ? await this.claimOf(request, blobs) : null,
+        source: 'referrers-api',
         referrers: depth < MAX_DEPTH ? await this.walk(request, r.digest, depth + 1, seen) : [],
       })
     }
