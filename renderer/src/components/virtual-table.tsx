@@ -19,6 +19,8 @@ export interface Column<T> {
   /** aria-sort on the header, for the column the rows are sorted by. */
   sort?: 'ascending' | 'descending'
   className?: string
+  /** The column's grid track; when every column has one, they set the row's grid template. */
+  width?: string
   /** A tooltip for the cell (exact values behind a short display). */
   title?: (row: T) => string | undefined
   cell: (row: T) => ReactNode
@@ -62,6 +64,9 @@ export function VirtualTable<T>({
   const [place] = useState(() => recall<TablePlace>(entryKey, label))
   const focused = useRef(false)
   const count = rows.length
+  const template = columns.every((column) => column.width)
+    ? columns.map((column) => column.width).join(' ')
+    : undefined
 
   // The virtualizer recomputes every row's position (O(rows)) whenever getItemKey changes, so it
   // must change only with the rows, not on every render (a scroll re-renders too).
@@ -129,7 +134,12 @@ export function VirtualTable<T>({
         aria-rowcount={count + 1}
       >
         <div role="rowgroup" className="table-head">
-          <div role="row" aria-rowindex={1} className="table-row">
+          <div
+            role="row"
+            aria-rowindex={1}
+            className="table-row"
+            style={{ gridTemplateColumns: template }}
+          >
             {columns.map((column) => (
               <div role="columnheader" key={column.header} aria-sort={column.sort}>
                 {column.header}
@@ -154,7 +164,10 @@ export function VirtualTable<T>({
                   aria-rowindex={item.index + 2}
                   tabIndex={item.index === tabbable ? 0 : -1}
                   className="table-row"
-                  style={{ transform: `translateY(${item.start}px)` }}
+                  style={{
+                    transform: `translateY(${item.start}px)`,
+                    gridTemplateColumns: template,
+                  }}
                   onFocus={() => {
                     focused.current = true
                     setActiveIndex(item.index)

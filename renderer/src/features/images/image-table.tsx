@@ -1,4 +1,4 @@
-import { memo } from 'react'
+import { memo, type ReactNode } from 'react'
 import { Link } from 'react-router'
 import type { ImageSummary } from '../../../../shared/models/image'
 import type { ImageSort } from '../../../../shared/models/settings'
@@ -15,11 +15,122 @@ import {
   shortDigest,
 } from './labels'
 
+/** What a column's cell is drawn with besides its row. */
+export interface ImageCellContext {
+  /** The row's image page. */
+  to: string
+  now: number
+}
+
+/**
+ * One column of the images table. The table is this list: a new column is one entry. Columns
+ * hide by priority when the window is narrow (the highest number first; priority 1 never hides),
+ * and the toolbar's Columns menu shows and hides each by its id.
+ */
+export interface ImageColumn {
+  /** Stable id, kept in the remembered column choice. */
+  id: string
+  /** The header and the Columns menu's label. */
+  label: string
+  /** 1 is never hidden; a larger number hides earlier when the room runs out. */
+  priority: number
+  /** The grid track (CSS grid-template-columns) of the column. */
+  width: string
+  /** The narrowest the column can be, in px, to count what fits. */
+  minWidth: number
+  /** The sort this column's header stands for, and its direction. */
+  sort?: { by: ImageSort; direction: 'ascending' | 'descending' }
+  className?: string
+  title?: (row: ImageRow) => string | undefined
+  render: (row: ImageRow, context: ImageCellContext) => ReactNode
+}
+
+/** Every column of the images table, in the order they are shown. */
+export const IMAGE_COLUMNS: readonly ImageColumn[] = [
+  {
+    id: 'tags',
+    label: 'Tags',
+    priority: 1,
+    width: 'minmax(160px, 2fr)',
+    minWidth: 160,
+    sort: { by: 'tag', direction: 'ascending' },
+    className: 'cell-name',
+    title: (row) => rowTitle(row),
+    render: (row, { to, now }) => <TagsCell row={row} to={to} now={now} />,
+  },
+  {
+    id: 'digest',
+    label: 'Digest',
+    priority: 3,
+    width: '170px',
+    minWidth: 170,
+    className: 'cell-digest',
+    title: ({ image }) => image.digest,
+    render: ({ image }) => shortDigest(image.digest),
+  },
+  {
+    id: 'pushed',
+    label: 'Pushed',
+    priority: 2,
+    width: '120px',
+    minWidth: 120,
+    sort: { by: 'pushed', direction: 'descending' },
+    render: ({ image }, { now }) => <RelativeTime iso={image.pushedAt} now={now} />,
+  },
+  {
+    id: 'size',
+    label: 'Size',
+    priority: 2,
+    width: '90px',
+    minWidth: 90,
+    sort: { by: 'size', direction: 'descending' },
+    className: 'cell-number',
+    title: ({ image }) =>
+      isIndexType(image.manifestMediaType) && image.sizeInBytes !== null
+        ? `${formatExactBytes(image.sizeInBytes)} (the largest platform, compressed)`
+        : formatExactBytes(image.sizeInBytes),
+    render: ({ image }) => formatBytes(image.sizeInBytes),
+  },
+  {
+    id: 'type',
+    label: 'Type',
+    priority: 5,
+    width: 'minmax(120px, 1fr)',
+    minWidth: 120,
+    title: ({ image }) =>
+      [image.manifestMediaType, image.artifactMediaType].filter(Boolean).join('\n') || undefined,
+    render: ({ image }) => {
+      const artifact = artifactTypeLabel(image.artifactMediaType)
+      const manifest = manifestTypeLabel(image.manifestMediaType)
+      return artifact ? `${manifest} · ${artifact}` : manifest
+    },
+  },
+  {
+    id: 'last-pull',
+    label: 'Last pull',
+    priority: 6,
+    width: '110px',
+    minWidth: 110,
+    render: ({ image }, { now }) => <RelativeTime iso={image.lastRecordedPullTime} now={now} />,
+  },
+  {
+    id: 'scan',
+    label: 'Scan',
+    priority: 4,
+    width: 'minmax(120px, 1fr)',
+    minWidth: 120,
+    title: ({ image }) => (image.scanStatus ? `Scan status: ${image.scanStatus}` : undefined),
+    render: ({ image }) => formatScan(image.scanStatus, image.scanFindings),
+  },
+]
+
 interface ImageTableProps {
   repositoryName: string
   rows: readonly ImageRow[]
   sort: ImageSort
   now: number
+  /** The columns on screen (by default all of IMAGE_COLUMNS), in their order. */
+  columns?: readonly ImageColumn[]
 }
 
 /** A repository's images as a virtualized table; Enter or a click opens an image. */
@@ -30,57 +141,17 @@ export const ImageTable = memo(function ImageTable({
   rows,
   sort,
   now,
+  columns: shownColumns = IMAGE_COLUMNS,
 }: ImageTableProps) {
   const path = (image: ImageSummary) => imagePath(repositoryName, image.digest)
-  const columns: Column<ImageRow>[] = [
-    {
-      header: 'Tags',
-      sort: sort === 'tag' ? 'ascending' : undefined,
-      className: 'cell-name',
-      title: (row) => rowTitle(row),
-      cell: (row) => <TagsCell row={row} to={path(row.image)} now={now} />,
-    },
-    {
-      header: 'Digest',
-      className: 'cell-digest',
-      title: ({ image }) => image.digest,
-      cell: ({ image }) => shortDigest(image.digest),
-    },
-    {
-      header: 'Pushed',
-      sort: sort === 'pushed' ? 'descending' : undefined,
-      cell: ({ image }) => <RelativeTime iso={image.pushedAt} now={now} />,
-    },
-    {
-      header: 'Size',
-      sort: sort === 'size' ? 'descending' : undefined,
-      className: 'cell-number',
-      title: ({ image }) =>
-        isIndexType(image.manifestMediaType) && image.sizeInBytes !== null
-          ? `${formatExactBytes(image.sizeInBytes)} (the largest platform, compressed)`
-          : formatExactBytes(image.sizeInBytes),
-      cell: ({ image }) => formatBytes(image.sizeInBytes),
-    },
-    {
-      header: 'Type',
-      title: ({ image }) =>
-        [image.manifestMediaType, image.artifactMediaType].filter(Boolean).join('\n') || undefined,
-      cell: ({ image }) => {
-        const artifact = artifactTypeLabel(image.artifactMediaType)
-        const manifest = manifestTypeLabel(image.manifestMediaType)
-        return artifact ? `${manifest} · ${artifact}` : manifest
-      },
-    },
-    {
-      header: 'Last pull',
-      cell: ({ image }) => <RelativeTime iso={image.lastRecordedPullTime} now={now} />,
-    },
-    {
-      header: 'Scan',
-      title: ({ image }) => (image.scanStatus ? `Scan status: ${image.scanStatus}` : undefined),
-      cell: ({ image }) => formatScan(image.scanStatus, image.scanFindings),
-    },
-  ]
+  const columns: Column<ImageRow>[] = shownColumns.map((column) => ({
+    header: column.label,
+    width: column.width,
+    sort: column.sort?.by === sort ? column.sort.direction : undefined,
+    className: column.className,
+    title: column.title,
+    cell: (row) => column.render(row, { to: path(row.image), now }),
+  }))
   return (
     <VirtualTable
       label="Images"
