@@ -245,6 +245,47 @@ export class EcrService {
     )
   }
 
+  /**
+   * One BatchGetImage for several tags at once (at most 100): the manifests found, parsed and
+   * validated. Tags that name no image (ImageNotFound and other per-id failures) are left out, so
+   * looking for tags that may not exist costs one call, not one per tag.
+   */
+  async getManifestsByTag(
+    request: ImageRequest & { imageTags: readonly string[] },
+  ): Promise<ImageManifest[]> {
+    const tags = [...new Set(request.imageTags)].slice(0, 100)
+    if (tags.length === 0) return []
+    const { client, registryId } = await this.target()
+    const out = await this.withUpstream(request.repositoryName, () =>
+      aws(
+        client.send(
+          new BatchGetImageCommand({
+            registryId: request.registryId ?? registryId,
+            repositoryName: request.repositoryName,
+            imageIds: tags.map((imageTag) => ({ imageTag })),
+            acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
+          }),
+        ),
+      ),
+    )
+    const found: ImageManifest[] = []
+    for (const image of out.images ?? []) {
+      if (!image.imageManifest || !image.imageId?.imageDigest) continue
+      try {
+        found.push(
+          parseManifest(
+            image.imageManifest,
+            image.imageId.imageDigest,
+            image.imageManifestMediaType ?? null,
+          ),
+        )
+      } catch {
+        // One unreadable manifest does not hide the others.
+      }
+    }
+    return found
+  }
+
   /** Downloads a config blob through GetDownloadUrlForLayer, checks its digest, and parses it. */
   async getConfig(request: ImageRequest & { digest: string }): Promise<ImageConfig> {
     // The blob pipeline into memory: the same refresh, resume, retry and answer mapping as layers.

@@ -55,6 +55,48 @@ describe('SupplyChainService', () => {
     ])
   })
 
+  it("merges a signature found only through cosign's legacy .sig tag, marked legacy-tag", async () => {
+    const s = registry.samples().supplyChain
+    const referrers = await service.referrers({
+      repositoryName: SAMPLE_REPOSITORIES.supplyChain,
+      imageDigest: s.previous.imageDigest,
+    })
+    expect(
+      referrers.map((r) => [r.digest, r.kindCode, r.source, r.claimedDigest, r.status]),
+    ).toEqual([
+      [
+        s.legacySignature.imageDigest,
+        'cosign-signature',
+        'legacy-tag',
+        s.previous.imageDigest,
+        'ACTIVE',
+      ],
+    ])
+    expect(referrers[0]?.size).toBe(Buffer.byteLength(s.legacySignature.imageManifest, 'utf8'))
+    // 1.0 has OCI 1.1 referrers and no legacy tag: nothing is marked legacy.
+    const subject = await service.referrers({
+      repositoryName: SAMPLE_REPOSITORIES.supplyChain,
+      imageDigest: s.subject.imageDigest,
+    })
+    expect(subject.map((r) => [r.digest, r.source]).sort()).toEqual(
+      [
+        [s.sbom.imageDigest, 'referrers-api'],
+        [s.archivedSbom.imageDigest, 'referrers-api'],
+      ].sort(),
+    )
+  })
+
+  it('lists a signature stored both as a referrer and under the legacy tag once', async () => {
+    const s = registry.samples().signed
+    const referrers = await service.referrers({ repositoryName, imageDigest: s.signed.imageDigest })
+    const signatures = referrers.filter((r) => r.kindCode === 'cosign-signature')
+    expect(signatures.map((r) => [r.digest, r.source])).toEqual([
+      [s.signature.imageDigest, 'referrers-api'],
+    ])
+    expect(referrers.some((r) => r.digest === s.legacySignature.imageDigest)).toBe(false)
+    expect(referrers.every((r) => r.source === 'referrers-api')).toBe(true)
+  })
+
   it('gives the three verdicts with the demo key', async () => {
     const s = registry.samples().signed
     const verify = (digest: string, subjectDigest: string) =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { AppError } from '../../../shared/ipc/result'
 import { AppErrorException } from '../../../shared/ipc/result'
@@ -38,6 +39,12 @@ export interface ArtifactRegistry {
     registryId?: string
     imageDigest?: string
   }): Promise<ImageManifest>
+  /** One call for several tags; tags that name nothing are left out. */
+  getManifestsByTag(request: {
+    repositoryName: string
+    registryId?: string
+    imageTags: readonly string[]
+  }): Promise<ImageManifest[]>
   downloadUrl(
     request: { repositoryName: string; registryId?: string },
     layerDigest: string,
@@ -54,6 +61,8 @@ interface ArtifactRequest {
 const BLOB_TIMEOUT_MS = 60_000
 /** Referrers of referrers are followed this deep (a signature on an SBOM is depth 2). */
 const MAX_DEPTH = 3
+/** cosign's legacy tag suffixes: signatures, attestations and attached SBOMs. */
+const LEGACY_SUFFIXES = ['sig', 'att', 'sbom'] as const
 /** Referrers listed per subject before the rest are left out. */
 const MAX_REFERRERS = 500
 
@@ -89,13 +98,22 @@ export class SupplyChainService {
     private readonly blobs: PipelineDeps,
   ) {}
 
-  /** The referrers of an image, each described, with their own referrers (every status, every page). */
+  /**
+   * The referrers of an image, each described, with their own referrers (every status, every page),
+   * and those found only through cosign's legacy tags (`sha256-<hex>.sig`, `.att`, `.sbom`), looked
+   * up in one BatchGetImage and marked `legacy-tag`. A legacy manifest that is the same artifact as
+   * a listed referrer (its digest, or the same kind with the same blobs, as `cosign sign` writes
+   * both forms of one signature) is not listed twice.
+   */
   async referrers(request: {
     repositoryName: string
     registryId?: string
     imageDigest: string
   }): Promise<SupplyChainReferrer[]> {
-    return this.walk(request, request.imageDigest, 1, new Set([request.imageDigest]))
+    const seen = new Set([request.imageDigest])
+    const listed = await this.walk(request, request.imageDigest, 1, seen)
+    const legacy = await this.legacyReferrers(request, request.imageDigest, seen, listed)
+    return [...listed, ...legacy]
   }
 
   private async walk(
@@ -117,27 +135,74 @@ export class SupplyChainService {
         r.status === 'ACTIVE'
           ? await this.blobsOf({ ...request, digest: r.digest }).catch(() => [])
           : []
-      const kind = refine(
-        artifactKind(
-          r.artifactType ?? undefined,
-          blobs.map((b) => b.mediaType),
-        ),
-        r.annotations,
-      )
-      out.push({
-        digest: r.digest,
-        mediaType: r.mediaType,
-        artifactType: r.artifactType,
-        kind: artifactKindInWords(kind, r.artifactType ?? undefined),
-        kindCode: kind,
-        size: r.size,
-        annotations: r.annotations,
-        status: r.status,
-        blobs,
-        claimedDigest: kind === 'cosign-signature' ? await this.claimOf(request, blobs) : null,
-        source: 'referrers-api',
-        referrers: depth < MAX_DEPTH ? await this.walk(request, r.digest, depth + 1, seen) : [],
+      out.push(await this.describe(request, r, blobs, 'referrers-api', depth, seen))
+    }
+    return out
+  }
+
+  private async describe(
+    request: { repositoryName: string; registryId?: string },
+    r: ImageReferrer,
+    blobs: ReferrerBlob[],
+    source: SupplyChainReferrer['source'],
+    depth: number,
+    seen: Set<string>,
+  ): Promise<SupplyChainReferrer> {
+    const kind = kindOf(r, blobs)
+    return {
+      digest: r.digest,
+      mediaType: r.mediaType,
+      artifactType: r.artifactType,
+      kind: artifactKindInWords(kind, r.artifactType ?? undefined),
+      kindCode: kind,
+      size: r.size,
+      annotations: r.annotations,
+      status: r.status,
+      blobs,
+      claimedDigest: kind === 'cosign-signature' ? await this.claimOf(request, blobs) : null,
+      source,
+      referrers: depth < MAX_DEPTH ? await this.walk(request, r.digest, depth + 1, seen) : [],
+    }
+  }
+
+  /** The manifests tagged after `subject` in cosign's legacy scheme, described, less those already listed. */
+  private async legacyReferrers(
+    request: { repositoryName: string; registryId?: string },
+    subject: string,
+    seen: Set<string>,
+    listed: readonly SupplyChainReferrer[],
+  ): Promise<SupplyChainReferrer[]> {
+    const hex = subject.slice('sha256:'.length)
+    let manifests: ImageManifest[]
+    try {
+      manifests = await this.ecr.getManifestsByTag({
+        ...request,
+        imageTags: LEGACY_SUFFIXES.map((suffix) => `sha256-${hex}.${suffix}`),
       })
+    } catch {
+      // The legacy scheme is a fallback: a registry that cannot answer it still lists referrers.
+      return []
+    }
+    const out: SupplyChainReferrer[] = []
+    for (const m of manifests) {
+      if (m.kind !== 'image' || seen.has(m.digest)) continue
+      // The tag is only a name: the bytes must be the manifest whose digest came back with them.
+      if (`sha256:${createHash('sha256').update(m.raw, 'utf8').digest('hex')}` !== m.digest)
+        continue
+      const blobs = blobsFromRaw(m.raw)
+      if (!blobs) continue
+      const r: ImageReferrer = {
+        digest: m.digest,
+        mediaType: m.mediaType,
+        artifactType: m.artifactType,
+        size: Buffer.byteLength(m.raw, 'utf8'),
+        annotations: manifestAnnotations(m.raw),
+        status: 'ACTIVE',
+      }
+      const kindCode = kindOf(r, blobs)
+      if (listed.some((l) => sameArtifact(l, { digest: m.digest, kindCode, blobs }))) continue
+      seen.add(m.digest)
+      out.push(await this.describe(request, r, blobs, 'legacy-tag', 2, seen))
     }
     return out
   }
@@ -145,10 +210,10 @@ export class SupplyChainService {
   /** A referrer manifest's blobs, from its verified raw text. */
   async blobsOf(request: ArtifactRequest): Promise<ReferrerBlob[]> {
     const manifest = await this.ecr.getManifest({ ...request, imageDigest: request.digest })
-    const parsed = rawLayers.safeParse(JSON.parse(manifest.raw))
-    if (!parsed.success)
+    const blobs = blobsFromRaw(manifest.raw)
+    if (!blobs)
       throw new AppErrorException(unreadable('The referrer manifest lists no readable blobs.'))
-    return parsed.data.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} }))
+    return blobs
   }
 
   /** Reads one blob of a referrer into memory, verified, under the document cap. */
@@ -242,6 +307,53 @@ export class SupplyChainService {
       subjectDigest: request.subjectDigest,
     })
   }
+}
+
+/** A manifest's layers as blobs, or null when the manifest lists none that can be read. */
+function blobsFromRaw(raw: string): ReferrerBlob[] | null {
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch {
+    return null
+  }
+  const parsed = rawLayers.safeParse(json)
+  if (!parsed.success) return null
+  return parsed.data.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} }))
+}
+
+const rawAnnotations = z.object({
+  annotations: z.record(z.string().max(256), z.string().max(64 * 1024)).optional(),
+})
+
+function manifestAnnotations(raw: string): Record<string, string> {
+  try {
+    return rawAnnotations.safeParse(JSON.parse(raw)).data?.annotations ?? {}
+  } catch {
+    return {}
+  }
+}
+
+/** One artifact in two forms: the same kind over the same blobs (cosign's referrer and legacy tag). */
+function sameArtifact(
+  a: SupplyChainReferrer,
+  b: Pick<SupplyChainReferrer, 'digest' | 'kindCode' | 'blobs'>,
+): boolean {
+  if (a.digest === b.digest) return true
+  if (a.kindCode !== b.kindCode || a.blobs.length === 0 || a.blobs.length !== b.blobs.length)
+    return false
+  const digests = new Set(a.blobs.map((x) => x.digest))
+  return b.blobs.every((x) => digests.has(x.digest))
+}
+
+function kindOf(r: ImageReferrer, blobs: readonly ReferrerBlob[]): ArtifactKind {
+  return refine(
+    artifactKind(
+      r.artifactType ?? undefined,
+      blobs.map((b) => b.mediaType),
+    ),
+    { ...blobs[0]?.annotations, ...r.annotations },
+  )
 }
 
 /** An in-toto attestation whose predicate is SLSA provenance is shown as provenance. */
