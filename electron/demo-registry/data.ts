@@ -227,3 +227,13 @@ function uuidFrom(text: string): string {
   const hex = hashBytes(text).toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
+
+/** A pull-through cache rule as the registry stores it. */
+export interface PullThroughCacheRuleRecord {
+  readonly ecrRepositoryPrefix: string
+  readonly upstreamRegistryUrl: string
+  readonly upstreamRegistry: string
+  readonly createdAt: Date
+  readonly updatedAt?: Date
+  readonly credentialArn?: string
+}

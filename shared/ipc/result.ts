@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors'
+import type { ErrorCode } from '../error-codes'
 
 /** An error as data: it crosses IPC intact, unlike a thrown Error, whose fields Electron drops. */
 export interface AppError {

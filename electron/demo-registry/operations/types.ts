@@ -1,6 +1,8 @@
 import type { ImageCatalog } from '../catalog'
 import type { Identity } from '../credentials'
-import type { RegistryData } from '../data'
+import type { PullThroughCacheRuleRecord, RegistryData } from '../data'
+
+export type { PullThroughCacheRuleRecord } from '../data'
 
 /** A JSON 1.1 request body, after the wire layer has checked it is an object. */
 export type JsonObject = Record<string, unknown>
@@ -19,16 +21,6 @@ export interface OperationContext {
   readonly uncachedImageErrors: 'failure' | 'exception'
   /** Pre-signs an S3-style GET URL for a blob of a repository. */
   blobUrl(repositoryName: string, digest: string): Promise<string>
-}
-
-/** A pull-through cache rule as the registry stores it. */
-export interface PullThroughCacheRuleRecord {
-  readonly ecrRepositoryPrefix: string
-  readonly upstreamRegistryUrl: string
-  readonly upstreamRegistry: string
-  readonly createdAt: Date
-  readonly updatedAt?: Date
-  readonly credentialArn?: string
 }
 
 /** One ECR operation: its IAM action, the resource IAM would check, and the handler. */

@@ -1,7 +1,7 @@
 import { MEDIA_TYPES } from '../images'
 import type { ImageRecord } from '../images'
 import { deterministicBytes } from '../keystream'
-import type { PullThroughCacheRuleRecord } from '../operations/types'
+import type { PullThroughCacheRuleRecord } from '../data'
 import { at, DAY, defineSample, dir, HOUR, PATH_ENV, SampleBuilder, scanComplete } from './builder'
 import type { UncachedUpstreamImage } from './builder'
 
