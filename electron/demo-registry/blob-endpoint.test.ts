@@ -40,6 +40,7 @@ describe('pre-signed blob endpoint', () => {
   const registry = new DemoRegistry({
     repositoryCount: 40,
     clock: () => new Date(Date.now() + offsetMs),
+    faults: true,
   })
   let endpoint: string
   let layer: { digest: string; size: number }

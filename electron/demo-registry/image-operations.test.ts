@@ -27,7 +27,7 @@ const sha256 = (bytes: Uint8Array | string) =>
 const MISSING_DIGEST = `sha256:${'0'.repeat(64)}`
 
 describe('DemoRegistry image and layer operations', () => {
-  const registry = new DemoRegistry({ repositoryCount: 40 })
+  const registry = new DemoRegistry({ repositoryCount: 40, faults: true })
   let endpoint: string
   let ecr: ECRClient
 

@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { describe, expect, it } from 'vitest'
 import { start } from './index'
-import { start as startForTests } from './testing'
+import { DemoRegistry, start as startForTests } from './testing'
 
 describe('start(), the demo registry entry point', () => {
   it('hands back endpoint, region and credentials that work, and nothing that injects faults', async () => {
@@ -32,6 +32,38 @@ describe('start(), the demo registry entry point', () => {
       await running.stop()
     }
     await expect(fetch(running.endpoint)).rejects.toThrow()
+  })
+
+  it('a DemoRegistry built with its defaults refuses fault injection, started or not', async () => {
+    const registry = new DemoRegistry({ repositoryCount: 0 })
+    const refuses = () => {
+      expect(() => registry.injectFault({ error: 'ThrottlingException', times: 1 })).toThrow(
+        /fault injection is off/,
+      )
+      expect(() => registry.injectBlobFault({ kind: 'reset', afterBytes: 0 })).toThrow(
+        /fault injection is off/,
+      )
+    }
+    refuses()
+    expect(() => new DemoRegistry().injectFault({ error: 'ServerException', times: 1 })).toThrow(
+      /fault injection is off/,
+    )
+    const { endpoint } = await registry.start()
+    try {
+      refuses()
+      // Nothing was queued: the next call answers normally.
+      const sts = new STSClient({
+        endpoint,
+        region: registry.region,
+        credentials: registry.credentials,
+        maxAttempts: 1,
+      })
+      const identity = await sts.send(new GetCallerIdentityCommand({}))
+      sts.destroy()
+      expect(identity.Account).toBe('123456789012')
+    } finally {
+      await registry.stop()
+    }
   })
 
   it('the test entry point keeps fault injection off unless asked for', async () => {

@@ -28,7 +28,7 @@ function ecrClient(
 }
 
 describe('DemoRegistry with 2,500 repositories', () => {
-  const registry = new DemoRegistry({ repositoryCount: 2500 })
+  const registry = new DemoRegistry({ repositoryCount: 2500, faults: true })
   let endpoint: string
   let ecr: ECRClient
 

@@ -59,9 +59,9 @@ export interface DemoRegistryOptions {
   /** How long pre-signed blob URLs stay valid, in seconds (default 3600, as ECR's are). */
   urlExpirySeconds?: number
   /**
-   * Whether injectFault and injectBlobFault work (default true for the class, which only tests
-   * construct). The entry points decide: `start()` in index.ts always passes false, and
-   * `start()` in testing.ts passes false unless the test or bench asks for `faults: true`.
+   * Whether injectFault and injectBlobFault work. Off unless a test or bench passes `faults: true`
+   * (through `start()` in ./testing, or to this class, which only tests construct): `start()` in
+   * index.ts, the app's entry point, always passes false, and no default turns it on.
    */
   faults?: boolean
 }
@@ -134,7 +134,7 @@ export class DemoRegistry {
     this.urlExpirySeconds = checkExpiry(options.urlExpirySeconds ?? 3600)
     this.signer = new BlobUrlSigner(this.region)
     this.rules = pullThroughCacheRules(this.accountId, this.region)
-    this.faultsEnabled = options.faults ?? true
+    this.faultsEnabled = options.faults === true
   }
 
   /** Builds the sample images (once per process, shared by every registry); start() calls it. */

@@ -24,7 +24,7 @@ let bytes: Buffer
 let dir: string
 
 beforeAll(async () => {
-  registry = new DemoRegistry({ repositoryCount: 10 })
+  registry = new DemoRegistry({ repositoryCount: 10, faults: true })
   const { endpoint } = await registry.start()
   client = new ECRClient({
     endpoint,

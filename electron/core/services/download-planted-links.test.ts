@@ -46,7 +46,7 @@ let victimBefore: { bytes: Buffer; mtimeMs: number }
 let sequence = 0
 
 beforeAll(async () => {
-  registry = new DemoRegistry({ repositoryCount: 2 })
+  registry = new DemoRegistry({ repositoryCount: 2, faults: true })
   const { endpoint } = await registry.start()
   client = new ECRClient({
     endpoint,

@@ -36,7 +36,7 @@ let operations: Operations
 let blobHttp = new BlobHttp()
 
 beforeAll(async () => {
-  registry = new DemoRegistry({ repositoryCount: 10 })
+  registry = new DemoRegistry({ repositoryCount: 10, faults: true })
   const { endpoint } = await registry.start()
   client = new ECRClient({
     endpoint,

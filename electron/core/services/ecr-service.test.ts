@@ -14,7 +14,7 @@ let ecr: EcrService
 let registryId: string | undefined
 
 beforeAll(async () => {
-  registry = new DemoRegistry({ repositoryCount: 10 })
+  registry = new DemoRegistry({ repositoryCount: 10, faults: true })
   const { endpoint } = await registry.start()
   client = new ECRClient({
     endpoint,
