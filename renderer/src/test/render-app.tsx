@@ -4,6 +4,7 @@ import { expect } from 'vitest'
 import type { Settings } from '../../../shared/models/settings'
 import { App } from '../app'
 import { forgetAll } from '../components/remembered'
+import { forgetColumnChoice } from '../features/images/column-choice'
 import { forgetImageViews } from '../features/images/view-state'
 import {
   awsConnection,
@@ -22,6 +23,7 @@ export function renderApp(
 ) {
   forgetAll()
   forgetImageViews()
+  forgetColumnChoice()
   window.history.replaceState(null, '', `/#${hash}`)
   let current: Settings = defaultSettings(settings)
   const ecr = fakeEcr({

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fail, giveTableAViewport } from '../../test/fake-ecr'
 import { digest, makeImages, pagedImages } from '../../test/fake-images'
 import { App } from '../../app'
+import { IMAGE_COLUMNS } from './image-table'
 import { renderApp, waitForReady } from '../../test/render-app'
 
 let restoreLayout: () => void
@@ -44,7 +45,7 @@ describe('images list', () => {
       within(table)
         .getAllByRole('columnheader')
         .map((cell) => cell.textContent),
-    ).toEqual(['Tags', 'Digest', 'Pushed', 'Size', 'Type', 'Last pull', 'Scan'])
+    ).toEqual(['Tags', 'Digest', 'Pushed', 'Size', 'Type', 'Last pull', 'Findings'])
 
     // Newest push first: image 2499 (tagged v2499).
     const first = rows()[1]!
@@ -380,5 +381,42 @@ describe('images list', () => {
     await waitFor(() =>
       expect(document.activeElement).toBe(screen.getByRole('row', { name: /v3/ })),
     )
+  })
+
+  it('the Columns menu hides a column everywhere and remembers it across a restart', async () => {
+    renderApp('/repositories/team/app', { 'ecr:list-images': pagedImages(makeImages(5)) })
+    await waitFor(() => expect(screen.getByText('5 images')).toBeTruthy())
+    const headers = () =>
+      within(screen.getByRole('table', { name: 'Images' }))
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent)
+    const withoutLastPull = IMAGE_COLUMNS.map((c) => c.label).filter((l) => l !== 'Last pull')
+    expect(headers()).toContain('Last pull')
+
+    fireEvent.click(screen.getByRole('button', { name: /^Columns/ }))
+    const shown = screen.getByRole('group', { name: 'Columns shown' })
+    // Tags names the row: it is always shown.
+    expect(within(shown).getByRole('checkbox', { name: 'Tags' })).toHaveProperty('disabled', true)
+    fireEvent.click(within(shown).getByRole('checkbox', { name: 'Last pull' }))
+    expect(headers()).toEqual(withoutLastPull)
+    // The button says a column is off screen, so none is lost silently.
+    expect(screen.getByRole('button', { name: /^Columns \(1 hidden\)/ })).toBeTruthy()
+    fireEvent.keyDown(shown, { key: 'Escape' })
+    expect(screen.queryByRole('group', { name: 'Columns shown' })).toBeNull()
+
+    // Global, not per repository: another repository opens without it too, and so does a restart.
+    go('/repositories/team/other')
+    await waitFor(() =>
+      expect(screen.getByRole('heading', { level: 1, name: 'team/other' })).toBeTruthy(),
+    )
+    await waitFor(() => expect(headers()).not.toContain('Last pull'))
+    cleanup()
+    render(<App />)
+    await waitFor(() => expect(headers()).toEqual(withoutLastPull))
+
+    fireEvent.click(screen.getByRole('button', { name: /^Columns/ }))
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Last pull' }))
+    expect(headers()).toContain('Last pull')
+    expect(screen.getByRole('button', { name: /^Columns/ }).textContent).not.toContain('hidden')
   })
 })

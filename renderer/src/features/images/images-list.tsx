@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQueries } from '@tanstack/react-query'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState, type CSSProperties } from 'react'
 import { useNavigate } from 'react-router'
 import type {
   ImageStatus,
@@ -12,6 +12,7 @@ import { imageTagSchema } from '../../../../shared/schemas'
 import { useOpenTag } from '../../api/mutations'
 import { imagesQuery, manifestQuery } from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
+import { ColumnsMenu } from '../../components/columns-menu'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
@@ -22,7 +23,8 @@ import { useConnection } from '../connection/use-connection'
 import { buildGraph, graphRows, indexChildren } from './image-graph'
 import { createImageFilter, imageCountLabel, imagesEmptyMessage, sortImages } from './image-filter'
 import { isIndexType } from './labels'
-import { ImageTable } from './image-table'
+import { IMAGE_COLUMNS, ImageTable } from './image-table'
+import { fitColumns, setColumnHidden, useHiddenColumns } from './column-choice'
 import { isDefaultView, useImageView } from './view-state'
 import './images.css'
 
@@ -122,6 +124,15 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
   const shown = useMemo(() => filterSorted(filter), [filterSorted, filter])
   const rows = useMemo(() => graphRows(shown, graph, flat), [shown, graph, flat])
   const filtering = filter.trim() !== ''
+  const [tableBox, tableWidth] = useWidth()
+  const hiddenColumns = useHiddenColumns()
+  const fitted = useMemo(
+    () => fitColumns(IMAGE_COLUMNS, hiddenColumns, tableWidth, TABLE_CHROME),
+    [hiddenColumns, tableWidth],
+  )
+  const noRoom = useMemo(() => new Set(fitted.noRoom.map((c) => c.id)), [fitted])
+  const tableMinWidth =
+    fitted.shown.reduce((sum, column) => sum + column.minWidth, 0) + TABLE_CHROME
 
   usePageReady(pageSettled && images.status !== 'pending')
 
@@ -187,6 +198,16 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
           <input type="checkbox" checked={flat} onChange={(e) => setFlat(e.target.checked)} />
           Show every manifest as stored
         </label>
+        <ColumnsMenu
+          columns={IMAGE_COLUMNS.map((c) => ({
+            id: c.id,
+            label: c.label,
+            locked: c.priority === 1,
+          }))}
+          hidden={hiddenColumns}
+          noRoom={noRoom}
+          onToggle={(id, show) => setColumnHidden(id, !show)}
+        />
       </ListToolbar>
 
       {offerTag && pullThroughRule && (
@@ -220,10 +241,40 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
             )}
           </div>
         ) : (
-          <ImageTable repositoryName={repositoryName} rows={rows} sort={sort} now={now} />
+          <div
+            className="images-table-box"
+            ref={tableBox}
+            style={{ '--table-min-width': `${tableMinWidth}px` } as CSSProperties}
+          >
+            <ImageTable
+              repositoryName={repositoryName}
+              rows={rows}
+              sort={sort}
+              now={now}
+              columns={fitted.shown}
+            />
+          </div>
         ))}
     </>
   )
+}
+
+// The row's side padding and the scroll gutter, beside the columns' own widths.
+const TABLE_CHROME = 48
+
+/** A box's width in px as it changes (Infinity until measured, or without ResizeObserver). */
+function useWidth(): [(element: HTMLDivElement | null) => void, number] {
+  const [element, setElement] = useState<HTMLDivElement | null>(null)
+  const [width, setWidth] = useState(Infinity)
+  useEffect(() => {
+    if (!element || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(entry.contentRect.width)
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [element])
+  return [setElement, width]
 }
 
 /** Asks BatchGetImage for a tag the list does not have, and opens it if ECR (or the upstream) has it. */
