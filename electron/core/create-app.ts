@@ -248,6 +248,7 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     },
     'export:list-unfinished': () => exports.listUnfinished(),
     'ecr:scan-findings': (request) => findings.imageFindings(request),
+    'ecr:scan-counts': (request) => findings.counts(request),
     'findings:export': async ({ format, path, ...image }) => {
       const inDownloads = path === undefined
       const target = inDownloads

@@ -48,6 +48,7 @@ export const INVOKE_CHANNELS = [
   'downloads:history',
   'downloads:clear-history',
   'ecr:scan-findings',
+  'ecr:scan-counts',
   'findings:export',
   'export:save-image',
   'export:verify-layout',

@@ -28,7 +28,7 @@ import type {
 } from '../models/layer-contents'
 import type { DownloadHistoryEntry } from '../models/download-history'
 import type { ExportProgress, ExportResult, LayoutCheck, UnfinishedExport } from '../models/export'
-import type { FindingsExport, ImageFindings } from '../models/findings'
+import type { FindingsExport, ImageFindings, ScanCounts } from '../models/findings'
 import type { Page, Repository } from '../models/repository'
 import type { Settings, SettingsNotice } from '../models/settings'
 import type {
@@ -401,6 +401,17 @@ export const invokeContract = {
    * child for an index. Never scanned, or a status without findings, is a scan with its `problem`.
    */
   'ecr:scan-findings': returns<ImageFindings>()({
+    request: z.strictObject({
+      registryId: registryIdSchema.optional(),
+      repositoryName: repositoryNameSchema,
+      imageDigest: imageDigestSchema,
+    }),
+  }),
+  /**
+   * An image manifest's findings by severity, for the images list: one DescribeImageScanFindings
+   * call of one finding when its first page carries the counts (it does), every page otherwise.
+   */
+  'ecr:scan-counts': returns<ScanCounts>()({
     request: z.strictObject({
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,

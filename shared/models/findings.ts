@@ -88,6 +88,16 @@ export interface PlatformScan {
   api: Record<string, unknown> | null
 }
 
+/** An image's severity counts only, for the images list (`ecr:scan-counts`). */
+export interface ScanCounts {
+  imageDigest: string
+  status: ScanStatus | null
+  /** Findings by severity; empty when the scan has no findings to count (see `problem`). */
+  counts: Partial<Record<string, number>>
+  /** Never scanned, or a status without findings: the same catalog entry the Findings tab shows. */
+  problem: AppError | null
+}
+
 /** The findings of an image, per platform child for an index. */
 export interface ImageFindings {
   imageDigest: string

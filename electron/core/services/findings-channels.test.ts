@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FindingsExport, ImageFindings } from '../../../shared/models/findings'
+import type { FindingsExport, ImageFindings, ScanCounts } from '../../../shared/models/findings'
 import { SAMPLE_REPOSITORIES } from '../../demo-registry/testing'
 import { startHarness, stubProcessEnv, type Harness } from '../testing/app-harness'
 
@@ -29,6 +29,23 @@ describe('findings channels', () => {
     expect(result.ok).toBe(true)
     const value = (result as { value: ImageFindings }).value
     expect(value.scans[0]?.findings).toHaveLength(8)
+  })
+
+  it('ecr:scan-counts answers the severity counts of an image, and refuses a bad digest', async () => {
+    const result = await harness.app.dispatch('ecr:scan-counts', {
+      repositoryName,
+      imageDigest: digest(),
+    })
+    expect(result.ok).toBe(true)
+    const value = (result as { value: ScanCounts }).value
+    const sum = Object.values(value.counts).reduce((a, b) => (a ?? 0) + (b ?? 0), 0)
+    expect(sum).toBe(8)
+    expect(value.status).toBe('ACTIVE')
+    const bad = await harness.app.dispatch('ecr:scan-counts', {
+      repositoryName,
+      imageDigest: 'latest',
+    })
+    expect(bad.ok).toBe(false)
   })
 
   it('findings:export writes CSV and JSON into the download folder, leaving no temporary file', async () => {

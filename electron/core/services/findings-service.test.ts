@@ -127,6 +127,71 @@ describe('FindingsService', () => {
       expect(words.explanation).toContain(status)
     }
   })
+
+  it("counts by severity in one call of one finding, from the first page's summary", async () => {
+    registry.clearRequestLog()
+    const counts = await findings.counts({ repositoryName, imageDigest: digestOf(TAGS.v10) })
+    const calls = registry.requestLog().filter((e) => e.operation === 'DescribeImageScanFindings')
+    expect(calls).toHaveLength(1)
+    // The same counts the whole scan adds up to.
+    const [scan] = (await of(TAGS.v10)).scans
+    const tally: Record<string, number> = {}
+    for (const f of scan!.findings) tally[f.severity] = (tally[f.severity] ?? 0) + 1
+    expect(counts).toEqual({
+      imageDigest: digestOf(TAGS.v10),
+      status: 'ACTIVE',
+      counts: tally,
+      problem: null,
+    })
+  })
+
+  it('counts a never-scanned or in-progress image as its problem, with no counts', async () => {
+    const never = await findings.counts({
+      repositoryName,
+      imageDigest: digestOf(TAGS.neverScanned),
+    })
+    expect(never).toMatchObject({ status: null, counts: {}, problem: { code: 'ScanNotFound' } })
+    const busy = await findings.counts({ repositoryName, imageDigest: digestOf(TAGS.inProgress) })
+    expect(busy).toMatchObject({
+      status: 'IN_PROGRESS',
+      counts: {},
+      problem: { code: 'ScanInProgress' },
+    })
+  })
+
+  it('counts every page when the first page carries no summary', async () => {
+    const page = (ids: string[], severity: string, nextToken?: string) => ({
+      $metadata: {},
+      imageScanStatus: { status: 'ACTIVE' },
+      imageScanFindings: {
+        enhancedFindings: ids.map((id) => ({
+          severity,
+          packageVulnerabilityDetails: { vulnerabilityId: id, vulnerablePackages: [] },
+        })),
+      },
+      nextToken,
+    })
+    const answers = [
+      page(['CVE-1'], 'HIGH', 't1'),
+      page(['CVE-1'], 'HIGH', 't1'),
+      page(['CVE-2', 'CVE-3'], 'LOW'),
+    ]
+    const sent: unknown[] = []
+    const fake = {
+      send: (command: DescribeImageScanFindingsCommand) => {
+        sent.push(command.input)
+        return Promise.resolve(answers.shift())
+      },
+    } as unknown as ECRClient
+    const service = new FindingsService(
+      () => Promise.resolve({ client: fake, registryId: undefined }),
+      () => Promise.reject(new Error('not needed')),
+    )
+    const counts = await service.counts({ repositoryName, imageDigest: digestOf(TAGS.v10) })
+    expect(counts.counts).toEqual({ HIGH: 1, LOW: 2 })
+    expect(sent).toHaveLength(3)
+    expect(sent[0]).toMatchObject({ maxResults: 1 })
+  })
 })
 
 describe('findings export', () => {

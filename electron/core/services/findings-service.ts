@@ -12,6 +12,7 @@ import {
   type FindingPackage,
   type ImageFindings,
   type PlatformScan,
+  type ScanCounts,
   type ScanStatus,
 } from '../../../shared/models/findings'
 import type { ImageManifest } from '../../../shared/models/image'
@@ -74,6 +75,52 @@ export class FindingsService {
     return { imageDigest: request.imageDigest, isIndex: true, scans }
   }
 
+  /**
+   * One image manifest's findings by severity. The first page's `findingSeverityCounts` covers
+   * every finding, so one call of one finding is enough; only without it are all pages counted.
+   */
+  async counts(request: ImageRequest): Promise<ScanCounts> {
+    const { client, registryId } = await this.target()
+    let first: DescribeImageScanFindingsResponse
+    try {
+      first = await aws(
+        client.send(
+          new DescribeImageScanFindingsCommand({
+            registryId: request.registryId ?? registryId,
+            repositoryName: request.repositoryName,
+            imageId: { imageDigest: request.imageDigest },
+            maxResults: 1,
+          }),
+        ),
+      )
+    } catch (error) {
+      if (error instanceof AppErrorException && error.error.code === 'ScanNotFound') {
+        return { imageDigest: request.imageDigest, status: null, counts: {}, problem: error.error }
+      }
+      throw error
+    }
+    const summary = first.imageScanFindings?.findingSeverityCounts
+    const scan = toScan(request.imageDigest, null, [first])
+    if (summary || scan.problem || !first.nextToken) {
+      const counts: Partial<Record<string, number>> = summary
+        ? { ...summary }
+        : tally(scan.findings)
+      return {
+        imageDigest: request.imageDigest,
+        status: scan.status,
+        counts,
+        problem: scan.problem,
+      }
+    }
+    const all = await this.scan(request, null)
+    return {
+      imageDigest: request.imageDigest,
+      status: all.status,
+      counts: tally(all.findings),
+      problem: all.problem,
+    }
+  }
+
   /** Every page of DescribeImageScanFindings for one image manifest. */
   async scan(request: ImageRequest, platform: string | null): Promise<PlatformScan> {
     const { client, registryId } = await this.target()
@@ -103,6 +150,12 @@ export class FindingsService {
     }
     return toScan(request.imageDigest, platform, pages)
   }
+}
+
+function tally(findings: readonly Finding[]): Partial<Record<string, number>> {
+  const counts: Partial<Record<string, number>> = {}
+  for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1
+  return counts
 }
 
 function notScanned(imageDigest: string, platform: string | null, problem: AppError): PlatformScan {

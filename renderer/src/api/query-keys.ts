@@ -61,6 +61,9 @@ export const queryKeys = {
   /** An image's scan findings (DescribeImageScanFindings, every page, per platform child). */
   findings: (connection: ConnectionKey, repositoryName: string, imageDigest: string) =>
     ['registry', connection, 'repository', repositoryName, 'findings', imageDigest] as const,
+  /** An image manifest's findings by severity only, for the images list's Findings column. */
+  scanCounts: (connection: ConnectionKey, repositoryName: string, imageDigest: string) =>
+    ['registry', connection, 'repository', repositoryName, 'scan-counts', imageDigest] as const,
   /** A pre-signed blob URL: it expires, so it is fetched fresh each time it is shown. */
   downloadUrl: (connection: ConnectionKey, repositoryName: string, digest: string) =>
     ['registry', connection, 'repository', repositoryName, 'download-url', digest] as const,

@@ -6,19 +6,15 @@ import { formatBytes, formatExactBytes } from '../../components/format'
 import { RelativeTime } from '../../components/time-label'
 import { VirtualTable, type Column } from '../../components/virtual-table'
 import { imagePath } from '../../routes'
+import { FindingsCell } from './findings-cell'
 import { kindsLabel, statusLabel, type ImageRow } from './image-graph'
-import {
-  artifactTypeLabel,
-  formatScan,
-  isIndexType,
-  manifestTypeLabel,
-  shortDigest,
-} from './labels'
+import { artifactTypeLabel, isIndexType, manifestTypeLabel, shortDigest } from './labels'
 
 /** What a column's cell is drawn with besides its row. */
 export interface ImageCellContext {
   /** The row's image page. */
   to: string
+  repositoryName: string
   now: number
 }
 
@@ -114,13 +110,17 @@ export const IMAGE_COLUMNS: readonly ImageColumn[] = [
     render: ({ image }, { now }) => <RelativeTime iso={image.lastRecordedPullTime} now={now} />,
   },
   {
-    id: 'scan',
-    label: 'Scan',
-    priority: 4,
-    width: 'minmax(120px, 1fr)',
-    minWidth: 120,
-    title: ({ image }) => (image.scanStatus ? `Scan status: ${image.scanStatus}` : undefined),
-    render: ({ image }) => formatScan(image.scanStatus, image.scanFindings),
+    // Severity counts as badges (from DescribeImages' summary, or fetched for rows on screen
+    // when enhanced scanning leaves it empty), else the scan status in words.
+    id: 'findings',
+    label: 'Findings',
+    priority: 7,
+    width: 'minmax(150px, 1fr)',
+    minWidth: 150,
+    title: ({ image }) => (image.scanStatus ? `Scan status: ${image.scanStatus}` : 'Not scanned'),
+    render: ({ image }, { repositoryName }) => (
+      <FindingsCell repositoryName={repositoryName} image={image} />
+    ),
   },
 ]
 
@@ -150,7 +150,7 @@ export const ImageTable = memo(function ImageTable({
     sort: column.sort?.by === sort ? column.sort.direction : undefined,
     className: column.className,
     title: column.title,
-    cell: (row) => column.render(row, { to: path(row.image), now }),
+    cell: (row) => column.render(row, { to: path(row.image), repositoryName, now }),
   }))
   return (
     <VirtualTable
