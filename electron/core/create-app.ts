@@ -20,6 +20,7 @@ import { UserPaths } from './services/user-paths'
 import { ExportService } from './export/export-service'
 import { FindingsService } from './services/findings-service'
 import { SupplyChainService } from './supply-chain/supply-chain-service'
+import { blobText, listedBlob, MAX_RAW_TEXT_BYTES, tooLargeToShow } from './supply-chain/blob-text'
 import { findingsFileName, writeFindings } from './services/findings-export'
 import { blobFileName } from '../../shared/file-names'
 import { cacheKey } from './layers/index-cache'
@@ -165,6 +166,19 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
     'supply-chain:provenance': (request) => supplyChain.provenance(request),
     'supply-chain:notation': (request) => supplyChain.notation(request),
     'supply-chain:verify': (request) => supplyChain.verifyCosign(request),
+    'supply-chain:blob': async ({ blobDigest, ...request }) => {
+      const blob = listedBlob(await supplyChain.blobsOf(request), blobDigest)
+      if (!blob) {
+        throw new AppErrorException({
+          code: 'InvalidParameter',
+          message: `The referrer ${request.digest} lists no blob ${blobDigest}. Reopen the Supply chain tab to read its blobs again.`,
+        })
+      }
+      return (
+        tooLargeToShow(blob) ??
+        blobText(blob, await supplyChain.blob(request, blob, MAX_RAW_TEXT_BYTES))
+      )
+    },
     'supply-chain:demo-key': async () => {
       const state = await connection.get()
       return state.kind === 'demo' && demo ? { publicKeyPem: demo.signingPublicKeyPem } : null

@@ -31,6 +31,7 @@ import type { ExportProgress, ExportResult, LayoutCheck, UnfinishedExport } from
 import type { FindingsExport, ImageFindings, ScanCounts } from '../models/findings'
 import type { Page, Repository } from '../models/repository'
 import type { Settings, SettingsNotice } from '../models/settings'
+import type { ReferrerBlobText } from '../models/supply-chain-raw'
 import type {
   NotationSummary,
   ProvenanceSummary,
@@ -232,6 +233,10 @@ export const invokeContract = {
         .min(1)
         .max(16 * 1024),
     }),
+  }),
+  /** One blob a referrer lists, read through the blob pipeline and verified, as text for "View raw". */
+  'supply-chain:blob': returns<ReferrerBlobText>()({
+    request: artifactRequest.extend({ blobDigest: layerDigestSchema }),
   }),
   /** BatchGetImage by digest or tag: the parsed, validated manifest or index. */
   'ecr:get-manifest': returns<ImageManifest>()({

@@ -1,8 +1,16 @@
 import { AwsError } from '../aws-error'
 import { statusOf } from '../images'
-import { imageMembers, repositoryArn } from './common'
+import {
+  findRepository,
+  imageIdProblem,
+  imageIdsFrom,
+  imageNotFound,
+  repositoryArn,
+  repositoryMembers,
+  resolveImageId,
+} from './common'
 import type { EcrOperation } from './types'
-import { Constraints, optionalString } from './validate'
+import { Constraints, optionalObject, optionalString } from './validate'
 
 /**
  * UpdateImageStorageClass: archives an ACTIVE image, or starts restoring an ARCHIVED one (it is
@@ -17,13 +25,29 @@ export const updateImageStorageClass: EcrOperation = {
 
   handle(input, ctx) {
     const constraints = new Constraints()
-    const { repositoryName, find } = imageMembers(input, constraints)
+    const { registryId, repositoryName } = repositoryMembers(input, constraints)
+    const idItem = optionalObject(input, 'imageId')
     const target = optionalString(input, 'targetStorageClass')
     constraints
+      .required('imageId', idItem)
       .required('targetStorageClass', target)
       .oneOf('targetStorageClass', target, ['STANDARD', 'ARCHIVE'])
       .check()
-    const { repository, image, imageId } = find(ctx)
+    const [id] = imageIdsFrom(idItem ? [idItem] : [])
+    const imageId = id ?? {}
+    const problem = imageIdProblem(imageId)
+    if (problem) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'imageId' failed to satisfy constraint: '${problem.reason}'`,
+      )
+    }
+    const repository = findRepository(ctx, registryId, repositoryName)
+    const resolved = resolveImageId(ctx, repositoryName, imageId)
+    if (!resolved || !('image' in resolved)) {
+      throw imageNotFound(imageId, repositoryName, repository.registryId)
+    }
+    const image = resolved.image
     const status = statusOf(image)
     const allowed =
       (target === 'ARCHIVE' && status === 'ACTIVE') ||
