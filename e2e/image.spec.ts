@@ -173,7 +173,34 @@ test.describe('with clipboard access', () => {
       .textContent())!
     await page.getByRole('tab', { name: 'Manifest & config' }).click()
     const viewer = page.getByRole('figure', { name: 'Manifest JSON' })
-    const shown = JSON.parse((await viewer.locator('pre').textContent())!) as unknown
+    // The tree first: a key selects its node, for its jq path and its value.
+    const tree = viewer.getByRole('region', { name: 'Manifest JSON tree' })
+    // Top-level objects start open: .config shows its digest; a second click closes it.
+    const config = tree.getByRole('button', { name: '.config', exact: true })
+    await expect(config).toHaveAttribute('aria-expanded', 'true')
+    await tree.getByRole('button', { name: '.config.digest (select for copy)' }).click()
+    await viewer.getByRole('button', { name: 'Copy path .config.digest' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('.config.digest')
+    await viewer.getByRole('button', { name: 'Copy value of .config.digest' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+      /^sha256:[0-9a-f]{64}$/,
+    )
+    await config.click()
+    await expect(config).toHaveAttribute('aria-expanded', 'false')
+    await expect(tree.getByRole('button', { name: /^\.config\.digest/ })).toHaveCount(0)
+
+    // The raw view: indented text that scrolls with the page, never inside its own box.
+    await viewer.getByRole('button', { name: 'Raw' }).click()
+    const pre = viewer.getByRole('region', { name: 'Manifest JSON' })
+    const box = await pre.evaluate((el) => ({
+      scrollHeight: el.scrollHeight,
+      clientHeight: el.clientHeight,
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }))
+    expect(box.scrollHeight).toBeLessThanOrEqual(box.clientHeight)
+    expect(box.scrollWidth).toBeLessThanOrEqual(box.clientWidth)
+    const shown = JSON.parse((await pre.textContent())!) as unknown
     const copy = viewer.getByRole('button', { name: 'Copy Manifest JSON' })
     await copy.focus()
     await page.keyboard.press('Enter')
