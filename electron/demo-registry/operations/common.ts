@@ -10,7 +10,7 @@ import type {
 } from '../images'
 import { epochSeconds } from './types'
 import type { JsonObject, OperationContext } from './types'
-import { type Constraints, PATTERNS, optionalString } from './validate'
+import { type Constraints, PATTERNS, optionalObject, optionalString } from './validate'
 
 /** An `ImageIdentifier` as the client sent it. */
 export interface RequestedImageId {
@@ -37,6 +37,51 @@ export function repositoryMembers(
     .length('repositoryName', repositoryName, 2, 256)
     .pattern('repositoryName', repositoryName, PATTERNS.repositoryName)
   return { registryId, repositoryName: repositoryName ?? '' }
+}
+
+/** One image of one repository, as an operation's request names it, once the request has passed. */
+export interface ImageTarget {
+  readonly repository: RepositoryRecord
+  readonly image: ImageRecord
+  /** The id as the client sent it (its tag, if any, is echoed back in replies). */
+  readonly imageId: RequestedImageId
+}
+
+/**
+ * The members of an operation on one image (`registryId`, `repositoryName` and a required
+ * `imageId`), checked with the request's other members; `find` runs after `constraints.check()`
+ * and throws as ECR does: InvalidParameterException for a malformed id, then
+ * RepositoryNotFoundException, then ImageNotFoundException.
+ */
+export function imageMembers(
+  input: JsonObject,
+  constraints: Constraints,
+): {
+  registryId: string | undefined
+  repositoryName: string
+  find: (ctx: OperationContext) => ImageTarget
+} {
+  const { registryId, repositoryName } = repositoryMembers(input, constraints)
+  const idItem = optionalObject(input, 'imageId')
+  constraints.required('imageId', idItem)
+  const find = (ctx: OperationContext): ImageTarget => {
+    const [id] = imageIdsFrom(idItem ? [idItem] : [])
+    const imageId = id ?? {}
+    const problem = imageIdProblem(imageId)
+    if (problem) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'imageId' failed to satisfy constraint: '${problem.reason}'`,
+      )
+    }
+    const repository = findRepository(ctx, registryId, repositoryName)
+    const resolved = resolveImageId(ctx, repositoryName, imageId)
+    if (!resolved || !('image' in resolved)) {
+      throw imageNotFound(imageId, repositoryName, repository.registryId)
+    }
+    return { repository, image: resolved.image, imageId }
+  }
+  return { registryId, repositoryName, find }
 }
 
 /** ECR's exact wording, which users search for. */

@@ -3,20 +3,11 @@ import { AwsError } from '../aws-error'
 import type { ImageRecord } from '../images'
 import { basicFindingsForCounts, severityCounts } from '../scan-report'
 import type { BasicFindingRecord, EnhancedFindingRecord, ScanReport } from '../scan-report'
-import {
-  findRepository,
-  imageIdProblem,
-  imageIdsFrom,
-  imageIdText,
-  imageNotFound,
-  repositoryArn,
-  repositoryMembers,
-  resolveImageId,
-} from './common'
+import { imageIdText, imageMembers, repositoryArn } from './common'
 import { DEFAULT_PAGE_SIZE, nextTokenMember, pageRange } from './paging'
 import { epochSeconds } from './types'
 import type { EcrOperation, OperationContext } from './types'
-import { Constraints, optionalInteger, optionalObject, optionalString } from './validate'
+import { Constraints, optionalInteger, optionalString } from './validate'
 
 /** Statuses whose scan has findings to list; the others answer the status alone. */
 const WITH_FINDINGS = new Set(['COMPLETE', 'ACTIVE'])
@@ -104,26 +95,11 @@ export const describeImageScanFindings: EcrOperation = {
 
   handle(input, ctx) {
     const constraints = new Constraints()
-    const { registryId, repositoryName } = repositoryMembers(input, constraints)
-    const idItem = optionalObject(input, 'imageId')
+    const { repositoryName, find } = imageMembers(input, constraints)
     const nextToken = optionalString(input, 'nextToken')
     const maxResults = optionalInteger(input, 'maxResults')
-    constraints.required('imageId', idItem).range('maxResults', maxResults, 1, 1000).check()
-    const [id] = imageIdsFrom(idItem ? [idItem] : [])
-    const imageId = id ?? {}
-    const problem = imageIdProblem(imageId)
-    if (problem) {
-      throw new AwsError(
-        'InvalidParameterException',
-        `Invalid parameter at 'imageId' failed to satisfy constraint: '${problem.reason}'`,
-      )
-    }
-    const repository = findRepository(ctx, registryId, repositoryName)
-    const resolved = resolveImageId(ctx, repositoryName, imageId)
-    if (!resolved || !('image' in resolved)) {
-      throw imageNotFound(imageId, repositoryName, repository.registryId)
-    }
-    const image = resolved.image
+    constraints.range('maxResults', maxResults, 1, 1000).check()
+    const { repository, image, imageId } = find(ctx)
     const scan = image.scan
     if (!scan) {
       throw new AwsError(

@@ -1,15 +1,6 @@
-import { AwsError } from '../aws-error'
-import {
-  findRepository,
-  imageIdProblem,
-  imageIdsFrom,
-  imageNotFound,
-  repositoryArn,
-  repositoryMembers,
-  resolveImageId,
-} from './common'
+import { imageMembers, repositoryArn } from './common'
 import type { EcrOperation } from './types'
-import { Constraints, optionalObject } from './validate'
+import { Constraints } from './validate'
 
 /** DescribeImageSigningStatus: ECR's managed-signing result per signing profile for one image. */
 export const describeImageSigningStatus: EcrOperation = {
@@ -18,24 +9,9 @@ export const describeImageSigningStatus: EcrOperation = {
 
   handle(input, ctx) {
     const constraints = new Constraints()
-    const { registryId, repositoryName } = repositoryMembers(input, constraints)
-    const idItem = optionalObject(input, 'imageId')
-    constraints.required('imageId', idItem).check()
-    const [id] = imageIdsFrom(idItem ? [idItem] : [])
-    const imageId = id ?? {}
-    const problem = imageIdProblem(imageId)
-    if (problem) {
-      throw new AwsError(
-        'InvalidParameterException',
-        `Invalid parameter at 'imageId' failed to satisfy constraint: '${problem.reason}'`,
-      )
-    }
-    const repository = findRepository(ctx, registryId, repositoryName)
-    const resolved = resolveImageId(ctx, repositoryName, imageId)
-    if (!resolved || !('image' in resolved)) {
-      throw imageNotFound(imageId, repositoryName, repository.registryId)
-    }
-    const image = resolved.image
+    const { repositoryName, find } = imageMembers(input, constraints)
+    constraints.check()
+    const { repository, image, imageId } = find(ctx)
     return {
       registryId: repository.registryId,
       repositoryName,

@@ -1,16 +1,8 @@
 import { AwsError } from '../aws-error'
 import { statusOf } from '../images'
-import {
-  findRepository,
-  imageIdProblem,
-  imageIdsFrom,
-  imageNotFound,
-  repositoryArn,
-  repositoryMembers,
-  resolveImageId,
-} from './common'
+import { imageMembers, repositoryArn } from './common'
 import type { EcrOperation } from './types'
-import { Constraints, optionalObject, optionalString } from './validate'
+import { Constraints, optionalString } from './validate'
 
 /**
  * UpdateImageStorageClass: archives an ACTIVE image, or starts restoring an ARCHIVED one (it is
@@ -25,29 +17,13 @@ export const updateImageStorageClass: EcrOperation = {
 
   handle(input, ctx) {
     const constraints = new Constraints()
-    const { registryId, repositoryName } = repositoryMembers(input, constraints)
-    const idItem = optionalObject(input, 'imageId')
+    const { repositoryName, find } = imageMembers(input, constraints)
     const target = optionalString(input, 'targetStorageClass')
     constraints
-      .required('imageId', idItem)
       .required('targetStorageClass', target)
       .oneOf('targetStorageClass', target, ['STANDARD', 'ARCHIVE'])
       .check()
-    const [id] = imageIdsFrom(idItem ? [idItem] : [])
-    const imageId = id ?? {}
-    const problem = imageIdProblem(imageId)
-    if (problem) {
-      throw new AwsError(
-        'InvalidParameterException',
-        `Invalid parameter at 'imageId' failed to satisfy constraint: '${problem.reason}'`,
-      )
-    }
-    const repository = findRepository(ctx, registryId, repositoryName)
-    const resolved = resolveImageId(ctx, repositoryName, imageId)
-    if (!resolved || !('image' in resolved)) {
-      throw imageNotFound(imageId, repositoryName, repository.registryId)
-    }
-    const image = resolved.image
+    const { repository, image, imageId } = find(ctx)
     const status = statusOf(image)
     const allowed =
       (target === 'ARCHIVE' && status === 'ACTIVE') ||
