@@ -172,6 +172,11 @@ export default tseslint.config(
               message:
                 'The demo registry imports nothing of the app; the core uses its start() entry point.',
             },
+            {
+              group: ['**/shared/*', '**/shared/*/**', '!**/shared/digest'],
+              message:
+                "The demo registry shares only ECR's digest pattern (shared/digest) with the app.",
+            },
           ],
         },
       ],

@@ -48,6 +48,12 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['electron/main/x.ts', '../demo-registry/testing', 'through its entry point'],
     ['electron/web/x.ts', '../demo-registry/samples/index', 'through its entry point'],
     ['electron/core/x.ts', '../demo-registry/testing/requests', 'through its entry point'],
+    ['electron/demo-registry/x.ts', '../../shared/errors', "only ECR's digest pattern"],
+    [
+      'electron/demo-registry/operations/x.ts',
+      '../../../shared/ipc/contract',
+      "only ECR's digest pattern",
+    ],
     ['electron/main/x.ts', 'electron', null],
   ])('%s importing %s', async (file, specifier, expected) => {
     const errors = await importErrors(file, specifier)
@@ -70,6 +76,7 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['bench/x.ts', '../electron/demo-registry/testing'],
     ['electron/core/x.ts', '../../shared/errors'],
     ['renderer/src/x.ts', '../../shared/errors'],
+    ['electron/demo-registry/operations/x.ts', '../../../shared/digest'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await importErrors(file, specifier)).toEqual([])
   })

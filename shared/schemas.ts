@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SHA256_DIGEST } from './digest'
 
 // Patterns are ECR's own, from the service model (botocore ecr/2015-09-21/service-2.json).
 
@@ -31,7 +32,7 @@ export const imageTagSchema = z
 /** An image manifest digest: sha256 with 64 hex digits, as ECR stores them. */
 export const imageDigestSchema = z
   .string()
-  .regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest such as "sha256:<64 hex digits>"')
+  .regex(SHA256_DIGEST, 'must be an image digest such as "sha256:<64 hex digits>"')
 
 /** DescribeImages' tag filter. */
 export const tagStatusSchema = z.enum(['TAGGED', 'UNTAGGED', 'ANY'])

@@ -68,7 +68,5 @@ function encodeSegments(name: string): string {
   return name.split('/').map(encodeURIComponent).join('/')
 }
 
-/** Whether an image reference is a digest (else a tag). */
-export function isDigest(ref: string): boolean {
-  return /^sha256:[a-f0-9]{64}$/.test(ref)
-}
+/** Whether an image reference is a digest (else a tag): the one check, in shared/digest.ts. */
+export { isDigest } from '../../shared/digest'

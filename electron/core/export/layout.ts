@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { SHA256_DIGEST_PATTERN } from '../../../shared/digest'
 import { AppErrorException } from '../../../shared/ipc/result'
 
 // The OCI image layout (image-spec's image-layout.md): `oci-layout`, `index.json`, and every
@@ -18,7 +19,7 @@ export const OCI = {
 /** An unfinished export's folder holds this file until index.json is written. */
 export const MARKER = '.ecr-export.json'
 
-const CANONICAL = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/
+const CANONICAL = new RegExp(`^(?:${SHA256_DIGEST_PATTERN}|sha512:[a-f0-9]{128})$`)
 
 /** True for a digest the layout may turn into a path. */
 export function isCanonicalDigest(digest: string): boolean {

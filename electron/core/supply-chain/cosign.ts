@@ -1,5 +1,6 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
+import { SHA256_DIGEST } from '../../../shared/digest'
 import type { PublicKeyKind, SignatureVerdict } from '../../../shared/models/supply-chain'
 import { clip, parseJsonBytes, type Parsed } from './limits'
 
@@ -18,7 +19,7 @@ const simpleSigning = z.object({
       .object({ 'docker-reference': z.string().max(4096) })
       .partial()
       .optional(),
-    image: z.object({ 'docker-manifest-digest': z.string().regex(/^sha256:[a-f0-9]{64}$/) }),
+    image: z.object({ 'docker-manifest-digest': z.string().regex(SHA256_DIGEST) }),
     type: z.string().max(256),
   }),
   optional: z.record(z.string(), z.unknown()).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isDigest } from '../../../shared/digest'
 import type { SociSummary } from '../../../shared/models/supply-chain'
 import { MAX_LIST_ITEMS, parseJsonBytes, type Parsed } from './limits'
 
@@ -37,11 +38,7 @@ export function describeSoci(bytes: Uint8Array): Parsed<SociSummary> {
   for (const l of m.data.layers) {
     ztocBytes += l.size
     const digest = l.annotations?.[LAYER_DIGEST]
-    if (
-      digest !== undefined &&
-      layers.length < MAX_LIST_ITEMS &&
-      /^sha256:[a-f0-9]{64}$/.test(digest)
-    )
+    if (digest !== undefined && layers.length < MAX_LIST_ITEMS && isDigest(digest))
       layers.push(digest)
   }
   return {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { SHA256_DIGEST } from '../../../shared/digest'
 import type { AppError } from '../../../shared/ipc/result'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { ImageManifest, ImageReferrer } from '../../../shared/models/image'
@@ -71,7 +72,7 @@ const rawLayers = z.object({
     .array(
       z.object({
         mediaType: z.string().max(256).catch('application/octet-stream'),
-        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+        digest: z.string().regex(SHA256_DIGEST),
         size: z.number().int().nonnegative(),
         annotations: z.record(z.string().max(256), z.string().max(64 * 1024)).optional(),
       }),

@@ -1,3 +1,4 @@
+import { isDigest } from '../../../shared/digest'
 import { AwsError } from '../aws-error'
 import type { RepositoryRecord } from '../data'
 import { matchesStatus, statusOf } from '../images'
@@ -17,9 +18,6 @@ export interface RequestedImageId {
   imageDigest?: string
   imageTag?: string
 }
-
-/** The digests ECR accepts for images: sha256 only, lower-case hex. */
-export const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/
 
 // Docker's tag grammar; ECR refuses other tags with InvalidImageTag.
 const IMAGE_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/
@@ -132,7 +130,7 @@ export function imageIdProblem(id: RequestedImageId): { code: string; reason: st
   if (id.imageDigest === undefined && id.imageTag === undefined) {
     return { code: 'MissingDigestAndTag', reason: 'Missing image digest and tag' }
   }
-  if (id.imageDigest !== undefined && !IMAGE_DIGEST.test(id.imageDigest)) {
+  if (id.imageDigest !== undefined && !isDigest(id.imageDigest)) {
     return { code: 'InvalidImageDigest', reason: 'Invalid image digest' }
   }
   if (id.imageTag !== undefined && !IMAGE_TAG.test(id.imageTag)) {

@@ -1,7 +1,7 @@
+import { isDigest } from '../../../shared/digest'
 import { AwsError } from '../aws-error'
 import type { ImageRecord } from '../images'
 import {
-  IMAGE_DIGEST,
   checkImageIdMembers,
   findRepository,
   imageIdsFrom,
@@ -62,7 +62,7 @@ export const describeImages: EcrOperation = {
               "'imageId must specify either an imageDigest or an imageTag'",
           )
         }
-        if (id.imageDigest !== undefined && !IMAGE_DIGEST.test(id.imageDigest)) {
+        if (id.imageDigest !== undefined && !isDigest(id.imageDigest)) {
           throw new AwsError(
             'InvalidParameterException',
             `Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest ${id.imageDigest}'`,

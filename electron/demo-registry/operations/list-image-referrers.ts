@@ -1,12 +1,7 @@
+import { isDigest } from '../../../shared/digest'
 import { AwsError } from '../aws-error'
 import { matchesStatus, statusOf } from '../images'
-import {
-  IMAGE_DIGEST,
-  findRepository,
-  imageStatusOf,
-  repositoryArn,
-  repositoryMembers,
-} from './common'
+import { findRepository, imageStatusOf, repositoryArn, repositoryMembers } from './common'
 import { nextTokenMember, pageRange } from './paging'
 import type { EcrOperation } from './types'
 import {
@@ -49,7 +44,7 @@ export const listImageReferrers: EcrOperation = {
     })
     constraints.check()
     const digest = subjectDigest ?? ''
-    if (!IMAGE_DIGEST.test(digest)) {
+    if (!isDigest(digest)) {
       throw new AwsError(
         'InvalidParameterException',
         `Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest ${digest}'`,

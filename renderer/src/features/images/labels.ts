@@ -48,12 +48,8 @@ export function artifactTypeLabel(artifactType: string | null): string | null {
   )
 }
 
-/** "sha256:0123456789ab": the algorithm and the first 12 hex digits, as docker shows IDs. */
-export function shortDigest(digest: string): string {
-  const colon = digest.indexOf(':')
-  if (colon < 0) return digest.slice(0, 12)
-  return digest.slice(0, colon + 1 + 12)
-}
+/** "sha256:0123456789ab", as docker shows IDs: the one definition, in shared/digest.ts. */
+export { shortDigest } from '../../../../shared/digest'
 
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED']
 
