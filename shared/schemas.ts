@@ -90,6 +90,49 @@ export const imageSortSchema = z.enum(['pushed', 'size', 'tag'])
 /** How many folders the folder dialog returned are remembered. */
 export const MAX_PICKED_FOLDERS = 32
 
+/** How many trusted public keys settings keep. */
+export const MAX_TRUSTED_KEYS = 50
+
+/** A PEM public key's text, at most 16 KiB (main checks that it is one). */
+export const publicKeyPemSchema = z
+  .string()
+  .min(1)
+  .max(16 * 1024)
+
+/** A trusted key's name, as the user gave it. */
+export const trustedKeyNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'give the key a name')
+  .max(100)
+  .refine(
+    (n) => [...n].every((c) => c.charCodeAt(0) >= 0x20),
+    'must not contain control characters',
+  )
+
+/**
+ * The start of the repository names a trusted key is for ("team/" or "team/app"); empty for every
+ * repository.
+ */
+export const repositoryPrefixSchema = z
+  .string()
+  .trim()
+  .max(256)
+  .regex(
+    /^[a-z0-9._/-]*$/,
+    'must be the start of a repository name such as "team/" (lower case, digits, ".", "_", "-" and "/")',
+  )
+
+/** A public key the user trusts for the repositories whose names start with `repositoryPrefix`. */
+export const trustedKeySchema = z.strictObject({
+  id: z.string().regex(/^[a-zA-Z0-9_-]{8,64}$/),
+  name: trustedKeyNameSchema,
+  repositoryPrefix: repositoryPrefixSchema,
+  publicKeyPem: publicKeyPemSchema,
+  /** ISO 8601. */
+  addedAt: z.string().max(64),
+})
+
 /** An object with no prototype: a key from outside (`__proto__`, `constructor`) is only a key. */
 export function ownMap<V>(entries: Iterable<[string, V]> = []): Record<string, V> {
   const map = Object.create(null) as Record<string, V>
@@ -137,4 +180,9 @@ export const settingsSchema = z.object({
   downloadConcurrency: downloadConcurrencySchema.catch(3),
   /** Whether the desktop app asks GitHub for a newer version at start (the menu item always can). */
   checkForUpdates: z.boolean().catch(true),
+  /**
+   * Public keys the user trusts to verify cosign signatures, per repository prefix (never private
+   * keys: main refuses them before saving).
+   */
+  trustedKeys: z.array(trustedKeySchema).max(MAX_TRUSTED_KEYS).catch([]),
 })

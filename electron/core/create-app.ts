@@ -86,7 +86,11 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
   // downloads and the blobs the layer-contents reader fetches.
   const blobHttp = createBlobHttp(env)
   const ecr = new EcrService(() => connection.target(), { http: blobHttp })
-  const supplyChain = new SupplyChainService(ecr, { http: blobHttp })
+  const supplyChain = new SupplyChainService(
+    ecr,
+    { http: blobHttp },
+    async () => (await settings.get()).trustedKeys,
+  )
   const findings = new FindingsService(
     () => connection.target(),
     (request) => ecr.getManifest(request),
@@ -285,6 +289,8 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       if (patch.downloadDir) await userPaths.check(patch.downloadDir, 'downloadDir', 'folder')
       return settings.update(patch)
     },
+    'settings:add-trusted-key': (request) => settings.addTrustedKey(request),
+    'settings:remove-trusted-key': ({ id }) => settings.removeTrustedKey(id),
     'dialogs:capabilities': () =>
       Promise.resolve({
         showInFolder: platform.canShowInFolder,

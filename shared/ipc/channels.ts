@@ -58,6 +58,8 @@ export const INVOKE_CHANNELS = [
   'settings:notice',
   'settings:dismiss-notice',
   'settings:update',
+  'settings:add-trusted-key',
+  'settings:remove-trusted-key',
   'dialogs:capabilities',
   'dialogs:open-external',
 ] as const

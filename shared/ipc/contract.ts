@@ -64,6 +64,9 @@ import {
   registryIdSchema,
   repositoryNameSchema,
   repositorySortSchema,
+  publicKeyPemSchema,
+  repositoryPrefixSchema,
+  trustedKeyNameSchema,
 } from '../schemas'
 
 // The single source of truth for IPC. The channel is each call's one name: the window.ecr method
@@ -224,14 +227,15 @@ export const invokeContract = {
   }),
   /** The demo registry's signing public key (PEM) for this run, or null when the demo is not in use. */
   'supply-chain:demo-key': returns<{ publicKeyPem: string } | null>()({ request: empty }),
-  /** Verifies a cosign signature in main with a PEM public key; only the verdict comes back. */
+  /**
+   * Verifies a cosign signature in main with a PEM public key, or, without one, with the trusted
+   * keys (settings) whose prefix matches the repository; only the verdict comes back, naming the
+   * trusted key that verified it.
+   */
   'supply-chain:verify': returns<SignatureVerdict>()({
     request: artifactRequest.extend({
       subjectDigest: imageDigestSchema,
-      publicKeyPem: z
-        .string()
-        .min(1)
-        .max(16 * 1024),
+      publicKeyPem: publicKeyPemSchema.optional(),
     }),
   }),
   /** One blob a referrer lists, read through the blob pipeline and verified, as text for "View raw". */
@@ -472,6 +476,22 @@ export const invokeContract = {
   'settings:notice': returns<SettingsNotice | null>()({ request: empty }),
   /** The user read the settings notice: it is not shown again this run. */
   'settings:dismiss-notice': returns<null>()({ request: empty }),
+  /**
+   * Trusts a public key (PEM) for the repositories whose names start with `repositoryPrefix` (empty
+   * for every repository). Main checks it is a public key of a kind cosign signs with and refuses
+   * private keys before saving.
+   */
+  'settings:add-trusted-key': returns<Settings>()({
+    request: z.strictObject({
+      name: trustedKeyNameSchema,
+      repositoryPrefix: repositoryPrefixSchema,
+      publicKeyPem: publicKeyPemSchema,
+    }),
+  }),
+  /** Stops trusting a key. */
+  'settings:remove-trusted-key': returns<Settings>()({
+    request: z.strictObject({ id: z.string().min(1).max(64) }),
+  }),
   /** Changes the renderer's own preferences and saves them. */
   'settings:update': returns<Settings>()({
     request: z.strictObject({

@@ -7,6 +7,9 @@ export type RepositorySort = z.infer<typeof repositorySortSchema>
 /** What the app remembers between runs. It never holds secrets. */
 export type Settings = z.infer<typeof settingsSchema>
 
+/** A public key the user trusts, for the repositories whose names start with its prefix. */
+export type TrustedKeySetting = Settings['trustedKeys'][number]
+
 /** How the images list is sorted. */
 export type ImageSort = Settings['imageSort']
 

@@ -55,11 +55,15 @@ export interface ProvenanceSummary {
   raw: string
 }
 
-/** What a signature check concluded, in the three words the user is shown (and the failures before them). */
+/**
+ * What a signature check concluded, in the three words the user is shown (and the failures before
+ * them). `keyName` names the trusted key (settings) that verified it, when none was pasted.
+ */
 export type SignatureVerdict =
-  | { kind: 'covers-this-image'; digest: string }
-  | { kind: 'covers-another-digest'; digest: string }
-  | { kind: 'does-not-verify' }
+  | { kind: 'covers-this-image'; digest: string; keyName?: string }
+  | { kind: 'covers-another-digest'; digest: string; keyName?: string }
+  /** `triedKeys`: the trusted keys' names, when no key was pasted and settings' keys were tried. */
+  | { kind: 'does-not-verify'; triedKeys?: string[] }
   | { kind: 'unusable-key'; reason: string }
   | { kind: 'unreadable-signature'; reason: string }
 

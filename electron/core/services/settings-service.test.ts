@@ -34,6 +34,7 @@ describe('SettingsService', () => {
       repositorySort: 'name',
       registryByProfile: {},
       checkForUpdates: true,
+      trustedKeys: [],
       tagStatus: 'ANY',
       imageSort: 'pushed',
       downloadDir: null,

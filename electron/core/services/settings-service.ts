@@ -1,10 +1,23 @@
+import { randomUUID, type KeyObject } from 'node:crypto'
 import { constants } from 'node:fs'
 import { open, rename } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { MAX_PICKED_FOLDERS, ownMap, settingsSchema } from '../../../shared/schemas'
+import { AppErrorException } from '../../../shared/ipc/result'
+import {
+  MAX_PICKED_FOLDERS,
+  MAX_TRUSTED_KEYS,
+  ownMap,
+  settingsSchema,
+} from '../../../shared/schemas'
 import type { ConnectionChoice } from '../../../shared/models/connection'
-import type { Settings, SettingsNotice, SettingsPatch } from '../../../shared/models/settings'
+import type {
+  Settings,
+  SettingsNotice,
+  SettingsPatch,
+  TrustedKeySetting,
+} from '../../../shared/models/settings'
 import { lstatOrNull, writeFileAtomic } from '../fs/safe-file'
+import { parsePublicKey } from '../supply-chain/cosign'
 
 const DEFAULTS: Settings = settingsSchema.parse({})
 
@@ -199,6 +212,64 @@ export class SettingsService {
     })
   }
 
+  /**
+   * Trusts a public key for the repositories whose names start with `repositoryPrefix`. The PEM
+   * must be a public key of a kind cosign signs with: a private key, or anything else, is refused
+   * before anything is saved.
+   */
+  async addTrustedKey(request: {
+    name: string
+    repositoryPrefix: string
+    publicKeyPem: string
+  }): Promise<Settings> {
+    const parsed = parsePublicKey(request.publicKeyPem)
+    if (!parsed.ok) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'publicKeyPem',
+        message: `${parsed.problem} Nothing was saved.`,
+      })
+    }
+    const der = spki(parsed.value.key)
+    const current = await this.get()
+    const twin = current.trustedKeys.find(
+      (k) =>
+        k.repositoryPrefix === request.repositoryPrefix &&
+        (() => {
+          const other = parsePublicKey(k.publicKeyPem)
+          return other.ok && spki(other.value.key) === der
+        })(),
+    )
+    if (twin) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'publicKeyPem',
+        message: `This key is already trusted for ${prefixInWords(request.repositoryPrefix)}, as "${twin.name}".`,
+      })
+    }
+    if (current.trustedKeys.length >= MAX_TRUSTED_KEYS) {
+      throw new AppErrorException({
+        code: 'InvalidParameter',
+        field: 'publicKeyPem',
+        message: `Settings keep at most ${MAX_TRUSTED_KEYS} trusted keys. Remove one you no longer need first.`,
+      })
+    }
+    const key: TrustedKeySetting = {
+      id: randomUUID(),
+      name: request.name.trim(),
+      repositoryPrefix: request.repositoryPrefix.trim(),
+      // Re-exported from the parsed key: what is saved is a public key and nothing else.
+      publicKeyPem: parsed.value.key.export({ type: 'spki', format: 'pem' }).toString(),
+      addedAt: (this.deps.now?.() ?? new Date()).toISOString(),
+    }
+    return this.apply((s) => ({ ...s, trustedKeys: [...s.trustedKeys, key] }))
+  }
+
+  /** Stops trusting a key; an id that is not there changes nothing. */
+  async removeTrustedKey(id: string): Promise<Settings> {
+    return this.apply((s) => ({ ...s, trustedKeys: s.trustedKeys.filter((k) => k.id !== id) }))
+  }
+
   /** Remembers the connection the user picked. */
   async setConnection(connection: ConnectionChoice): Promise<Settings> {
     return this.apply((current) => ({ ...current, connection }))
@@ -215,6 +286,15 @@ export class SettingsService {
     await write
     return next
   }
+}
+
+/** The repositories a prefix covers, in words. */
+export function prefixInWords(prefix: string): string {
+  return prefix === '' ? 'every repository' : `repositories starting with "${prefix}"`
+}
+
+function spki(key: KeyObject): string {
+  return key.export({ type: 'spki', format: 'der' }).toString('base64')
 }
 
 /**

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DemoRegistry, SAMPLE_REPOSITORIES } from '../../demo-registry/testing'
@@ -115,6 +116,68 @@ describe('SupplyChainService', () => {
     expect(await verify(s.unknownSignerReferrer.imageDigest, s.unknownSigner.imageDigest)).toBe(
       'Does not verify with this key',
     )
+  })
+
+  it('verifies with the trusted keys whose prefix matches when no key is pasted, naming the key', async () => {
+    const s = registry.samples().signed
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString()
+    const key = (name: string, repositoryPrefix: string, publicKeyPem: string) => ({
+      id: `id-${name}-0000`,
+      name,
+      repositoryPrefix,
+      publicKeyPem,
+      addedAt: '2026-01-01T00:00:00.000Z',
+    })
+    const trusted = [
+      key('Someone else', 'demo/', other),
+      key('Demo signing key', 'demo/sig', s.publicKeyPem),
+      key('Other team', 'team/', s.publicKeyPem),
+    ]
+    const blobs = { http: new BlobHttp() }
+    const withKeys = (keys: typeof trusted) =>
+      new SupplyChainService(
+        new EcrService(() => Promise.resolve({ client, registryId: undefined }), blobs),
+        blobs,
+        () => Promise.resolve(keys),
+      )
+    const verify = (keys: typeof trusted, digest: string, subjectDigest: string) =>
+      withKeys(keys).verifyCosign({ repositoryName, digest, subjectDigest })
+    expect(await verify(trusted, s.signature.imageDigest, s.signed.imageDigest)).toEqual({
+      kind: 'covers-this-image',
+      digest: s.signed.imageDigest,
+      keyName: 'Demo signing key',
+    })
+    expect(
+      await verify(trusted, s.copiedSignatureReferrer.imageDigest, s.copiedSignature.imageDigest),
+    ).toEqual({
+      kind: 'covers-another-digest',
+      digest: s.signed.imageDigest,
+      keyName: 'Demo signing key',
+    })
+    // Only the keys for demo/ are tried; team/'s is not.
+    expect(
+      await verify(trusted, s.unknownSignerReferrer.imageDigest, s.unknownSigner.imageDigest),
+    ).toEqual({ kind: 'does-not-verify', triedKeys: ['Someone else', 'Demo signing key'] })
+    const none = await verify(
+      [key('Other team', 'team/', s.publicKeyPem)],
+      s.signature.imageDigest,
+      s.signed.imageDigest,
+    )
+    expect(none.kind).toBe('unusable-key')
+    expect(verdictInWords(none)).toBe(
+      `This key cannot be used: No trusted key is set for "${repositoryName}". Paste the signer's public key, or add it under Settings → Trusted keys for this repository's prefix.`,
+    )
+    // A pasted key wins over the trusted ones.
+    expect(
+      await withKeys(trusted).verifyCosign({
+        repositoryName,
+        digest: s.signature.imageDigest,
+        subjectDigest: s.signed.imageDigest,
+        publicKeyPem: other,
+      }),
+    ).toEqual({ kind: 'does-not-verify' })
   })
 
   it('reads the SBOM, the provenance and the Notation signature', async () => {

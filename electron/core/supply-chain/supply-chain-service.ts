@@ -4,6 +4,7 @@ import { SHA256_DIGEST } from '../../../shared/digest'
 import type { AppError } from '../../../shared/ipc/result'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { ImageManifest, ImageReferrer } from '../../../shared/models/image'
+import type { TrustedKeySetting } from '../../../shared/models/settings'
 import type {
   NotationSummary,
   ProvenanceSummary,
@@ -97,6 +98,9 @@ export class SupplyChainService {
   constructor(
     private readonly ecr: ArtifactRegistry,
     private readonly blobs: PipelineDeps,
+    /** The public keys the user trusts (settings), tried when a verification names no key. */
+    private readonly trustedKeys: () => Promise<readonly TrustedKeySetting[]> = () =>
+      Promise.resolve([]),
   ) {}
 
   /**
@@ -290,9 +294,13 @@ export class SupplyChainService {
     return orThrow(describeSoci(Buffer.from(manifest.raw, 'utf8')))
   }
 
-  /** Verifies a cosign signature (referrer or legacy .sig manifest) for `subjectDigest` with a PEM public key. */
+  /**
+   * Verifies a cosign signature (referrer or legacy .sig manifest) for `subjectDigest` with a PEM
+   * public key, or, without one, with each trusted key whose prefix starts the repository's name:
+   * the first that verifies gives the verdict, naming itself.
+   */
   async verifyCosign(
-    request: ArtifactRequest & { subjectDigest: string; publicKeyPem: string },
+    request: ArtifactRequest & { subjectDigest: string; publicKeyPem?: string },
   ): Promise<SignatureVerdict> {
     const blobs = await this.blobsOf(request)
     const payload = blobs.find((b) => b.mediaType === COSIGN_SIMPLE_SIGNING)
@@ -301,12 +309,40 @@ export class SupplyChainService {
         kind: 'unreadable-signature',
         reason: 'The signature holds no simple-signing payload.',
       }
-    return verifyCosignSignature({
-      publicKeyPem: request.publicKeyPem,
-      payload: await this.blob(request, payload, 1024 * 1024),
-      signatureBase64: payload.annotations[COSIGN_SIGNATURE_ANNOTATION],
-      subjectDigest: request.subjectDigest,
-    })
+    const check = async (publicKeyPem: string) =>
+      verifyCosignSignature({
+        publicKeyPem,
+        payload: await this.blob(request, payload, 1024 * 1024),
+        signatureBase64: payload.annotations[COSIGN_SIGNATURE_ANNOTATION],
+        subjectDigest: request.subjectDigest,
+      })
+    if (request.publicKeyPem !== undefined) return check(request.publicKeyPem)
+
+    const keys = (await this.trustedKeys()).filter((k) =>
+      request.repositoryName.startsWith(k.repositoryPrefix),
+    )
+    if (keys.length === 0) {
+      return {
+        kind: 'unusable-key',
+        reason: `No trusted key is set for "${request.repositoryName}". Paste the signer's public key, or add it under Settings → Trusted keys for this repository's prefix.`,
+      }
+    }
+    const bytes = await this.blob(request, payload, 1024 * 1024)
+    const tried: string[] = []
+    for (const key of keys) {
+      const verdict = verifyCosignSignature({
+        publicKeyPem: key.publicKeyPem,
+        payload: bytes,
+        signatureBase64: payload.annotations[COSIGN_SIGNATURE_ANNOTATION],
+        subjectDigest: request.subjectDigest,
+      })
+      if (verdict.kind === 'covers-this-image' || verdict.kind === 'covers-another-digest')
+        return { ...verdict, keyName: key.name }
+      // The signature itself cannot be read: no other key will do better.
+      if (verdict.kind === 'unreadable-signature') return verdict
+      tried.push(key.name)
+    }
+    return { kind: 'does-not-verify', triedKeys: tried }
   }
 }
 

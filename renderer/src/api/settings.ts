@@ -19,3 +19,22 @@ export function useDismissSettingsNotice() {
     onMutate: () => queryClient.setQueryData(queryKeys.settingsNotice(), null),
   })
 }
+
+/** Trusts a public key for a repository prefix; main checks the PEM and refuses private keys. */
+export function useAddTrustedKey() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (key: { name: string; repositoryPrefix: string; publicKeyPem: string }) =>
+      invoke('settings:add-trusted-key', key),
+    onSuccess: (settings) => queryClient.setQueryData(queryKeys.settings(), settings),
+  })
+}
+
+/** Stops trusting a key. */
+export function useRemoveTrustedKey() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => invoke('settings:remove-trusted-key', { id }),
+    onSuccess: (settings) => queryClient.setQueryData(queryKeys.settings(), settings),
+  })
+}

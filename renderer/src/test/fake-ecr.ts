@@ -165,6 +165,7 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     checkForUpdates: true,
     downloadConcurrency: 3,
     pickedFolders: [],
+    trustedKeys: [],
     ...overrides,
   }
 }

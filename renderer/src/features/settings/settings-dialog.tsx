@@ -6,6 +6,7 @@ import { settingsQuery } from '../../api/queries'
 import { Dialog } from '../../components/dialog'
 import { ErrorPanel } from '../../components/error-panel'
 import { ContentsCacheSettings } from '../layer-contents/contents-cache-settings'
+import { TrustedKeysSettings } from './trusted-keys-settings'
 import './settings.css'
 
 /** The concurrency limits the contract accepts. */
@@ -96,6 +97,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </div>
       </section>
       <ContentsCacheSettings />
+      <TrustedKeysSettings />
       <section aria-labelledby={updatesId} className="settings-section">
         <h2 id={updatesId}>Updates</h2>
         <div className="setting">
