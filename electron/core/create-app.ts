@@ -260,9 +260,9 @@ export function createApp({ dataDir, env, platform, emit, log }: AppOptions): Ap
       await userPaths.check(request.target, 'target', 'folder')
       return exports.save(request)
     },
-    'export:verify-layout': async ({ path }) => {
+    'export:verify-layout': async ({ path, operationId }) => {
       await userPaths.check(path, 'path', 'file')
-      return exports.verify(path)
+      return exports.verify(path, operationId)
     },
     'export:list-unfinished': () => exports.listUnfinished(),
     'ecr:scan-findings': (request) => findings.imageFindings(request),

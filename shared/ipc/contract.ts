@@ -464,9 +464,15 @@ export const invokeContract = {
         path: ['imageTag'],
       }),
   }),
-  /** Checks any OCI layout folder or tar: every manifest re-read, every blob re-hashed. */
+  /**
+   * Checks any OCI layout folder or tar: every manifest re-read, every blob re-hashed; progress
+   * as `export:progress` under `operationId` (phase 'verifying'), cancel with operations:cancel.
+   */
   'export:verify-layout': returns<LayoutCheck>()({
-    request: z.strictObject({ path: absolutePathSchema }),
+    request: z.strictObject({
+      path: absolutePathSchema,
+      operationId: operationIdSchema.optional(),
+    }),
   }),
   /** Exports an earlier run left unfinished in the download folder, to offer resuming them. */
   'export:list-unfinished': returns<UnfinishedExport[]>()({ request: empty }),

@@ -37,11 +37,16 @@ export interface ExportResult {
   warnings: string[]
 }
 
-/** The outcome of checking an OCI layout: every manifest re-read, every blob re-hashed. */
+/**
+ * The outcome of checking an OCI layout: every manifest re-read, every blob re-hashed (except, in
+ * an export's own end check, the blobs it fetched and verified itself, which are re-stat'ed).
+ */
 export interface LayoutCheck {
   ok: boolean
   blobs: number
   bytes: number
+  /** Of `blobs`, those an export's end check re-stat'ed instead of re-hashing (0 for "Verify a layout…"). */
+  restated: number
   /** "verified: N blobs, X bytes", or what was wrong. */
   summary: string
   /** Each problem found: a missing or damaged blob, a manifest that does not parse. */

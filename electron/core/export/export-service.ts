@@ -1,9 +1,15 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ExportResult, LayoutCheck, UnfinishedExport } from '../../../shared/models/export'
+import type {
+  ExportProgress,
+  ExportResult,
+  LayoutCheck,
+  UnfinishedExport,
+} from '../../../shared/models/export'
 import type { ImageManifest } from '../../../shared/models/image'
 import type { Repository } from '../../../shared/models/repository'
 import { lstatOrNull } from '../fs/safe-file'
+import type { OperationKind } from '../operations/operations'
 import { ImageExporter, readMarker, type ExportDeps, type ExportRequest } from './image-export'
 import { MARKER } from './layout'
 import { verifyLayout } from './verify-layout'
@@ -48,9 +54,15 @@ export type SaveImageRequest = Omit<ExportRequest, 'repositoryUri'> & { registry
 /** "Save image…" and "Verify a layout…": the exporter, fed by ECR. */
 export class ExportService {
   private readonly exporter: ImageExporter
+  /** "Verify a layout…": progress events with a rate; not in the taskbar's progress. */
+  private readonly checks: OperationKind<ExportProgress>
 
   constructor(private readonly deps: ExportServiceDeps) {
     this.exporter = new ImageExporter(deps)
+    this.checks = {
+      emit: deps.emit,
+      prepare: (progress, { bytesPerSecond }) => ({ ...progress, bytesPerSecond }),
+    }
   }
 
   /** Saves one image into an OCI layout or docker-archive at `target`. */
@@ -73,9 +85,32 @@ export class ExportService {
     )
   }
 
-  /** Checks any OCI layout folder or tar. */
-  verify(path: string): Promise<LayoutCheck> {
-    return verifyLayout(path)
+  /**
+   * "Verify a layout…": checks any OCI layout folder or tar, every blob re-hashed, as an operation
+   * of its own (progress as `export:progress` in the phase 'verifying', cancel by its id).
+   */
+  verify(path: string, operationId?: string): Promise<LayoutCheck> {
+    return this.deps.operations.run(
+      this.checks,
+      {
+        ...(operationId ? { id: operationId } : {}),
+        progress: {
+          phase: 'verifying',
+          receivedBytes: 0,
+          totalBytes: null,
+          blobsDone: 0,
+          blobsTotal: 0,
+          inFlight: [],
+          bytesPerSecond: 0,
+        },
+      },
+      (operation) =>
+        verifyLayout(path, {
+          signal: operation.signal,
+          onBytes: (done, total) => operation.report({ receivedBytes: done, totalBytes: total }),
+          onBlob: (checked) => operation.report({ blobsDone: checked }),
+        }),
+    )
   }
 
   /** Exports left unfinished in the download folder: folders still holding the export marker. */

@@ -122,9 +122,12 @@ describe('Save image as an OCI layout', () => {
     ) as { Digest: string; Architecture: string }
     expect(inspect.Architecture).toBe('arm64')
 
-    // "Verify a layout…" gives the same answer as the end check.
+    // The end check re-stat'ed the blobs this export fetched and verified itself, and re-hashed
+    // the rest (the manifests); "Verify a layout…" re-hashes every one and gives the same answer.
+    expect(result.verified?.restated).toBe(result.fetched)
     const again = value<LayoutCheck>(await h.app.dispatch('export:verify-layout', { path: target }))
     expect(again.summary).toBe(result.verified?.summary)
+    expect(again.restated).toBe(0)
   })
 
   it('saves one platform of an index with its attestation; umoci unpacks it to the files the app merges', async () => {
@@ -292,6 +295,9 @@ describe('Save image as an OCI layout', () => {
     expect(Object.keys(result.reused)[0]).toMatch(/^(reflink|hardlink|copy)$/)
     expect(h.registry.blobRequestLog().map((e) => e.digest)).not.toContain(layer.digest)
     expect(result.verified?.ok).toBe(true)
+    // A re-used blob is re-hashed by the end check: only the fetched ones are re-stat'ed.
+    expect(result.verified?.restated).toBe(result.fetched)
+    expect(result.verified?.blobs).toBeGreaterThan(result.fetched + reused)
   })
 })
 

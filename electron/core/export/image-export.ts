@@ -10,6 +10,7 @@ import type {
   ExportResult,
   ReuseMethod,
 } from '../../../shared/models/export'
+import { dockerArchiveLimits } from '../../../shared/docker-limits'
 import { PARTIAL_KEPT_AFTER } from '../../../shared/models/download'
 import type { ImageManifest } from '../../../shared/models/image'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
@@ -23,10 +24,15 @@ import {
   writeFileAtomic,
   writeError,
 } from '../fs/safe-file'
-import type { Operation, OperationKind, Operations } from '../operations/operations'
+import {
+  TRANSFERS,
+  type Operation,
+  type OperationKind,
+  type Operations,
+} from '../operations/operations'
 import { blobPath, indexJson, layoutFileJson, MARKER, OCI, type IndexEntry } from './layout'
 import { writeLayoutTar } from './layout-tar'
-import { verifyLayout } from './verify-layout'
+import { verifyLayout, type FileIdentity } from './verify-layout'
 
 // "Save image…": an image (one platform, or an index kept as it is) and optionally its referrers,
 // into an OCI image layout folder, the same as one tar, or a tar that is at once an OCI layout and
@@ -206,6 +212,9 @@ export class ImageExporter {
     }
 
     const reused: Partial<Record<ReuseMethod, number>> = {}
+    // Blobs this run fetched, verified as they streamed, fsynced and renamed: the end check
+    // re-stats these (same file, same size) instead of re-hashing them; all others it re-hashes.
+    const verifiedHere = new Map<string, FileIdentity>()
     let fetched = 0
     let bytesTransferred = 0
     const one = async (blob: Blob) => {
@@ -218,12 +227,23 @@ export class ImageExporter {
         if (how) {
           reused[how] = (reused[how] ?? 0) + 1
         } else {
-          const outcome = await this.fetch(source, blob, path, operation, (n) => {
-            entry.receivedBytes = n
-            report()
-          })
-          fetched++
-          bytesTransferred += outcome
+          // One queue with downloads: a slot of the transfer queue per blob on the network.
+          const release = await this.deps.operations.slot(
+            TRANSFERS,
+            await this.deps.concurrency(),
+            operation.signal,
+          )
+          try {
+            const outcome = await this.fetch(source, blob, path, operation, (n) => {
+              entry.receivedBytes = n
+              report()
+            })
+            fetched++
+            bytesTransferred += outcome.bytesTransferred
+            verifiedHere.set(blob.digest, outcome.identity)
+          } finally {
+            release()
+          }
         }
       } finally {
         inFlight.delete(blob.digest)
@@ -272,7 +292,11 @@ export class ImageExporter {
     }
 
     operation.report({ phase: 'verifying' }, true)
-    const verified = await verifyLayout(path, { signal: operation.signal })
+    // A folder's blobs fetched in this run are re-stat'ed, not re-hashed; a tar is read whole.
+    const verified = await verifyLayout(path, {
+      signal: operation.signal,
+      ...(request.format === 'oci-dir' ? { verifiedHere } : {}),
+    })
     if (!verified.ok) {
       throw new AppErrorException({
         code: 'DigestMismatch',
@@ -482,14 +506,17 @@ export class ImageExporter {
     return null
   }
 
-  /** The blob pipeline into `<blob>.partial`, then renamed; returns the bytes fetched. */
+  /**
+   * The blob pipeline into `<blob>.partial`, then renamed; returns the bytes fetched and the
+   * identity of the verified file now at `path`.
+   */
   private async fetch(
     source: ExportSource,
     blob: Blob,
     path: string,
     operation: Operation<ExportProgress>,
     onBytes: (n: number) => void,
-  ): Promise<number> {
+  ): Promise<{ bytesTransferred: number; identity: FileIdentity }> {
     const partial = `${path}.partial`
     try {
       const outcome = await fetchBlob(this.deps.pipeline, {
@@ -502,7 +529,22 @@ export class ImageExporter {
         onBytes,
       })
       await renameIntoPlace(partial, path, { expect: outcome.value.file })
-      return outcome.bytesTransferred
+      const placed = await lstatOrNull(path)
+      if (!placed?.isFile() || placed.ino !== outcome.value.file.ino) {
+        throw new AppErrorException({
+          code: 'UnsafeFile',
+          message: `${path} changed right after the verified blob was renamed there; save the image again into a folder nothing else writes to.`,
+        })
+      }
+      return {
+        bytesTransferred: outcome.bytesTransferred,
+        identity: {
+          size: placed.size,
+          dev: placed.dev,
+          ino: placed.ino,
+          mtimeMs: placed.mtimeMs,
+        },
+      }
     } catch (error) {
       // Cancelled or cut off: the partial stays, to resume with Range. Corrupt or unwritable: gone.
       const keep =
@@ -550,17 +592,7 @@ export function dockerWarnings(image: Extract<ImageManifest, { kind: 'image' }>)
   const warnings: string[] = [
     `A docker-archive keeps the config and layers but not the manifest: docker load and podman load rebuild one, so the loaded image is not ECR's ${image.digest}. The same file is also an OCI layout (skopeo copy oci-archive:…), which keeps it.`,
   ]
-  const zstd = image.layers.filter((l) => l.compression === 'zstd')
-  if (zstd.length > 0) {
-    warnings.push(
-      `${zstd.length} layer${zstd.length === 1 ? ' is' : 's are'} zstd-compressed: docker load of older Docker Engines reads only gzip and plain tar layers and refuses this file; podman load and skopeo read it. Save an OCI layout to carry the layers as they are.`,
-    )
-  }
-  if (image.mediaType === OCI.manifest) {
-    warnings.push(
-      'The image uses OCI media types: docker-archive has no place for them, so loaders record Docker media types; tools that need the OCI manifest should use the OCI layout.',
-    )
-  }
+  warnings.push(...dockerArchiveLimits(image))
   return warnings
 }
 

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import tarStream from 'tar-stream'
 import type { LayoutCheck } from '../../../shared/models/export'
@@ -13,6 +14,10 @@ import { blobEntry, blobPath, isCanonicalDigest, OCI } from './layout'
 // is re-read, every manifest it names (indexes recursively) is parsed, and every blob they name
 // is re-hashed from the disk, size first. Nothing a layout says is trusted: names are canonical
 // digests only, JSON is read with a cap, and a tar is read as a stream in one pass.
+// One exception, for an export's own end check only: a blob that same export fetched, verified
+// as it streamed, fsynced and renamed into the folder is re-stat'ed instead of re-hashed (still
+// a regular file, the same size, device, inode and mtime as right after its rename). Blobs re-used
+// from elsewhere or already there, every manifest, and all of "Verify a layout…" are re-hashed.
 
 /** JSON documents (index.json, manifests) larger than this are refused, not parsed. */
 const MAX_JSON = 8 * 1024 * 1024
@@ -35,19 +40,41 @@ interface Descriptor {
   urls?: unknown
 }
 
+/** A file as it was right after a verified blob was renamed into a layout folder. */
+export interface FileIdentity {
+  size: number
+  dev: number
+  ino: number
+  mtimeMs: number
+}
+
+/** What a check can report and be told. */
+export interface VerifyOptions {
+  signal?: AbortSignal
+  /** After each blob: how many were checked and their bytes. */
+  onBlob?: (checked: number, bytes: number) => void
+  /** As bytes are read: bytes done of all the layout's blob bytes (the folder's or the tar's). */
+  onBytes?: (done: number, total: number) => void
+  /**
+   * An export's end check: blobs this export fetched and verified itself, by digest, with the
+   * file each became. Such a blob that is still that file is not re-hashed. Folders only.
+   */
+  verifiedHere?: ReadonlyMap<string, FileIdentity>
+}
+
 /** How the walk reaches a layout's files: a folder on disk, or what one pass over a tar found. */
 interface LayoutFiles {
   /** The bytes of a small file (index.json, a manifest blob), or null when absent. */
   json(entry: string): Promise<Buffer | null>
-  /** The blob's size and whether its bytes match its digest; null when absent. */
-  blob(digest: string): Promise<{ size: number; matches: boolean } | null>
+  /** The blob's size and whether its bytes match its digest (re-stat'ed: not re-hashed); null when absent. */
+  blob(digest: string): Promise<{ size: number; matches: boolean; restated?: boolean } | null>
   hasLayoutFile(): Promise<boolean>
 }
 
 /** Checks an OCI layout folder or `.tar`: "verified: N blobs, X bytes" or each problem found. */
 export async function verifyLayout(
   path: string,
-  options: { signal?: AbortSignal; onBlob?: (checked: number, bytes: number) => void } = {},
+  options: VerifyOptions = {},
 ): Promise<LayoutCheck> {
   const stats = await lstatOrNull(path)
   if (stats === null) {
@@ -65,20 +92,18 @@ export async function verifyLayout(
     })
   }
   const files = stats.isDirectory()
-    ? folderFiles(path, options.signal)
-    : await tarFiles(path, options.signal)
+    ? await folderFiles(path, options)
+    : await tarFiles(path, stats.size, options)
   return walk(files, options)
 }
 
-async function walk(
-  files: LayoutFiles,
-  options: { signal?: AbortSignal; onBlob?: (checked: number, bytes: number) => void },
-): Promise<LayoutCheck> {
+async function walk(files: LayoutFiles, options: VerifyOptions): Promise<LayoutCheck> {
   const problems: string[] = []
   const refs: LayoutCheck['refs'] = []
   const seen = new Set<string>()
   let blobs = 0
   let bytes = 0
+  let restated = 0
   if (!(await files.hasLayoutFile()))
     problems.push('oci-layout is missing or is not {"imageLayoutVersion": …}.')
   const index = parseJson(await files.json('index.json'), 'index.json', problems)
@@ -115,6 +140,7 @@ async function walk(
     }
     blobs++
     bytes += found.size
+    if (found.restated) restated++
     options.onBlob?.(blobs, bytes)
     const nested = INDEX_TYPES.has(d.mediaType) || MANIFEST_TYPES.has(d.mediaType)
     if (!nested) continue
@@ -134,6 +160,7 @@ async function walk(
     ok,
     blobs,
     bytes,
+    restated,
     summary: ok
       ? `verified: ${blobs} blobs, ${bytes} bytes`
       : `not valid: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]})`,
@@ -192,11 +219,23 @@ function descriptors(
   return out
 }
 
-function folderFiles(root: string, signal: AbortSignal | undefined): LayoutFiles {
+async function folderFiles(root: string, options: VerifyOptions): Promise<LayoutFiles> {
+  const { signal, verifiedHere, onBytes } = options
   const regular = async (path: string) => {
     const stats = await lstatOrNull(path)
     return stats?.isFile() ? stats : null
   }
+  // The progress total: every regular file under blobs/<alg>/ (lstat only, nothing read).
+  let total = 0
+  if (onBytes) {
+    for (const algorithm of await readdir(join(root, 'blobs')).catch(() => [] as string[])) {
+      const folder = join(root, 'blobs', algorithm)
+      for (const name of await readdir(folder).catch(() => [] as string[])) {
+        total += (await regular(join(folder, name)))?.size ?? 0
+      }
+    }
+  }
+  let done = 0
   return {
     async json(entry) {
       const path = `${root}/${entry}`
@@ -207,8 +246,26 @@ function folderFiles(root: string, signal: AbortSignal | undefined): LayoutFiles
     },
     async blob(digest) {
       const path = blobPath(root, digest)
-      if (!(await regular(path))) return null
-      const { size, matches } = await hashFile(path, digest, signal ? { signal } : {})
+      const stats = await regular(path)
+      if (!stats) return null
+      const known = verifiedHere?.get(digest)
+      if (
+        known &&
+        known.size === stats.size &&
+        known.dev === stats.dev &&
+        known.ino === stats.ino &&
+        known.mtimeMs === stats.mtimeMs
+      ) {
+        done += stats.size
+        onBytes?.(done, total)
+        return { size: stats.size, matches: true, restated: true }
+      }
+      const before = done
+      const { size, matches } = await hashFile(path, digest, {
+        ...(signal ? { signal } : {}),
+        ...(onBytes ? { onBytes: (n: number) => onBytes(before + n, total) } : {}),
+      })
+      done = before + size
       return { size, matches }
     },
     async hasLayoutFile() {
@@ -231,7 +288,11 @@ function isLayoutFile(bytes: Buffer): boolean {
 
 // One pass: every `blobs/<alg>/<hex>` entry is hashed as it streams; the small ones that look like
 // JSON are kept for the walk (manifests and configs), within MAX_KEPT in all.
-async function tarFiles(path: string, signal: AbortSignal | undefined): Promise<LayoutFiles> {
+async function tarFiles(
+  path: string,
+  total: number,
+  { signal, onBytes }: VerifyOptions,
+): Promise<LayoutFiles> {
   const hashed = new Map<string, { size: number; matches: boolean }>()
   const kept = new Map<string, Buffer>()
   let keptBytes = 0
@@ -267,7 +328,15 @@ async function tarFiles(path: string, signal: AbortSignal | undefined): Promise<
     })
     stream.on('error', next)
   })
-  await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), extract, { signal })
+  let read = 0
+  const source = createReadStream(path, { highWaterMark: 1024 * 1024 })
+  if (onBytes) {
+    source.on('data', (chunk) => {
+      read += chunk.length
+      onBytes(read, total)
+    })
+  }
+  await pipeline(source, extract, { signal })
   return {
     json: (entry) => Promise.resolve(kept.get(entry) ?? null),
     blob: (digest) => Promise.resolve(hashed.get(digest) ?? null),

@@ -163,3 +163,42 @@ describe('Operations.lock', () => {
     expect(order).toEqual(['first start', 'other', 'first end', 'second'])
   })
 })
+
+describe('Operations.slot', () => {
+  it('gives at most `limit` slots of one queue at a time, first come first served; an aborted waiter leaves the queue', async () => {
+    const { operations } = harness()
+    const signal = new AbortController().signal
+    const a = await operations.slot('transfers', 2, signal)
+    const b = await operations.slot('transfers', 2, signal)
+    expect(operations.slotsTaken('transfers')).toBe(2)
+    const order: string[] = []
+    const gone = new AbortController()
+    const c = operations.slot('transfers', 2, signal).then((release) => {
+      order.push('c')
+      return release
+    })
+    const d = operations.slot('transfers', 2, gone.signal)
+    const e = operations.slot('transfers', 2, signal).then((release) => {
+      order.push('e')
+      return release
+    })
+    // Another queue has its own slots.
+    const other = await operations.slot('other', 1, signal)
+    gone.abort(new Error('gave up'))
+    await expect(d).rejects.toThrow('gave up')
+    expect(order).toEqual([])
+    a()
+    a() // a second call of one release frees nothing more
+    const releaseC = await c
+    expect(order).toEqual(['c'])
+    expect(operations.slotsTaken('transfers')).toBe(2)
+    b()
+    const releaseE = await e
+    expect(order).toEqual(['c', 'e'])
+    releaseC()
+    releaseE()
+    other()
+    expect(operations.slotsTaken('transfers')).toBe(0)
+    expect(operations.slotsTaken('other')).toBe(0)
+  })
+})

@@ -60,6 +60,9 @@ export interface OperationsDeps {
   intervalMs?: number
 }
 
+/** The queue layer downloads and the blobs of image exports share (see Operations.slot). */
+export const TRANSFERS = 'transfers'
+
 /** Byte-count events go out at most this often per operation; phase changes always do. */
 export const PROGRESS_INTERVAL_MS = 100
 
@@ -80,6 +83,7 @@ export class Operations {
   private readonly entries = new Map<string, Entry>()
   private readonly locks = new Map<string, Promise<unknown>>()
   private readonly tallies = new Map<object, Record<string, number>>()
+  private readonly queues = new Map<string, { running: number; waiting: (() => void)[] }>()
   private readonly now: () => number
   private readonly intervalMs: number
   private showingProgress = false
@@ -171,6 +175,54 @@ export class Operations {
     } finally {
       if (this.locks.get(key) === mine) this.locks.delete(key)
     }
+  }
+
+  /**
+   * Waits for one of `limit` slots of the named queue and returns its release (call it once).
+   * Work of different kinds that shares a limit shares the queue: layer downloads and the blobs
+   * of an image export both take a slot of 'transfers' under the download concurrency setting, so
+   * started together they never have more than the limit in flight. Waiters go first come, first
+   * served; an aborted waiter leaves the queue.
+   */
+  async slot(name: string, limit: number, signal: AbortSignal): Promise<() => void> {
+    let queue = this.queues.get(name)
+    if (!queue) {
+      queue = { running: 0, waiting: [] }
+      this.queues.set(name, queue)
+    }
+    const q = queue
+    signal.throwIfAborted()
+    if (q.running < Math.max(1, limit)) {
+      q.running++
+    } else {
+      // A release hands its slot straight to the first waiter: the count never dips in between.
+      await new Promise<void>((resolveSlot, reject) => {
+        const onAbort = () => {
+          const index = q.waiting.indexOf(wake)
+          if (index >= 0) q.waiting.splice(index, 1)
+          reject(signal.reason as Error)
+        }
+        const wake = () => {
+          signal.removeEventListener('abort', onAbort)
+          resolveSlot()
+        }
+        q.waiting.push(wake)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    }
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = q.waiting.shift()
+      if (next) next()
+      else q.running--
+    }
+  }
+
+  /** How many slots of the named queue are taken. */
+  slotsTaken(name: string): number {
+    return this.queues.get(name)?.running ?? 0
   }
 
   /** How many operations are running. */

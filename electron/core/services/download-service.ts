@@ -24,7 +24,12 @@ import {
   writeFileAtomic,
 } from '../fs/safe-file'
 import { hashFile } from '../blob/hash-file'
-import type { Operation, OperationKind, Operations } from '../operations/operations'
+import {
+  TRANSFERS,
+  type Operation,
+  type OperationKind,
+  type Operations,
+} from '../operations/operations'
 import { type BlobDownloader, fileSize, removePartial } from './blob-downloader'
 import { startDigest } from './digest'
 
@@ -79,8 +84,6 @@ const sidecarSchema = z.object({
  * a blob is verified. Downloads and file checks are task bodies on the operations runtime.
  */
 export class DownloadService {
-  private readonly waiting: (() => void)[] = []
-  private running = 0
   /** Downloads: in the taskbar's progress, and one notification when a batch ends. */
   private readonly downloads: OperationKind<DownloadProgress>
   /** File checks: progress events only. */
@@ -110,11 +113,16 @@ export class DownloadService {
         this.downloads,
         { id: request.operationId, progress: queued(request.digest) },
         async (operation) => {
-          await this.slot(operation.signal)
+          // The one transfer queue: exports' blobs take slots of it too, under the same limit.
+          const release = await this.deps.operations.slot(
+            TRANSFERS,
+            await this.deps.concurrency(),
+            operation.signal,
+          )
           try {
             return await this.run(request, operation)
           } finally {
-            this.release()
+            release()
           }
         },
       )
@@ -372,32 +380,6 @@ export class DownloadService {
       })
     }
     return resolve(requested)
-  }
-
-  private async slot(signal: AbortSignal): Promise<void> {
-    const limit = await this.deps.concurrency()
-    while (this.running >= limit) {
-      await new Promise<void>((resolveSlot, reject) => {
-        const onAbort = () => {
-          const index = this.waiting.indexOf(wake)
-          if (index >= 0) this.waiting.splice(index, 1)
-          reject(signal.reason as Error)
-        }
-        const wake = () => {
-          signal.removeEventListener('abort', onAbort)
-          resolveSlot()
-        }
-        this.waiting.push(wake)
-        signal.addEventListener('abort', onAbort, { once: true })
-      })
-    }
-    signal.throwIfAborted()
-    this.running++
-  }
-
-  private release(): void {
-    this.running--
-    this.waiting.shift()?.()
   }
 
   private cancelled(request: DownloadRequest): DownloadResult {
