@@ -17,6 +17,7 @@ import { ShowInFolder } from './show-in-folder'
 import { VerifyDialog } from './verify-dialog'
 import './downloads.css'
 import { ExportList } from '../export/export-list'
+import { VerifyLayoutDialog } from '../export/verify-layout-dialog'
 
 export const DOWNLOADS_PANEL_ID = 'downloads-panel'
 
@@ -58,6 +59,7 @@ export function DownloadsPanel() {
   const clearHistory = useClearDownloadHistory()
   const headingId = useId()
   const [verifying, setVerifying] = useState(false)
+  const [checkingLayout, setCheckingLayout] = useState(false)
   const finished = entries.some((entry) => !isActive(entry) && entry.state.kind !== 'conflict')
   const earlier = (history.data ?? []).filter((entry) => !startedHere(entry.id))
   const close = () => {
@@ -92,6 +94,9 @@ export function DownloadsPanel() {
         <span className="spacer" />
         <button type="button" onClick={() => setVerifying(true)}>
           Verify a file…
+        </button>
+        <button type="button" onClick={() => setCheckingLayout(true)}>
+          Verify a layout…
         </button>
         {/* aria-disabled, not disabled: a disabled button would drop the focus it has. */}
         <button
@@ -129,6 +134,7 @@ export function DownloadsPanel() {
         {clearHistory.isError && <ErrorPanel error={clearHistory.error} />}
       </div>
       {verifying && <VerifyDialog onClose={() => setVerifying(false)} />}
+      {checkingLayout && <VerifyLayoutDialog onClose={() => setCheckingLayout(false)} />}
     </section>
   )
 }

@@ -13,6 +13,7 @@ import {
 import { Dialog } from '../../components/dialog'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatExactBytes } from '../../components/format'
+import { ProgressRow } from '../../components/progress-row'
 import { formatTransfer, joinPath } from './download-format'
 
 /** The layer a check was opened from: its digest is the one to check against. */
@@ -159,33 +160,16 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
 
       {verify.isPending && (
         <div className="verify-progress">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Verification progress"
-            aria-valuemin={0}
-            {...(progress?.totalBytes
-              ? {
-                  'aria-valuemax': progress.totalBytes,
-                  'aria-valuenow': progress.receivedBytes,
-                  'aria-valuetext': formatTransfer(progress.receivedBytes, progress.totalBytes),
-                }
-              : {})}
-          >
-            <div
-              className="progress-fill"
-              style={{
-                width: progress?.totalBytes
-                  ? `${((progress.receivedBytes / progress.totalBytes) * 100).toFixed(1)}%`
-                  : '0%',
-              }}
-            />
-          </div>
-          <span className="hint">
-            {progress
-              ? `Hashing ${formatTransfer(progress.receivedBytes, progress.totalBytes)}`
-              : 'Starting…'}
-          </span>
+          <ProgressRow
+            label="Verification progress"
+            done={progress?.receivedBytes ?? 0}
+            total={progress?.totalBytes ?? null}
+            text={
+              progress
+                ? `Hashing ${formatTransfer(progress.receivedBytes, progress.totalBytes)}`
+                : 'Starting…'
+            }
+          />
         </div>
       )}
 

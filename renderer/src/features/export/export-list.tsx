@@ -1,10 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useId, useSyncExternalStore } from 'react'
+import { useId, useState, useSyncExternalStore } from 'react'
 import { cancelOperation } from '../../api/downloads'
 import { unfinishedExportsQuery } from '../../api/export'
 import { ErrorPanel } from '../../components/error-panel'
+import { ProgressRow } from '../../components/progress-row'
 import { formatTransfer } from '../downloads/download-format'
 import { exportStore, type ExportEntry } from './export-store'
+import { VerifyLayoutDialog } from './verify-layout-dialog'
 import './export.css'
 
 /**
@@ -64,6 +66,7 @@ export function ExportList() {
 
 function ExportRow({ entry }: { entry: ExportEntry }) {
   const { request, progress, state } = entry
+  const [verifying, setVerifying] = useState(false)
   const name = `${request.repositoryName}:${request.imageTag ?? request.imageDigest ?? ''}`
   return (
     <li className="export-row" aria-label={`Export of ${name}`}>
@@ -72,33 +75,16 @@ function ExportRow({ entry }: { entry: ExportEntry }) {
       </div>
       {state.kind === 'running' && (
         <>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label={`Saving ${name}`}
-            aria-valuemin={0}
-            {...(progress?.totalBytes
-              ? {
-                  'aria-valuemax': progress.totalBytes,
-                  'aria-valuenow': progress.receivedBytes,
-                  'aria-valuetext': formatTransfer(progress.receivedBytes, progress.totalBytes),
-                }
-              : {})}
-          >
-            <div
-              className="progress-fill"
-              style={{
-                width: progress?.totalBytes
-                  ? `${((progress.receivedBytes / progress.totalBytes) * 100).toFixed(1)}%`
-                  : '0%',
-              }}
-            />
-          </div>
-          <span className="hint">
-            {progress
-              ? `${progress.phase}: ${progress.blobsDone} of ${progress.blobsTotal} blobs, ${formatTransfer(progress.receivedBytes, progress.totalBytes)}${progress.inFlight.length > 0 ? ` (${progress.inFlight.length} in flight)` : ''}`
-              : 'Starting…'}
-          </span>
+          <ProgressRow
+            label={`Saving ${name}`}
+            done={progress?.receivedBytes ?? 0}
+            total={progress?.totalBytes ?? null}
+            text={
+              progress
+                ? `${progress.phase}: ${progress.blobsDone} of ${progress.blobsTotal} blobs, ${formatTransfer(progress.receivedBytes, progress.totalBytes)}${progress.inFlight.length > 0 ? ` (${progress.inFlight.length} in flight)` : ''}`
+                : 'Starting…'
+            }
+          />
           <button type="button" onClick={() => void cancelOperation(entry.operationId)}>
             Cancel
           </button>
@@ -126,6 +112,19 @@ function ExportRow({ entry }: { entry: ExportEntry }) {
                 <li key={w}>{w}</li>
               ))}
             </ul>
+          )}
+        </div>
+      )}
+      {state.kind === 'done' && (
+        <div>
+          <button type="button" onClick={() => setVerifying(true)}>
+            Verify again…
+          </button>
+          {verifying && (
+            <VerifyLayoutDialog
+              initialPath={state.result.path}
+              onClose={() => setVerifying(false)}
+            />
           )}
         </div>
       )}

@@ -1,9 +1,12 @@
 import { useQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
+import { dockerArchiveLimits, onePlatformOnly } from '../../../../shared/docker-limits'
 import type { ExportFormat } from '../../../../shared/models/export'
 import type { PlatformEntry } from '../../../../shared/models/image'
 import { downloadFolderQuery } from '../../api/downloads'
+import { manifestQuery } from '../../api/queries'
+import { useConnection } from '../connection/use-connection'
 import { Dialog } from '../../components/dialog'
 import { joinPath } from '../downloads/download-format'
 import { useDownloads } from '../downloads/downloads-context'
@@ -76,6 +79,19 @@ export function SaveImageDialog({
     : ''
   const shownTarget = target ?? suggested
 
+  // A docker-archive's limits are said before anything is written, from the chosen manifest.
+  const connection = useConnection()
+  const dockerSource = useQuery({
+    ...manifestQuery(connection, repositoryName, platforms ? chosenPlatform : imageDigest),
+    enabled: oneOnly && (platforms === null || chosenPlatform !== 'all'),
+  })
+  const limits = oneOnly
+    ? [
+        onePlatformOnly(runnable.length),
+        ...(dockerSource.data?.kind === 'image' ? dockerArchiveLimits(dockerSource.data) : []),
+      ].filter((l): l is string => l !== null)
+    : []
+
   const submit = (event: FormEvent) => {
     event.preventDefault()
     if (shownTarget.trim() === '') return
@@ -127,8 +143,25 @@ export function SaveImageDialog({
                 </option>
               ))}
             </select>
-            {oneOnly && <p className="hint">A docker-archive holds one platform.</p>}
           </>
+        )}
+        {limits.length > 0 && (
+          <div className="docker-limits">
+            <ul aria-label="What won’t load where">
+              {limits.map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+            <button
+              type="button"
+              onClick={() => {
+                setFormat('oci-dir')
+                setTarget(null)
+              }}
+            >
+              Save as OCI layout instead
+            </button>
+          </div>
         )}
         <label className="checkbox">
           <input

@@ -1,0 +1,41 @@
+import { formatBytes } from './format'
+import './progress-row.css'
+
+interface ProgressRowProps {
+  /** The progress bar's accessible name. */
+  label: string
+  done: number
+  /** Null while the total is not known: the bar stays empty and has no value. */
+  total: number | null
+  /** What the row says beside the bar, in words. */
+  text: string
+}
+
+/**
+ * One long operation's bar and its words, as the export rows and the check dialogs show them:
+ * a progressbar named `label` whose value is the bytes done of the total, and a hint beside it.
+ * Styled by `.progress` / `.progress-fill` (downloads.css, loaded with the downloads tray).
+ */
+export function ProgressRow({ label, done, total, text }: ProgressRowProps) {
+  const fraction = total ? Math.min(1, done / total) : 0
+  return (
+    <div className="progress-row">
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        {...(total
+          ? {
+              'aria-valuemax': total,
+              'aria-valuenow': Math.min(done, total),
+              'aria-valuetext': `${formatBytes(done)} of ${formatBytes(total)}`,
+            }
+          : {})}
+      >
+        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      </div>
+      <span className="hint">{text}</span>
+    </div>
+  )
+}
