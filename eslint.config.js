@@ -173,9 +173,9 @@ export default tseslint.config(
                 'The demo registry imports nothing of the app; the core uses its start() entry point.',
             },
             {
-              group: ['**/shared/*', '**/shared/*/**', '!**/shared/digest'],
+              group: ['**/shared/*', '**/shared/*/**', '!**/shared/digest', '!**/shared/amz-date'],
               message:
-                "The demo registry shares only ECR's digest pattern (shared/digest) with the app.",
+                "The demo registry shares only ECR's digest pattern and SigV4's date form (shared/digest, shared/amz-date) with the app.",
             },
           ],
         },

@@ -48,11 +48,15 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['electron/main/x.ts', '../demo-registry/testing', 'through its entry point'],
     ['electron/web/x.ts', '../demo-registry/samples/index', 'through its entry point'],
     ['electron/core/x.ts', '../demo-registry/testing/requests', 'through its entry point'],
-    ['electron/demo-registry/x.ts', '../../shared/errors', "only ECR's digest pattern"],
+    [
+      'electron/demo-registry/x.ts',
+      '../../shared/errors',
+      "only ECR's digest pattern and SigV4's date form",
+    ],
     [
       'electron/demo-registry/operations/x.ts',
       '../../../shared/ipc/contract',
-      "only ECR's digest pattern",
+      "only ECR's digest pattern and SigV4's date form",
     ],
     ['electron/main/x.ts', 'electron', null],
   ])('%s importing %s', async (file, specifier, expected) => {
@@ -77,6 +81,7 @@ describe('the rooms (docs/ARCHITECTURE.md) are enforced by lint', () => {
     ['electron/core/x.ts', '../../shared/errors'],
     ['renderer/src/x.ts', '../../shared/errors'],
     ['electron/demo-registry/operations/x.ts', '../../../shared/digest'],
+    ['electron/demo-registry/x.ts', '../../shared/amz-date'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await importErrors(file, specifier)).toEqual([])
   })

@@ -34,6 +34,12 @@ export const imageDigestSchema = z
   .string()
   .regex(SHA256_DIGEST, 'must be an image digest such as "sha256:<64 hex digits>"')
 
+/** A blob's media type, as a manifest names it (artifact types are media types too). */
+export const mediaTypeSchema = z.string().min(1).max(255)
+
+/** A blob's size in bytes, or null when the manifest did not give it. */
+export const blobSizeSchema = z.number().int().nonnegative().nullable()
+
 /** DescribeImages' tag filter. */
 export const tagStatusSchema = z.enum(['TAGGED', 'UNTAGGED', 'ANY'])
 

@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
-import { parseAmzDate } from './amz-date'
+import { parseAmzDate } from '../../shared/amz-date'
 import { generateKeyPair } from './credentials'
 import { decodePathSegments, parseQuery, queryRecord, sameSignature, uriEncode } from './sigv4-text'
 

@@ -50,6 +50,8 @@ import {
 } from './channels'
 import type { Result } from './result'
 import {
+  blobSizeSchema,
+  mediaTypeSchema,
   imageDigestSchema,
   imageTagSchema,
   layerDigestSchema,
@@ -94,8 +96,6 @@ const emits = <P>(): EventDef<P> => ({})
 
 const empty = z.strictObject({})
 
-const mediaTypeSchema = z.string().min(1).max(255)
-const blobSizeSchema = z.number().int().nonnegative().nullable()
 /** A path inside a layer, as the index lists it ('' for the whole layer). */
 const entryPathSchema = z
   .string()
@@ -198,7 +198,7 @@ export const invokeContract = {
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
       imageDigest: imageDigestSchema,
-      artifactTypes: z.array(z.string().min(1).max(255)).min(1).max(20).optional(),
+      artifactTypes: z.array(mediaTypeSchema).min(1).max(20).optional(),
     }),
   }),
   /** DescribeImageSigningStatus: ECR managed signing's status per signing profile for one image. */
@@ -280,11 +280,7 @@ export const invokeContract = {
   'downloads:start': returns<DownloadResult>()({
     request: z.strictObject({
       operationId: operationIdSchema,
-      registryId: registryIdSchema.optional(),
-      repositoryName: repositoryNameSchema,
-      digest: layerDigestSchema,
-      mediaType: z.string().min(1).max(255),
-      size: z.number().int().nonnegative().nullable(),
+      ...layerFields,
       directory: absolutePathSchema.optional(),
       onExisting: z.enum(['ask', 'replace', 'keep-both', 'skip']).default('ask'),
       /** A leftover `.partial` file to continue; the blob lands at the name it belongs to. */

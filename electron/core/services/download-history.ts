@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { AppError } from '../../../shared/ipc/result'
 import type { DownloadResult } from '../../../shared/models/download'
 import type { DownloadHistoryEntry, DownloadOutcome } from '../../../shared/models/download-history'
+import { blobSizeSchema, mediaTypeSchema } from '../../../shared/schemas'
 import { writeFileAtomic } from '../fs/safe-file'
 
 /** How many entries the history keeps; the oldest go first. */
@@ -16,8 +17,8 @@ const entrySchema = z.object({
   registryId: z.string().max(64).nullable(),
   repositoryName: z.string().min(1).max(256),
   digest: z.string().min(1).max(200),
-  mediaType: z.string().min(1).max(255),
-  size: z.number().int().nonnegative().nullable(),
+  mediaType: mediaTypeSchema,
+  size: blobSizeSchema,
   path: z.string().max(32_767).nullable(),
   errorCode: z.string().max(100).nullable(),
   errorMessage: z.string().max(2000).nullable(),

@@ -630,6 +630,22 @@ describe.each([
       expect(describeUrl('https://x/?a=b')).toMatchObject({ issuedAt: null, expiresAt: null })
     })
 
+    it('reads X-Amz-Date as SigV4 does: an impossible date is no date', () => {
+      expect(describeUrl('https://x/?X-Amz-Date=20240229T120000Z&X-Amz-Expires=60')).toEqual({
+        url: 'https://x/?X-Amz-Date=20240229T120000Z&X-Amz-Expires=60',
+        issuedAt: '2024-02-29T12:00:00.000Z',
+        expiresAt: '2024-02-29T12:01:00.000Z',
+        expiresInSeconds: 60,
+      })
+      // Date.UTC would roll 30 February into March; the URL's expiry is then unknown, not wrong.
+      expect(describeUrl('https://x/?X-Amz-Date=20240230T120000Z&X-Amz-Expires=60')).toEqual({
+        url: 'https://x/?X-Amz-Date=20240230T120000Z&X-Amz-Expires=60',
+        issuedAt: null,
+        expiresAt: null,
+        expiresInSeconds: 60,
+      })
+    })
+
     it('verifies a file on disk as a stream and reports a mismatch as data', async () => {
       const { path } = await service.download(request())
       const ok = await service.verifyFile({ operationId: 'verify-0001', path, digest: blob.digest })

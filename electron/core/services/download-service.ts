@@ -1,13 +1,13 @@
 import { lstat, mkdir, readdir } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
-import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
+import type { EventChannel, ParsedRequestOf, PayloadOf } from '../../../shared/ipc/contract'
+import { parseAmzDate } from '../../../shared/amz-date'
 import { blobFileName, keepBothName, longPathSafe } from '../../../shared/file-names'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type {
   DownloadProgress,
   DownloadResult,
   DownloadUrl,
-  OnExisting,
   PartialDownload,
   VerifyResult,
 } from '../../../shared/models/download'
@@ -33,22 +33,8 @@ import {
 import { type BlobDownloader, fileSize, removePartial } from './blob-downloader'
 import { startDigest } from './digest'
 
-/** One blob the user asked for. */
-export interface DownloadRequest {
-  operationId: string
-  registryId?: string
-  repositoryName: string
-  digest: string
-  mediaType: string
-  size: number | null
-  directory?: string
-  onExisting: OnExisting
-  /**
-   * A leftover `.partial` file (from listPartials) to continue: the blob lands at the name that
-   * partial belongs to, such as "name (2).tar.gz" after keep-both, not at its usual name.
-   */
-  resumePartial?: string
-}
+/** One blob the user asked for: the contract's `downloads:start` request, as dispatch parsed it. */
+export type DownloadRequest = ParsedRequestOf<'downloads:start'>
 
 /** What the download service is built from. */
 export interface DownloadDeps {
@@ -450,10 +436,7 @@ export function describeUrl(url: string): DownloadUrl {
   const params = new URL(url).searchParams
   const date = params.get('X-Amz-Date')
   const expires = Number(params.get('X-Amz-Expires'))
-  const match = date ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date) : null
-  const issued = match
-    ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +match[6]!))
-    : null
+  const issued = (date === null ? undefined : parseAmzDate(date)) ?? null
   const valid = issued !== null && Number.isFinite(expires) && expires > 0
   return {
     url,

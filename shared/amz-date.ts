@@ -1,3 +1,6 @@
+// SigV4's timestamp form (X-Amz-Date): the demo registry signs and checks requests with it, and
+// the core reads when a pre-signed URL was issued with it.
+
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 
 /** `YYYYMMDD'T'HHMMSS'Z'`, SigV4's timestamp form. */
