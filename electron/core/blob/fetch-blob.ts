@@ -1,5 +1,5 @@
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
-import type { BlobHttp, BlobResponse } from '../services/blob-http'
+import type { BlobHttp, BlobResponse, BodySink } from '../services/blob-http'
 import { blobAnswer, networkError } from './answer'
 import type { BlobSink } from './sink'
 import { Verifier } from './verifier'
@@ -251,17 +251,33 @@ async function readBody<R>(
   const length = Number(response.headers['content-length'])
   if (Number.isFinite(length)) state.total = start + length
   request.onPhase?.('downloading')
-  const writer = sink.writer((position) => request.onBytes?.(position, state.total))
+  // A writer that keeps its bytes in shared memory hashes them there on the hash thread (no copy);
+  // then the verifier only counts them here, as they arrive.
+  const writer = sink.writer((position) => request.onBytes?.(position, state.total), {
+    hash: verifier.shared(),
+  })
   const before = state.offset
-  const verifying = {
-    write: (view: Buffer) => {
-      const more = verifier.update(view)
-      return writer.write(view) && more
-    },
-    drained: async () => {
-      await Promise.all([verifier.drained(), writer.drained()])
-    },
-  }
+  // The socket may read straight into the writer's memory.
+  const into = writer.nextBuffer ? { nextBuffer: () => writer.nextBuffer!() } : {}
+  const verifying: BodySink = writer.hashes
+    ? {
+        write: (view) => {
+          verifier.count(view.length)
+          return writer.write(view)
+        },
+        drained: () => writer.drained(),
+        ...into,
+      }
+    : {
+        write: (view) => {
+          const more = verifier.update(view)
+          return writer.write(view) && more
+        },
+        drained: async () => {
+          await Promise.all([verifier.drained(), writer.drained()])
+        },
+        ...into,
+      }
   try {
     await response.pipe(verifying)
     await writer.settle()

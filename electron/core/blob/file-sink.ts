@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { AppErrorException } from '../../../shared/ipc/result'
 import { openOwnFile, writeAll, writeError } from '../fs/safe-file'
 import { hashInto } from './hash-file'
-import type { BlobSink, SinkWriter } from './sink'
+import type { BlobSink, SharedHash, SinkWriter } from './sink'
 
 /** A partial file: where it is. */
 export interface FileSinkOptions {
@@ -20,6 +20,8 @@ export interface FileCommit {
 const BATCH = 1024 * 1024
 /** Filled batches waiting for the disk before the sender is asked to pause. */
 const QUEUED_BATCHES = 8
+/** Less room than this left in a batch and it is handed on instead of offered to the socket. */
+const MIN_READ = 64 * 1024
 /** A batch still filling is written anyway after this long, so a slow link's bytes reach the disk. */
 const PARTIAL_BATCH_MS = 100
 /** Written bytes are flushed in steps of this size while the download goes on. */
@@ -57,13 +59,17 @@ export function filePartialSink(options: FileSinkOptions): BlobSink<FileCommit> 
         size === 0 ? 0 : await hashInto(verifier, partialPath, { length: size, signal, onBytes })
       return position
     },
-    writer(onAccepted) {
+    writer(onAccepted, options) {
       if (!file) throw new Error('filePartialSink: resume() must run first')
       // The next body appends where the last one's stored bytes end.
       if (writer) position = writer.position
-      writer = new BatchWriter(file, position, partialPath, (at) => {
-        onAccepted(at)
-      })
+      writer = new BatchWriter(
+        file,
+        position,
+        partialPath,
+        (at) => onAccepted(at),
+        options?.hash ?? null,
+      )
       return writer
     },
     restart: () =>
@@ -92,16 +98,31 @@ export function filePartialSink(options: FileSinkOptions): BlobSink<FileCommit> 
   }
 }
 
+/** A batch handed on: to the disk, and to the hash thread when the writer hashes. */
+interface Batch {
+  buffer: Buffer
+  length: number
+  /** The write, and the hash when there is one, not yet done: the batch is reused at zero. */
+  pending: number
+}
+
 /**
- * Copies a body into 1 MiB batches and writes them in order at explicit positions. At most
- * QUEUED_BATCHES wait for the disk; past that the sender is paused.
+ * Gathers a body into 1 MiB batches and writes them in order at explicit positions. The socket
+ * may read straight into the batch being filled (`nextBuffer`), so most bytes are never copied
+ * in user space. Given a shared hash, batches live in shared memory and each filled batch goes to
+ * the hash thread too, hashed where it lies while it is written; a batch is reused once both are
+ * done. At most QUEUED_BATCHES are in flight; past that the sender is paused.
  */
 class BatchWriter implements SinkWriter {
   private failure: AppErrorException | null = null
+  /** The hash thread failed: an error like a broken connection's (the fetch retries). */
+  private hashFailure: Error | null = null
   private current: Buffer | null = null
   private fill = 0
-  private readonly queue: { buffer: Buffer; length: number }[] = []
+  private readonly queue: Batch[] = []
   private readonly spare: Buffer[] = []
+  /** Batches handed on and not yet reusable. */
+  private held = 0
   private writing: Promise<void> | null = null
   private abandoned = false
   private waiters: (() => void)[] = []
@@ -118,20 +139,47 @@ class BatchWriter implements SinkWriter {
     public position: number,
     private readonly path: string,
     private readonly onProgress: (bytes: number) => void,
+    private readonly hash: SharedHash | null,
   ) {
     this.flushedTo = position
     this.accepted = position
   }
 
+  get hashes(): boolean {
+    return this.hash !== null
+  }
+
+  /** The free end of the batch being filled, for the socket to read into. */
+  nextBuffer(): Buffer | null {
+    if (this.failure || this.hashFailure || this.abandoned) return null
+    // A sliver left is not worth a read of its own: the batch goes as it is.
+    if (this.current && BATCH - this.fill < MIN_READ) this.enqueue()
+    this.current ??= this.takeBatch()
+    return this.current.subarray(this.fill)
+  }
+
   write(view: Buffer): boolean {
     if (this.failure) throw this.failure
-    let at = 0
-    while (at < view.length) {
-      this.current ??= this.spare.pop() ?? Buffer.allocUnsafeSlow(BATCH)
-      const copied = view.copy(this.current, this.fill, at)
-      this.fill += copied
-      at += copied
+    if (this.hashFailure) throw this.hashFailure
+    const current = this.current
+    if (
+      current !== null &&
+      view.buffer === current.buffer &&
+      view.byteOffset === current.byteOffset + this.fill &&
+      view.length <= BATCH - this.fill
+    ) {
+      // Read straight into the batch (nextBuffer): the bytes are where they belong already.
+      this.fill += view.length
       if (this.fill === BATCH) this.enqueue()
+    } else {
+      let at = 0
+      while (at < view.length) {
+        this.current ??= this.takeBatch()
+        const copied = view.copy(this.current, this.fill, at)
+        this.fill += copied
+        at += copied
+        if (this.fill === BATCH) this.enqueue()
+      }
     }
     this.accepted += view.length
     this.onProgress(this.accepted)
@@ -142,14 +190,16 @@ class BatchWriter implements SinkWriter {
       }, PARTIAL_BATCH_MS)
       this.partialTimer.unref()
     }
-    return this.queue.length < QUEUED_BATCHES
+    return this.held < QUEUED_BATCHES
   }
 
   drained(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
-    if (this.queue.length < QUEUED_BATCHES) return Promise.resolve()
+    if (this.hashFailure) return Promise.reject(this.hashFailure)
+    if (this.held < QUEUED_BATCHES) return Promise.resolve()
     return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => {
       if (this.failure) throw this.failure
+      if (this.hashFailure) throw this.hashFailure
     })
   }
 
@@ -163,7 +213,8 @@ class BatchWriter implements SinkWriter {
   async abandon(): Promise<void> {
     this.abandoned = true
     this.stopPartialTimer()
-    this.queue.length = 0
+    // The one being written (the first) is released by the write loop.
+    for (const batch of this.queue.splice(this.writing ? 1 : 0)) this.release(batch)
     this.fill = 0
     while (this.writing) await this.writing
   }
@@ -179,37 +230,62 @@ class BatchWriter implements SinkWriter {
     this.partialTimer = null
   }
 
+  private takeBatch(): Buffer {
+    return (
+      this.spare.pop() ??
+      (this.hash ? Buffer.from(new SharedArrayBuffer(BATCH)) : Buffer.allocUnsafeSlow(BATCH))
+    )
+  }
+
   private enqueue(): void {
     this.stopPartialTimer()
-    this.queue.push({ buffer: this.current!, length: this.fill })
+    const batch: Batch = { buffer: this.current!, length: this.fill, pending: this.hash ? 2 : 1 }
+    this.held++
+    this.queue.push(batch)
     this.current = null
     this.fill = 0
+    this.hash?.update(batch.buffer.subarray(0, batch.length)).then(
+      () => this.release(batch),
+      (error: Error) => {
+        this.hashFailure ??= error
+        this.release(batch)
+      },
+    )
     this.writing ??= this.drain()
+  }
+
+  private release(batch: Batch): void {
+    if (--batch.pending > 0) return
+    this.held--
+    this.spare.push(batch.buffer)
+    this.wake()
   }
 
   // One write at a time, in order.
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0 && !this.abandoned) {
-        const { buffer, length } = this.queue[0]!
+        const batch = this.queue[0]!
         // A short write is retried for the rest; one that makes no progress is ENOSPC.
-        await writeAll(this.file, buffer.subarray(0, length), this.path, this.position)
+        await writeAll(this.file, batch.buffer.subarray(0, batch.length), this.path, this.position)
         this.queue.shift()
-        this.position += length
-        this.spare.push(buffer)
+        this.position += batch.length
+        this.release(batch)
         this.flushInBackground()
-        this.wake()
       }
     } catch (error) {
       this.failure = new AppErrorException(writeError(error, this.path))
     } finally {
+      // A batch whose write was under way when the writer was abandoned.
+      if (this.abandoned && this.queue.length > 0) this.release(this.queue.shift()!)
       this.writing = null
       this.wake()
     }
   }
 
   private wake(): void {
-    if (this.queue.length >= QUEUED_BATCHES && !this.failure && this.writing) return
+    const stuck = this.failure || this.hashFailure || this.abandoned
+    if (this.held >= QUEUED_BATCHES && !stuck) return
     const waiters = this.waiters
     this.waiters = []
     for (const resolve of waiters) resolve()

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads'
 
 // SHA-256 runs at ~1.5 GiB/s, which on the main thread is time the socket and the disk wait for.
-// A worker thread hashes instead: the verifier copies each body's bytes into shared 1 MiB chunks
-// (a memcpy, a tenth of the hash's cost) and the worker hashes them in order while the main
-// thread goes on receiving. One worker serves every blob; it does not keep the process alive.
+// A worker thread hashes instead, reading shared memory in place. A file download's bytes are
+// already in shared memory (the file sink's batches, which the socket reads into), so they are
+// hashed where they lie (`updateShared`); other bytes are copied into shared 1 MiB chunks first
+// (`update`). One worker serves every blob; it does not keep the process alive.
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
@@ -14,6 +15,9 @@ parentPort.on('message', (m) => {
   else if (m.t === 'data') {
     hashes.get(m.id).update(new Uint8Array(m.buffer, 0, m.length))
     parentPort.postMessage({ t: 'free', id: m.id, slot: m.slot })
+  } else if (m.t === 'view') {
+    hashes.get(m.id).update(new Uint8Array(m.buffer, m.offset, m.length))
+    parentPort.postMessage({ t: 'hashed', id: m.id, seq: m.seq })
   } else if (m.t === 'end') {
     const hash = hashes.get(m.id)
     hashes.delete(m.id)
@@ -22,7 +26,10 @@ parentPort.on('message', (m) => {
 })
 `
 
-type Reply = { t: 'free'; id: number; slot: number } | { t: 'digest'; id: number; hex: string }
+type Reply =
+  | { t: 'free'; id: number; slot: number }
+  | { t: 'hashed'; id: number; seq: number }
+  | { t: 'digest'; id: number; hex: string }
 
 interface Listener {
   onReply(reply: Reply): void
@@ -79,6 +86,9 @@ export class OffThreadHash {
   private fill = 0
   private inFlight = 0
   private waiters: (() => void)[] = []
+  /** Shared views given to the worker and not hashed yet, in order, by sequence number. */
+  private readonly views = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
+  private nextSeq = 0
   private result: { resolve: (hex: string) => void; reject: (error: Error) => void } | null = null
   private failure: Error | null = null
 
@@ -89,6 +99,9 @@ export class OffThreadHash {
           this.free.push(reply.slot)
           this.inFlight--
           if (this.inFlight < IN_FLIGHT) this.wake()
+        } else if (reply.t === 'hashed') {
+          this.views.get(reply.seq)?.resolve()
+          this.views.delete(reply.seq)
         } else {
           forget(this.worker, this.id)
           this.result?.resolve(reply.hex)
@@ -97,6 +110,8 @@ export class OffThreadHash {
       onFailure: (error) => {
         this.failure = error
         this.result?.reject(error)
+        for (const view of this.views.values()) view.reject(error)
+        this.views.clear()
         this.wake()
       },
     })
@@ -118,6 +133,30 @@ export class OffThreadHash {
       if (this.fill === CHUNK) this.send()
     }
     return this.inFlight < IN_FLIGHT
+  }
+
+  /**
+   * Takes the next bytes where they lie: `view` must be a view of a SharedArrayBuffer, left
+   * unchanged until the returned promise resolves (the worker has hashed it). No copy is made.
+   */
+  updateShared(view: Uint8Array): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (!(view.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError('updateShared takes a view of a SharedArrayBuffer')
+    }
+    // Bytes copied before these are hashed first.
+    if (this.fill > 0) this.send()
+    const seq = this.nextSeq++
+    const hashed = new Promise<void>((resolve, reject) => this.views.set(seq, { resolve, reject }))
+    this.worker.worker.postMessage({
+      t: 'view',
+      id: this.id,
+      seq,
+      buffer: view.buffer,
+      offset: view.byteOffset,
+      length: view.byteLength,
+    })
+    return hashed
   }
 
   /** Resolves once the worker has caught up enough for more bytes. */
@@ -152,6 +191,9 @@ export class OffThreadHash {
     if (this.result) return
     forget(this.worker, this.id)
     this.worker.worker.postMessage({ t: 'drop', id: this.id })
+    // Their hash is dropped: what happens to those bytes now no longer matters.
+    for (const view of this.views.values()) view.resolve()
+    this.views.clear()
   }
 
   private send(): void {

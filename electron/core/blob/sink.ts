@@ -16,8 +16,12 @@ export interface BlobSink<R> {
     verifier: Verifier,
     options: { signal: AbortSignal; onBytes: (n: number) => void },
   ): Promise<number>
-  /** A writer for one body, appending at the sink's end. */
-  writer(onAccepted: (position: number) => void): SinkWriter
+  /**
+   * A writer for one body, appending at the sink's end. Given `hash`, a writer that keeps its
+   * bytes in shared memory may hash them itself, in place (it says so with `hashes`); the caller
+   * then only counts them.
+   */
+  writer(onAccepted: (position: number) => void, options?: { hash?: SharedHash | null }): SinkWriter
   /** Drops every byte: the blob starts again from its first byte. */
   restart(): Promise<void>
   /** The blob is verified: make it last, and hand over what the sink holds. */
@@ -26,8 +30,16 @@ export interface BlobSink<R> {
   close(): Promise<void>
 }
 
+/** A hash that reads bytes in place from shared memory, in the order given (the hash thread). */
+export interface SharedHash {
+  /** Hashes a view of a SharedArrayBuffer; resolves once those bytes may be changed again. */
+  update(view: Uint8Array): Promise<void>
+}
+
 /** Takes one body's bytes. */
 export interface SinkWriter extends BodySink {
+  /** True when this writer hashes what it takes through the `hash` it was given. */
+  readonly hashes?: boolean
   /** Bytes stored so far, this body's and earlier ones'. */
   readonly position: number
   /** Stores everything taken so far; rejects with a catalog error when storing failed. */

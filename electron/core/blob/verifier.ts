@@ -1,6 +1,7 @@
 import { AppErrorException } from '../../../shared/ipc/result'
 import { startDigest, type DigestCheck } from '../services/digest'
 import { OffThreadHash } from './hash-worker'
+import type { SharedHash } from './sink'
 
 /** Blobs from this size up are hashed on the worker thread; smaller ones inline. */
 export const OFF_THREAD_MIN_BYTES = 1024 * 1024
@@ -35,11 +36,28 @@ export class Verifier {
    * False asks the sender to pause until `drained` (the hash thread is behind).
    */
   update(bytes: Uint8Array): boolean {
-    this.size += bytes.byteLength
-    if (this.expectedSize !== null && this.size > this.expectedSize) throw this.sizeMismatch()
+    this.count(bytes.byteLength)
     if (this.offThread) return this.offThread.update(bytes)
     this.inline!.update(bytes)
     return true
+  }
+
+  /**
+   * Counts the next bytes without hashing them (a sink hashes them in place through `shared`);
+   * throws DigestMismatch once there are more than the expected size.
+   */
+  count(length: number): void {
+    this.size += length
+    if (this.expectedSize !== null && this.size > this.expectedSize) throw this.sizeMismatch()
+  }
+
+  /**
+   * The hash thread, for a sink whose bytes are already in shared memory: it hashes them where
+   * they lie, in the order given, with no copy. Null when this blob is hashed inline.
+   */
+  shared(): SharedHash | null {
+    const offThread = this.offThread
+    return offThread ? { update: (view) => offThread.updateShared(view) } : null
   }
 
   /** Resolves once more bytes may be given. */

@@ -4,8 +4,9 @@ import { request as undiciRequest, type Dispatcher } from 'undici'
 import { ownMap } from '../../../shared/schemas'
 
 // The GET of a blob URL. Blob bodies are large, so when the URL is reached directly (no proxy) the
-// request goes over a connection of its own whose body is read into one reused 1 MiB buffer
-// (net/tls `onread`): no buffer per read, no stream machinery, a quarter of the CPU undici spends
+// request goes over a connection of its own whose body is read (net/tls `onread`) straight into
+// the sink's memory when it offers some (`nextBuffer`: the file sink's batches), else into one
+// reused 1 MiB buffer: no buffer per read, no stream machinery, a quarter of the CPU undici spends
 // per byte received. Anything else (a proxy, a body without Content-Length, a chunked one) goes
 // through undici, so behaviour never depends on the fast path.
 
@@ -14,6 +15,11 @@ export interface BodySink {
   /** Takes the bytes; false asks the sender to pause until `drained` resolves. */
   write(view: Buffer): boolean
   drained(): Promise<void>
+  /**
+   * Where the next bytes may be read into, a view of the sink's own memory: the next `write` is
+   * then given a view of it that needs no copy. Null (or absent): the reader's own buffer.
+   */
+  nextBuffer?(): Buffer | null
 }
 
 /** A response whose head has arrived. Exactly one of text, dump or pipe reads its body. */
@@ -141,8 +147,11 @@ class DirectExchange {
     const secure = target.protocol === 'https:'
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1')
     const port = Number(target.port) || (secure ? 443 : 80)
+    const own = Buffer.allocUnsafe(READ_BUFFER)
     const onread = {
-      buffer: Buffer.allocUnsafe(READ_BUFFER),
+      // Asked after every read for the next one's buffer: the sink's, once it offers one (the
+      // socket then reads straight into the sink's memory), else the reused buffer of our own.
+      buffer: () => this.sink?.nextBuffer?.() ?? own,
       callback: (length: number, buffer: Buffer) => this.onRead(buffer.subarray(0, length)),
     }
     this.socket = secure
