@@ -68,6 +68,59 @@ export const APP_PAGES: readonly AppPage[] = [
     },
   },
   {
+    name: 'image-supply-chain',
+    open: async (page, bridge) => {
+      await route(page, bridge, '/repositories/demo/signed')
+      await page
+        .getByRole('table', { name: 'Images' })
+        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
+        .click()
+      await ready(page)
+      await page.getByRole('tab', { name: /^Supply chain/ }).click()
+      await expect(page.getByRole('list', { name: 'Referrers of this image' })).toBeVisible()
+      await expect(
+        page.getByRole('list', { name: 'ECR managed signing of this image' }),
+      ).toBeVisible()
+    },
+  },
+  {
+    name: 'image-supply-chain-sbom',
+    open: async (page, bridge) => {
+      await route(page, bridge, '/repositories/demo/signed')
+      await page
+        .getByRole('table', { name: 'Images' })
+        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
+        .click()
+      await ready(page)
+      await page.getByRole('tab', { name: /^Supply chain/ }).click()
+      await page
+        .getByRole('list', { name: 'Referrers of this image' })
+        .getByRole('link', { name: /^SBOM \(SPDX\)/ })
+        .click()
+      await expect(page.getByRole('table', { name: 'Packages' })).toBeVisible()
+    },
+  },
+  {
+    name: 'image-supply-chain-verify',
+    open: async (page, bridge) => {
+      await route(page, bridge, '/repositories/demo/signed')
+      await page
+        .getByRole('table', { name: 'Images' })
+        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
+        .click()
+      await ready(page)
+      await page.getByRole('tab', { name: /^Supply chain/ }).click()
+      await page
+        .getByRole('list', { name: 'Referrers of this image' })
+        .getByRole('link', { name: /^Signature \(cosign\)/ })
+        .first()
+        .click()
+      await page.getByRole('button', { name: 'Use the demo key' }).click()
+      await page.getByRole('button', { name: 'Verify', exact: true }).click()
+      await expect(page.getByText('Valid — covers this image')).toBeVisible()
+    },
+  },
+  {
     name: 'image-files',
     open: async (page, bridge) => {
       await route(page, bridge, '/contents/demo/web-app/images/1.2.0')

@@ -116,7 +116,6 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
           <ImageDownloads repositoryName={repositoryName} image={image} />
           <LayersTable
             repositoryName={repositoryName}
-            imageDigest={image.digest}
             layers={image.layers}
             history={config.data?.history ?? null}
             historyLoading={config.isLoading}

@@ -9,6 +9,7 @@ import { JsonViewer } from '../../components/json-viewer'
 import { FindingsTab } from '../findings/findings-tab'
 import { CompareForm } from '../layer-contents/compare-form'
 import { ImageFiles } from '../layer-contents/image-files'
+import { ReferrerCount, SupplyChainTab } from '../supply-chain/supply-chain-tab'
 import type { ImageManifestOnly } from './image-detail'
 
 /** What every tab of the image page can read: the image on screen and what the page loaded. */
@@ -90,7 +91,26 @@ export const IMAGE_TABS: readonly ImageTab[] = [
         imageDigest={context.imageDigest}
         manifestDigest={context.image?.digest ?? context.platform?.digest ?? null}
         layers={context.image?.layers ?? []}
-        summary={context.summary}
+        param={context.param}
+        tabHref={context.tabHref}
+      />
+    ),
+  },
+  {
+    id: 'supply-chain',
+    label: 'Supply chain',
+    badge: (context) => (
+      <ReferrerCount
+        repositoryName={context.repositoryName}
+        imageDigest={context.imageDigest}
+        index={context.index}
+      />
+    ),
+    render: (context) => (
+      <SupplyChainTab
+        repositoryName={context.repositoryName}
+        imageDigest={context.imageDigest}
+        index={context.index}
         param={context.param}
         tabHref={context.tabHref}
       />

@@ -9,14 +9,11 @@ import { shortDigest } from '../images/labels'
 export function ContentsBreadcrumbs({
   repositoryName,
   imageDigest,
-  imageLabel,
   tab = 'files',
   current,
 }: {
   repositoryName: string
   imageDigest?: string | null
-  /** How the image is named in the trail (its tag); the short digest by default. */
-  imageLabel?: string | null
   /** The image page's tab that shows this view. */
   tab?: string
   current: string
@@ -27,7 +24,7 @@ export function ContentsBreadcrumbs({
   ]
   if (imageDigest) {
     items.push({
-      label: imageLabel ?? shortDigest(imageDigest),
+      label: shortDigest(imageDigest),
       title: imageDigest,
       to: imageTabPath(repositoryName, imageDigest, tab),
     })

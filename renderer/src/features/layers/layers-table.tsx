@@ -22,8 +22,6 @@ const COLUMNS = 7
 
 interface LayersTableProps {
   repositoryName: string
-  /** The image the layers are of (the platform's manifest, for an index). */
-  imageDigest: string
   layers: readonly LayerDescriptor[]
   /** The config's history; null while it loads or when the image has none to read. */
   history: readonly HistoryEntry[] | null
@@ -39,7 +37,6 @@ interface LayersTableProps {
  */
 export function LayersTable({
   repositoryName,
-  imageDigest,
   layers,
   history,
   historyLoading,
@@ -120,7 +117,6 @@ export function LayersTable({
                     repositoryName={repositoryName}
                     layer={row.layer}
                     index={row.index}
-                    imageDigest={imageDigest}
                   />
                 </td>
               </tr>
