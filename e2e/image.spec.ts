@@ -158,6 +158,31 @@ test('alpine 3.21 is not cached and the upstream fails: the error names the upst
   await expect(page.getByText('Pull-through cache of public.ecr.aws')).toBeVisible()
 })
 
+test('Look inside carries its image: the layer page names it and links back to it', async ({
+  page,
+}) => {
+  await openDemo(page)
+  await openImage(page, 'demo/web-app', '1.2.0')
+  await page.getByRole('link', { name: 'Look inside layer 2' }).click()
+  await expect(
+    page.getByRole('heading', { level: 1, name: /^Files of layer 2 sha256:/ }),
+  ).toBeVisible()
+  const trail = page.getByRole('navigation', { name: 'Breadcrumbs' })
+  await expect(trail.getByRole('link', { name: 'demo/web-app' })).toBeVisible()
+  await expect(trail.locator('[aria-current="page"]')).toHaveText('Layer 2')
+  // The image by its (first) tag, back to its Layers tab.
+  await expect(trail.getByRole('link', { name: 'latest' })).toHaveAttribute('href', /tab=layers/)
+  await page.getByRole('link', { name: 'The image’s files at layer 2 (merged) →' }).click()
+  await expect(page).toHaveURL(/tab=layers&layer=1/)
+  await expect(page.getByRole('heading', { level: 1, name: 'demo/web-app:latest' })).toBeVisible()
+  await expect(
+    page.getByRole('navigation', { name: 'Layers' }).getByRole('link', { name: /Layer 2/ }),
+  ).toHaveAttribute('aria-current', /.+/)
+  await page.goBack()
+  await page.getByRole('link', { name: 'Back to latest' }).click()
+  await expect(page.getByRole('tab', { name: 'Overview', selected: true })).toBeVisible()
+})
+
 test.describe('with clipboard access', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] })
 

@@ -9,9 +9,11 @@ import type {
 import type { ImageManifest } from '../../../shared/models/image'
 import type { Repository } from '../../../shared/models/repository'
 import { lstatOrNull } from '../fs/safe-file'
+import type { HandlersOf } from '../ipc/handlers'
 import type { OperationKind } from '../operations/operations'
 import { ImageExporter, readMarker, type ExportDeps, type ExportRequest } from './image-export'
 import { MARKER } from './layout'
+import type { UserPaths } from '../services/user-paths'
 import { verifyLayout } from './verify-layout'
 
 /** ECR calls the export needs, for one repository. */
@@ -111,6 +113,24 @@ export class ExportService {
           onBlob: (checked) => operation.report({ blobsDone: checked }),
         }),
     )
+  }
+
+  /**
+   * The `export:` channels. The target of a save and the layout to verify are honoured only if the
+   * user chose them (`paths`, the gate for paths from the renderer).
+   */
+  handlers(paths: Pick<UserPaths, 'check'>): HandlersOf<'export'> {
+    return {
+      'export:save-image': async (request) => {
+        await paths.check(request.target, 'target', 'folder')
+        return this.save(request)
+      },
+      'export:verify-layout': async ({ path, operationId }) => {
+        await paths.check(path, 'path', 'file')
+        return this.verify(path, operationId)
+      },
+      'export:list-unfinished': () => this.listUnfinished(),
+    }
   }
 
   /** Exports left unfinished in the download folder: folders still holding the export marker. */

@@ -1,17 +1,10 @@
 import type { ZodError } from 'zod'
-import {
-  invokeContract,
-  type InvokeChannel,
-  type ParsedRequestOf,
-  type ResponseOf,
-} from '../../../shared/ipc/contract'
+import { invokeContract, type InvokeChannel } from '../../../shared/ipc/contract'
 import type { AppError, Result } from '../../../shared/ipc/result'
+import type { Handlers } from './handlers'
 import { toAppError, type ErrorContext } from './to-app-error'
 
-/** One implementation per contract channel; the type makes a missing one a compile error. */
-export type Handlers = {
-  [C in InvokeChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>
-}
+export type { Handlers } from './handlers'
 
 /** Validates, calls and wraps: the transport-independent core of every IPC handler. */
 export type Dispatch = (channel: string, request: unknown) => Promise<Result<unknown>>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
-import type { EventChannel, PayloadOf } from '../../../shared/ipc/contract'
+import type { EventChannel, ParsedRequestOf, PayloadOf } from '../../../shared/ipc/contract'
 import { blobFileName } from '../../../shared/file-names'
 import { diffEntries } from '../../../shared/layer-contents/diff'
 import { diveEfficiency } from '../../../shared/layer-contents/efficiency'
@@ -26,7 +26,9 @@ import type {
   Paged,
 } from '../../../shared/models/layer-contents'
 import type { AppError } from '../../../shared/ipc/result'
+import type { HandlersOf } from '../ipc/handlers'
 import type { Platform } from '../platform/platform'
+import type { UserPaths } from '../services/user-paths'
 import type { BlobDownloader } from '../services/blob-downloader'
 import type { ZstdPreference } from './decompress'
 import { extractFromLayer } from './extractor'
@@ -74,6 +76,15 @@ export interface ContentsDeps {
   indexLimitBytes?: number
   blobLimitBytes?: number
 }
+
+/** An image's merged filesystem, as the contract's request has it. */
+type FilesystemRequest = ParsedRequestOf<'contents:image-filesystem'>
+/** Two images or layers to compare, as the contract's request has it. */
+type DiffRequest = ParsedRequestOf<'contents:diff'>
+/** A reply held whole and answered one page of entries at a time. */
+type Paginated = { entries: readonly unknown[] }
+/** A paged request without its page: what a whole reply is built from. */
+type Unpaged<R> = Omit<R, 'page'>
 
 const MAX_WASTED_PATHS = 200
 /** Layers refused as too large to index, remembered so a second look does not read them again. */
@@ -161,29 +172,11 @@ export class LayerContentsService {
    * One page of an image's layers merged in order (all, or 0..through), or of one layer against
    * those below it.
    */
-  async imageFilesystem(request: {
-    operationId: string
-    registryId?: string
-    repositoryName: string
-    imageDigest?: string
-    imageTag?: string
-    layer?: number
-    through?: number
-    page?: PageCursor
-  }): Promise<Paged<ImageFilesystem>> {
-    const { page, ...rest } = request
-    return this.pages.page(replyKind('image', rest), page, () => this.merged(rest))
+  async imageFilesystem(request: FilesystemRequest): Promise<Paged<ImageFilesystem>> {
+    return this.paged('image', request, (whole) => this.merged(whole))
   }
 
-  private async merged(request: {
-    operationId: string
-    registryId?: string
-    repositoryName: string
-    imageDigest?: string
-    imageTag?: string
-    layer?: number
-    through?: number
-  }): Promise<ImageFilesystem> {
+  private async merged(request: Unpaged<FilesystemRequest>): Promise<ImageFilesystem> {
     const manifest = await this.imageManifest(request)
     const layers = manifest.layers
     return this.run(
@@ -232,27 +225,11 @@ export class LayerContentsService {
   }
 
   /** One page of what was added, modified and deleted between two images or two layers. */
-  async diff(request: {
-    operationId: string
-    registryId?: string
-    repositoryName: string
-    from: ContentsRef
-    to: ContentsRef
-    path?: string
-    page?: PageCursor
-  }): Promise<Paged<ContentsDiff>> {
-    const { page, ...rest } = request
-    return this.pages.page(replyKind('diff', rest), page, () => this.compare(rest))
+  async diff(request: DiffRequest): Promise<Paged<ContentsDiff>> {
+    return this.paged('diff', request, (whole) => this.compare(whole))
   }
 
-  private async compare(request: {
-    operationId: string
-    registryId?: string
-    repositoryName: string
-    from: ContentsRef
-    to: ContentsRef
-    path?: string
-  }): Promise<ContentsDiff> {
+  private async compare(request: Unpaged<DiffRequest>): Promise<ContentsDiff> {
     return this.run(request.operationId, '', 2, async (operation) => {
       const side = async (ref: ContentsRef, slot: number) => {
         if (ref.kind === 'layer') {
@@ -411,6 +388,26 @@ export class LayerContentsService {
     this.refused.clear()
     await Promise.all([this.indexes.clear(), this.blobs.clear()])
     return this.cacheInfo()
+  }
+
+  /**
+   * The `contents:` channels. A layer file on disk is read only if the user chose it (`paths`, the
+   * gate for paths from the renderer).
+   */
+  handlers(paths: Pick<UserPaths, 'check'>): HandlersOf<'contents'> {
+    return {
+      'contents:index': (request) => this.index(request),
+      'contents:index-file': async (request) => {
+        await paths.check(request.path, 'path', 'file')
+        return this.indexFile(request)
+      },
+      'contents:image-filesystem': (request) => this.imageFilesystem(request),
+      'contents:diff': (request) => this.diff(request),
+      'contents:extract': (request) => this.extract(request),
+      'contents:preview': (request) => this.preview(request),
+      'contents:cache': () => this.cacheInfo(),
+      'contents:clear-cache': () => this.clearCache(),
+    }
   }
 
   /** How many operations are running (for tests). */
@@ -617,6 +614,17 @@ export class LayerContentsService {
       ...(this.deps.limits ? { limits: this.deps.limits } : {}),
       ...(this.deps.zstd ? { zstd: this.deps.zstd } : {}),
     }
+  }
+
+  // One page of a reply held whole: the first request builds it (without its page), later ones
+  // page through it by the cursor the previous page named.
+  private paged<R extends { operationId: string; page?: PageCursor }, T extends Paginated>(
+    kind: string,
+    request: R,
+    build: (whole: Unpaged<R>) => Promise<T>,
+  ): Promise<Paged<T>> {
+    const { page, ...whole } = request
+    return this.pages.page(replyKind(kind, whole), page, () => build(whole))
   }
 
   // Each long request is an operation on the runtime: an id for cancel, progress, the end phases.

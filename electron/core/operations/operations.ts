@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { AppErrorException } from '../../../shared/ipc/result'
+import type { HandlersOf } from '../ipc/handlers'
 import type { Platform } from '../platform/platform'
 
 /** How an operation ended. */
@@ -163,6 +164,13 @@ export class Operations {
     const entry = this.entries.get(operationId)
     entry?.controller.abort(cancelledError())
     return { cancelled: entry !== undefined }
+  }
+
+  /** The `operations:` channel: cancel any download, file check, contents read or export. */
+  handlers(): HandlersOf<'operations'> {
+    return {
+      'operations:cancel': ({ operationId }) => Promise.resolve(this.cancel(operationId)),
+    }
   }
 
   /** Runs tasks with the same key one after the other (a failure does not stop the next). */

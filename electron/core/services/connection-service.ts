@@ -1,9 +1,11 @@
-import { ECRClient } from '@aws-sdk/client-ecr'
+import { DescribeRegistryCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { DEFAULT_REGION } from '../../../shared/regions'
-import type { ConnectionChoice, ConnectionState } from '../../../shared/models/connection'
+import type { ConnectionChoice, ConnectionState, Identity } from '../../../shared/models/connection'
+import { aws } from '../aws/aws-errors'
+import type { HandlersOf } from '../ipc/handlers'
 import type { ErrorContext } from '../ipc/to-app-error'
 import { createRequestHandler } from './http'
 import type { ProfilesService } from './profiles-service'
@@ -14,6 +16,8 @@ export interface DemoEndpoint {
   endpoint: string
   region: string
   credentials: AwsCredentialIdentity
+  /** The PEM public key that signed the demo's signed images in this run. */
+  signingPublicKeyPem: string
 }
 
 /** What the connection service is built from. */
@@ -33,6 +37,8 @@ export interface ConnectionDeps {
 
 interface Active {
   state: ConnectionState
+  /** The demo registry, when it is the connection. */
+  demo: DemoEndpoint | null
   ecr: ECRClient
   sts: STSClient
 }
@@ -91,6 +97,39 @@ export class ConnectionService {
     }
   }
 
+  /**
+   * Who the user is, for the header: the account from DescribeRegistry, with the region, profile
+   * and kind of the same connection the call went through.
+   */
+  async identity(): Promise<Identity> {
+    const { ecr, state } = await this.current()
+    const out = await aws(ecr.send(new DescribeRegistryCommand({})))
+    return {
+      account: out.registryId ?? '',
+      region: state.region,
+      profile: state.profile,
+      kind: state.kind,
+    }
+  }
+
+  /** The demo registry's signing public key while the demo is the connection; null otherwise. */
+  async demoKey(): Promise<{ publicKeyPem: string } | null> {
+    const { demo } = await this.current()
+    return demo ? { publicKeyPem: demo.signingPublicKeyPem } : null
+  }
+
+  /** The `connection:` channels. */
+  handlers(): HandlersOf<'connection'> {
+    return {
+      'connection:get': () => this.get(),
+      'connection:set': (choice) => this.set(choice),
+      'connection:list-profiles': () => this.deps.profiles.list(),
+      'connection:identity': () => this.identity(),
+      'connection:caller-identity': async () => ({ arn: await this.callerArn() }),
+      'connection:set-registry': ({ registryId }) => this.setRegistry(registryId),
+    }
+  }
+
   /** The profile and region, for error messages; synchronous so it can be read in a catch. */
   context(): ErrorContext {
     return this.lastContext
@@ -140,6 +179,7 @@ export class ConnectionService {
           endpoint: demo.endpoint,
           registryId: await this.rememberedRegistry(DEMO_KEY),
         },
+        demo,
         ecr: new ECRClient(config),
         sts: new STSClient(config),
       }
@@ -168,6 +208,7 @@ export class ConnectionService {
         endpoint,
         registryId: await this.rememberedRegistry(profile ?? ''),
       },
+      demo: null,
       ecr: new ECRClient({ ...config, ...(endpoint ? { endpoint } : {}) }),
       sts: new STSClient({ ...config, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) }),
     }

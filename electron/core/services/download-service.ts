@@ -14,6 +14,13 @@ import type {
 import { PARTIAL_KEPT_AFTER } from '../../../shared/models/download'
 import { z } from 'zod'
 import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../../../shared/schemas'
+import type { DownloadHistoryEntry } from '../../../shared/models/download-history'
+import type { HandlersOf } from '../ipc/handlers'
+import { toAppError } from '../ipc/to-app-error'
+import { historyEntry, type DownloadHistoryService } from './download-history'
+import type { DownloadFolder } from './download-folder'
+import type { Logger } from './logger'
+import type { UserPaths } from './user-paths'
 import {
   lstatOrNull,
   pathTaken,
@@ -123,6 +130,51 @@ export class DownloadService {
   /** How many downloads and file checks are running or queued (for tests and the quit prompt). */
   activeCount(): number {
     return this.deps.operations.running(this.downloads) + this.deps.operations.running(this.checks)
+  }
+
+  /**
+   * The `downloads:` channels. `ipc` holds what only requests from the renderer need: the gate for
+   * the paths they name, the download history, the download folder, and the log a history that
+   * cannot be saved goes to.
+   */
+  handlers(ipc: {
+    paths: Pick<UserPaths, 'check'>
+    history: DownloadHistoryService
+    folder: Pick<DownloadFolder, 'current'>
+    log: Pick<Logger, 'warn'>
+  }): HandlersOf<'downloads'> {
+    // Where a download ends (any way but a conflict, which waits for an answer), it is remembered.
+    // A history that cannot be saved is logged, never the download's failure.
+    const remember = (entry: DownloadHistoryEntry) =>
+      void ipc.history.record(entry).catch((error: unknown) => {
+        ipc.log.warn('downloads', `download history not saved: ${String(error)}`)
+      })
+    return {
+      'downloads:start': async (request) => {
+        if (request.directory !== undefined) {
+          await ipc.paths.check(request.directory, 'directory', 'folder')
+        }
+        try {
+          const result = await this.download(request)
+          if (result.status !== 'conflict')
+            remember(historyEntry(request, result, null, new Date()))
+          return result
+        } catch (error) {
+          remember(historyEntry(request, null, toAppError(error), new Date()))
+          throw error
+        }
+      },
+      'downloads:url': (request) => this.downloadUrl(request),
+      'downloads:verify-file': async (request) => {
+        await ipc.paths.check(request.path, 'path', 'file')
+        return this.verifyFile(request)
+      },
+      'downloads:list-partials': () => this.listPartials(),
+      'downloads:discard-partial': ({ path }) => this.discardPartial(path),
+      'downloads:folder': () => ipc.folder.current(),
+      'downloads:history': () => ipc.history.list(),
+      'downloads:clear-history': () => ipc.history.clear(),
+    }
   }
 
   /** Reads the pre-signed URL's date and lifetime out of its query string. */

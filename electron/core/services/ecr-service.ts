@@ -4,15 +4,17 @@ import {
   DescribeImageSigningStatusCommand,
   DescribeImagesCommand,
   DescribePullThroughCacheRulesCommand,
-  DescribeRegistryCommand,
   DescribeRepositoriesCommand,
   GetDownloadUrlForLayerCommand,
   ListImageReferrersCommand,
   type ECRClient,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   type ImageDetail,
   type ImageReferrer as EcrImageReferrer,
   type Repository as EcrRepository,
 } from '@aws-sdk/client-ecr'
+import type { Command } from '@smithy/types'
 import { ERROR_CODES } from '../../../shared/errors'
 import { AppErrorException, type AppError } from '../../../shared/ipc/result'
 import { ACCEPTED_MANIFEST_TYPES, parseImageConfig, parseManifest } from '../../../shared/manifest'
@@ -30,9 +32,20 @@ import type {
 import type { Page, Repository } from '../../../shared/models/repository'
 import { imageDigestSchema } from '../../../shared/schemas'
 import { aws } from '../aws/aws-errors'
+import type { ChannelsOf, HandlersFor } from '../ipc/handlers'
+import type { ScanChannel } from './findings-service'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
 import { memorySink } from '../blob/memory-sink'
 import { BlobHttp } from './blob-http'
+
+/** One ECR command, as ECRClient.send takes it, with its input and output types. */
+type EcrCommand<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<
+  ServiceInputTypes,
+  I,
+  ServiceOutputTypes,
+  O,
+  unknown
+>
 
 /** The client to call and the registry it browses unless a request names another. */
 export interface EcrTarget {
@@ -70,29 +83,27 @@ export class EcrService {
     nextToken?: string
     maxResults?: number
   }): Promise<Page<Repository>> {
-    const { client, registryId } = await this.target()
-    const out = await aws(
-      client.send(
+    const out = await this.send(
+      request,
+      (registryId) =>
         new DescribeRepositoriesCommand({
-          registryId: request.registryId ?? registryId,
+          registryId,
           nextToken: request.nextToken,
           maxResults: request.maxResults ?? 1000,
         }),
-      ),
     )
     return { items: (out.repositories ?? []).map(toRepository), nextToken: out.nextToken ?? null }
   }
 
   /** Describes one repository by name. */
   async describeRepository(request: ImageRequest): Promise<Repository> {
-    const { client, registryId } = await this.target()
-    const out = await aws(
-      client.send(
+    const out = await this.send(
+      request,
+      (registryId) =>
         new DescribeRepositoriesCommand({
-          registryId: request.registryId ?? registryId,
+          registryId,
           repositoryNames: [request.repositoryName],
         }),
-      ),
     )
     const found = out.repositories?.[0]
     if (!found) {
@@ -104,44 +115,35 @@ export class EcrService {
     return toRepository(found)
   }
 
-  /** Returns the registry (account) ID of the credentials in use. */
-  async describeRegistry(): Promise<{ registryId: string }> {
-    const { client } = await this.target()
-    const out = await aws(client.send(new DescribeRegistryCommand({})))
-    return { registryId: out.registryId ?? '' }
-  }
-
   /** Fetches one page of DescribeImages. */
   async listImages(
     request: ImageRequest & { tagStatus: TagStatus; nextToken?: string; maxResults?: number },
   ): Promise<Page<ImageSummary>> {
-    const { client, registryId } = await this.target()
-    const out = await aws(
-      client.send(
+    const out = await this.send(
+      request,
+      (registryId) =>
         new DescribeImagesCommand({
-          registryId: request.registryId ?? registryId,
+          registryId,
           repositoryName: request.repositoryName,
           // Without imageStatus ECR lists ACTIVE images only, and archived ones would be invisible.
           filter: { tagStatus: request.tagStatus, imageStatus: 'ANY' },
           nextToken: request.nextToken,
           maxResults: request.maxResults ?? 1000,
         }),
-      ),
     )
     return { items: (out.imageDetails ?? []).map(toImageSummary), nextToken: out.nextToken ?? null }
   }
 
   /** DescribeImages for one image by digest (imageIds cannot be combined with paging). */
   async describeImage(request: ImageRequest & { imageDigest: string }): Promise<ImageSummary> {
-    const { client, registryId } = await this.target()
-    const out = await aws(
-      client.send(
+    const out = await this.send(
+      request,
+      (registryId) =>
         new DescribeImagesCommand({
-          registryId: request.registryId ?? registryId,
+          registryId,
           repositoryName: request.repositoryName,
           imageIds: [{ imageDigest: request.imageDigest }],
         }),
-      ),
     )
     const found = out.imageDetails?.[0]
     if (!found) {
@@ -157,27 +159,24 @@ export class EcrService {
   async listReferrers(
     request: ImageRequest & { imageDigest: string; artifactTypes?: string[] },
   ): Promise<ImageReferrer[]> {
-    const { client, registryId } = await this.target()
     const referrers: ImageReferrer[] = []
     const seenTokens = new Set<string>()
     let nextToken: string | undefined
     for (let page = 0; page < MAX_REFERRER_PAGES; page++) {
-      const out = await this.withUpstream(request.repositoryName, () =>
-        aws(
-          client.send(
-            new ListImageReferrersCommand({
-              registryId: request.registryId ?? registryId,
-              repositoryName: request.repositoryName,
-              subjectId: { imageDigest: request.imageDigest },
-              filter: {
-                artifactStatus: 'ANY',
-                ...(request.artifactTypes?.length ? { artifactTypes: request.artifactTypes } : {}),
-              },
-              maxResults: REFERRERS_PAGE_SIZE,
-              nextToken,
-            }),
-          ),
-        ),
+      const out = await this.send(
+        request,
+        (registryId) =>
+          new ListImageReferrersCommand({
+            registryId,
+            repositoryName: request.repositoryName,
+            subjectId: { imageDigest: request.imageDigest },
+            filter: {
+              artifactStatus: 'ANY',
+              ...(request.artifactTypes?.length ? { artifactTypes: request.artifactTypes } : {}),
+            },
+            maxResults: REFERRERS_PAGE_SIZE,
+            nextToken,
+          }),
       )
       for (const r of out.referrers ?? []) {
         // A referrer whose digest is not one cannot be opened or matched: it is left out.
@@ -193,15 +192,14 @@ export class EcrService {
 
   /** DescribeImageSigningStatus: ECR managed signing's result per signing profile. */
   async signingStatus(request: ImageRequest & { imageDigest: string }): Promise<SigningStatus[]> {
-    const { client, registryId } = await this.target()
-    const out = await aws(
-      client.send(
+    const out = await this.send(
+      request,
+      (registryId) =>
         new DescribeImageSigningStatusCommand({
-          registryId: request.registryId ?? registryId,
+          registryId,
           repositoryName: request.repositoryName,
           imageId: { imageDigest: request.imageDigest },
         }),
-      ),
     )
     return (out.signingStatuses ?? []).map((s) => ({
       signingProfileArn: s.signingProfileArn ?? null,
@@ -215,18 +213,15 @@ export class EcrService {
   async getManifest(
     request: ImageRequest & { imageDigest?: string; imageTag?: string },
   ): Promise<ImageManifest> {
-    const { client, registryId } = await this.target()
-    const out = await this.withUpstream(request.repositoryName, () =>
-      aws(
-        client.send(
-          new BatchGetImageCommand({
-            registryId: request.registryId ?? registryId,
-            repositoryName: request.repositoryName,
-            imageIds: [{ imageDigest: request.imageDigest, imageTag: request.imageTag }],
-            acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
-          }),
-        ),
-      ),
+    const out = await this.send(
+      request,
+      (registryId) =>
+        new BatchGetImageCommand({
+          registryId,
+          repositoryName: request.repositoryName,
+          imageIds: [{ imageDigest: request.imageDigest, imageTag: request.imageTag }],
+          acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
+        }),
     )
     const image = out.images?.[0]
     if (!image?.imageManifest || !image.imageId?.imageDigest) {
@@ -255,18 +250,15 @@ export class EcrService {
   ): Promise<ImageManifest[]> {
     const tags = [...new Set(request.imageTags)].slice(0, 100)
     if (tags.length === 0) return []
-    const { client, registryId } = await this.target()
-    const out = await this.withUpstream(request.repositoryName, () =>
-      aws(
-        client.send(
-          new BatchGetImageCommand({
-            registryId: request.registryId ?? registryId,
-            repositoryName: request.repositoryName,
-            imageIds: tags.map((imageTag) => ({ imageTag })),
-            acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
-          }),
-        ),
-      ),
+    const out = await this.send(
+      request,
+      (registryId) =>
+        new BatchGetImageCommand({
+          registryId,
+          repositoryName: request.repositoryName,
+          imageIds: tags.map((imageTag) => ({ imageTag })),
+          acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
+        }),
     )
     const found: ImageManifest[] = []
     for (const image of out.images ?? []) {
@@ -305,17 +297,14 @@ export class EcrService {
 
   /** GetDownloadUrlForLayer: a pre-signed URL for one blob of the repository. */
   async downloadUrl(request: ImageRequest, layerDigest: string): Promise<string> {
-    const { client, registryId } = await this.target()
-    const out = await this.withUpstream(request.repositoryName, () =>
-      aws(
-        client.send(
-          new GetDownloadUrlForLayerCommand({
-            registryId: request.registryId ?? registryId,
-            repositoryName: request.repositoryName,
-            layerDigest,
-          }),
-        ),
-      ),
+    const out = await this.send(
+      request,
+      (registryId) =>
+        new GetDownloadUrlForLayerCommand({
+          registryId,
+          repositoryName: request.repositoryName,
+          layerDigest,
+        }),
     )
     if (!out.downloadUrl) {
       throw new AppErrorException({
@@ -330,17 +319,16 @@ export class EcrService {
   async checkLayers(
     request: ImageRequest & { layerDigests: string[] },
   ): Promise<LayerAvailability[]> {
-    const { client, registryId } = await this.target()
     const result: LayerAvailability[] = []
     for (let start = 0; start < request.layerDigests.length; start += 100) {
-      const out = await aws(
-        client.send(
+      const out = await this.send(
+        request,
+        (registryId) =>
           new BatchCheckLayerAvailabilityCommand({
-            registryId: request.registryId ?? registryId,
+            registryId,
             repositoryName: request.repositoryName,
             layerDigests: request.layerDigests.slice(start, start + 100),
           }),
-        ),
       )
       for (const layer of out.layers ?? []) {
         result.push({
@@ -364,18 +352,17 @@ export class EcrService {
 
   /** Every pull-through cache rule of the registry; none where the API is not offered. */
   async listPullThroughRules(request: { registryId?: string } = {}): Promise<PullThroughRule[]> {
-    const { client, registryId } = await this.target()
     const rules: PullThroughRule[] = []
     let nextToken: string | undefined
     do {
-      const out = await aws(
-        client.send(
+      const out = await this.send(
+        request,
+        (registryId) =>
           new DescribePullThroughCacheRulesCommand({
-            registryId: request.registryId ?? registryId,
+            registryId,
             nextToken,
             maxResults: 1000,
           }),
-        ),
       )
       for (const rule of out.pullThroughCacheRules ?? []) {
         rules.push({
@@ -390,9 +377,42 @@ export class EcrService {
     return rules
   }
 
+  /**
+   * The `ecr:` channels this service answers: every one but the scan findings, which the findings
+   * service reads (see ScanChannel).
+   */
+  handlers(): HandlersFor<Exclude<ChannelsOf<'ecr'>, ScanChannel>> {
+    return {
+      'ecr:list-repositories': (request) => this.listRepositories(request),
+      'ecr:describe-repository': (request) => this.describeRepository(request),
+      'ecr:list-images': (request) => this.listImages(request),
+      'ecr:describe-image': (request) => this.describeImage(request),
+      'ecr:list-referrers': (request) => this.listReferrers(request),
+      'ecr:signing-status': (request) => this.signingStatus(request),
+      'ecr:get-manifest': (request) => this.getManifest(request),
+      'ecr:get-config': (request) => this.getConfig(request),
+      'ecr:check-layers': (request) => this.checkLayers(request),
+      'ecr:list-pull-through-rules': (request) => this.listPullThroughRules(request),
+    }
+  }
+
   /** Forgets cached rules, for a new connection. */
   reset(): void {
     this.rules = null
+  }
+
+  // Every ECR call goes through here: the connection's client, the registry the request names or
+  // else the one browsed by default, AWS errors mapped into the catalog, and, for a repository,
+  // upstream failures naming the upstream registry.
+  private async send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    request: { registryId?: string; repositoryName?: string },
+    build: (registryId: string | undefined) => EcrCommand<I, O>,
+  ): Promise<O> {
+    const { client, registryId } = await this.target()
+    const call = () => aws(client.send(build(request.registryId ?? registryId)))
+    return request.repositoryName === undefined
+      ? call()
+      : this.withUpstream(request.repositoryName, call)
   }
 
   // Upstream failures name the upstream registry, found from the repository's cache rule.

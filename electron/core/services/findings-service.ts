@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import {
   DescribeImageScanFindingsCommand,
   type DescribeImageScanFindingsResponse,
@@ -9,6 +10,7 @@ import { AppErrorException, type AppError } from '../../../shared/ipc/result'
 import {
   SCAN_STATUSES,
   type Finding,
+  type FindingsExport,
   type FindingPackage,
   type ImageFindings,
   type PlatformScan,
@@ -17,7 +19,17 @@ import {
 } from '../../../shared/models/findings'
 import type { ImageManifest } from '../../../shared/models/image'
 import { aws } from '../aws/aws-errors'
+import type { ChannelsOf, HandlersFor, HandlersOf } from '../ipc/handlers'
+import type { DownloadFolder } from './download-folder'
 import type { EcrTarget } from './ecr-service'
+import { findingsFileName, writeFindings } from './findings-export'
+import type { UserPaths } from './user-paths'
+
+/**
+ * The `ecr:` channels that read scan findings (DescribeImageScanFindings): the findings service
+ * answers them, the ECR service every other `ecr:` channel.
+ */
+export type ScanChannel = Extract<ChannelsOf<'ecr'>, `ecr:scan-${string}`>
 
 interface ImageRequest {
   registryId?: string
@@ -50,6 +62,46 @@ export class FindingsService {
     /** Findings per call, 1–1000; the largest page is the fewest calls. */
     private readonly pageSize = PAGE_SIZE,
   ) {}
+
+  /**
+   * Writes an image's findings as CSV or JSON through the safe write path: into the download
+   * folder (the app's own to create) when no path is given, else to a path the user chose, whose
+   * folder must exist.
+   */
+  async exportFindings(
+    request: ImageRequest & { format: 'csv' | 'json'; path?: string },
+    where: { paths: Pick<UserPaths, 'check'>; folder: Pick<DownloadFolder, 'path'> },
+  ): Promise<FindingsExport> {
+    const { format, path, ...image } = request
+    const inDownloads = path === undefined
+    const target = inDownloads
+      ? join(
+          await where.folder.path(),
+          findingsFileName(image.repositoryName, image.imageDigest, format),
+        )
+      : await where.paths.check(path, 'path', 'file')
+    return writeFindings(target, await this.imageFindings(image), format, {
+      createFolder: inDownloads,
+    })
+  }
+
+  /** The `findings:` channels; `where` is the path gate and the download folder. */
+  handlers(where: {
+    paths: Pick<UserPaths, 'check'>
+    folder: Pick<DownloadFolder, 'path'>
+  }): HandlersOf<'findings'> {
+    return {
+      'findings:export': (request) => this.exportFindings(request, where),
+    }
+  }
+
+  /** The `ecr:` channels of scan findings (DescribeImageScanFindings), answered here. */
+  scanHandlers(): HandlersFor<ScanChannel> {
+    return {
+      'ecr:scan-findings': (request) => this.imageFindings(request),
+      'ecr:scan-counts': (request) => this.counts(request),
+    }
+  }
 
   /** The findings of an image; for an index, of each runnable platform child. */
   async imageFindings(request: ImageRequest): Promise<ImageFindings> {

@@ -18,6 +18,8 @@ import type {
 } from '../../../shared/models/settings'
 import { lstatOrNull, writeFileAtomic } from '../fs/safe-file'
 import { parsePublicKey } from '../supply-chain/cosign'
+import type { HandlersOf } from '../ipc/handlers'
+import type { UserPaths } from './user-paths'
 
 const DEFAULTS: Settings = settingsSchema.parse({})
 
@@ -64,6 +66,25 @@ export class SettingsService {
   dismissNotice(): null {
     this.pendingNotice = null
     return null
+  }
+
+  /**
+   * The `settings:` channels. The download folder is where typed paths are honoured, so a new one
+   * must be a folder the user chose with the folder dialog (or one inside a folder already
+   * allowed): `paths` checks it before it is saved.
+   */
+  handlers(paths: Pick<UserPaths, 'check'>): HandlersOf<'settings'> {
+    return {
+      'settings:get': () => this.get(),
+      'settings:notice': () => this.notice(),
+      'settings:dismiss-notice': () => Promise.resolve(this.dismissNotice()),
+      'settings:update': async (patch) => {
+        if (patch.downloadDir) await paths.check(patch.downloadDir, 'downloadDir', 'folder')
+        return this.update(patch)
+      },
+      'settings:add-trusted-key': (request) => this.addTrustedKey(request),
+      'settings:remove-trusted-key': ({ id }) => this.removeTrustedKey(id),
+    }
   }
 
   private async load(): Promise<void> {

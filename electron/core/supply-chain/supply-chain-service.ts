@@ -16,7 +16,9 @@ import type {
 } from '../../../shared/models/supply-chain'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
 import { memorySink } from '../blob/memory-sink'
+import type { HandlersOf } from '../ipc/handlers'
 import { artifactKind, artifactKindInWords, type ArtifactKind } from './artifact-kind'
+import { blobText, listedBlob, MAX_RAW_TEXT_BYTES, tooLargeToShow } from './blob-text'
 import {
   COSIGN_SIGNATURE_ANNOTATION,
   COSIGN_SIMPLE_SIGNING,
@@ -102,6 +104,35 @@ export class SupplyChainService {
     private readonly trustedKeys: () => Promise<readonly TrustedKeySetting[]> = () =>
       Promise.resolve([]),
   ) {}
+
+  /**
+   * The `supply-chain:` channels. `demoKey` is the demo registry's signing key while the demo is
+   * the connection (the connection service knows), null otherwise.
+   */
+  handlers(deps: {
+    demoKey: () => Promise<{ publicKeyPem: string } | null>
+  }): HandlersOf<'supply-chain'> {
+    return {
+      'supply-chain:referrers': (request) => this.referrers(request),
+      'supply-chain:sbom': (request) => this.sbom(request),
+      'supply-chain:provenance': (request) => this.provenance(request),
+      'supply-chain:notation': (request) => this.notation(request),
+      'supply-chain:verify': (request) => this.verifyCosign(request),
+      'supply-chain:blob': async ({ blobDigest, ...request }) => {
+        const blob = listedBlob(await this.blobsOf(request), blobDigest)
+        if (!blob) {
+          throw new AppErrorException({
+            code: 'InvalidParameter',
+            message: `The referrer ${request.digest} lists no blob ${blobDigest}. Reopen the Supply chain tab to read its blobs again.`,
+          })
+        }
+        return (
+          tooLargeToShow(blob) ?? blobText(blob, await this.blob(request, blob, MAX_RAW_TEXT_BYTES))
+        )
+      },
+      'supply-chain:demo-key': () => deps.demoKey(),
+    }
+  }
 
   /**
    * The referrers of an image, each described, with their own referrers (every status, every page),

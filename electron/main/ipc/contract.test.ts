@@ -62,6 +62,17 @@ describe('the IPC surface', () => {
       log: new Logger(null),
     })
     expect(app.channels.sort()).toEqual([...invokeChannels].sort())
+    // Each channel is answered exactly once, by the table of the service its prefix names.
+    const answered = Object.entries(app.tables).flatMap(([prefix, channels]) =>
+      channels.map((channel) => {
+        expect(channel.startsWith(`${prefix}:`), `${channel} in the ${prefix} table`).toBe(true)
+        return channel
+      }),
+    )
+    expect(answered.sort()).toEqual([...invokeChannels].sort())
+    expect(Object.keys(app.tables).sort()).toEqual(
+      [...new Set(invokeChannels.map((channel) => channel.split(':')[0]))].sort(),
+    )
     await app.dispose()
   })
 

@@ -111,7 +111,7 @@ describe('layer downloads on the image page', () => {
       expect(screen.getByRole('button', { name: `Verify a file against layer ${n}` })).toBeTruthy()
       const link = screen.getByRole('link', { name: `Look inside layer ${n}` })
       expect(link.getAttribute('href')).toBe(
-        `#/contents/demo/web-app/layers/${layer.digest}?mediaType=${encodeURIComponent(layer.mediaType)}&size=${layer.size}`,
+        `#/contents/demo/web-app/layers/${layer.digest}?mediaType=${encodeURIComponent(layer.mediaType)}&size=${layer.size}&image=${encodeURIComponent(manifest.digest)}`,
       )
     }
     expect(screen.getByRole('button', { name: 'Download all layers' })).toBeTruthy()

@@ -54,11 +54,14 @@ export function LayerActions({
   repositoryName,
   layer,
   index,
+  imageDigest,
 }: {
   repositoryName: string
   layer: LayerDescriptor
   /** 0-based. */
   index: number
+  /** The image the row belongs to: "Look inside" carries it, for the way back. */
+  imageDigest?: string
 }) {
   const { start } = useDownloads()
   const [dialog, setDialog] = useState<'url' | 'verify' | null>(null)
@@ -67,7 +70,7 @@ export function LayerActions({
   const lookId = useId()
   const n = index + 1
   const describedBy = layer.foreign ? `${foreignId} ${whyId}` : undefined
-  const lookInside = contentsLayerPath(repositoryName, layer)
+  const lookInside = contentsLayerPath(repositoryName, layer, imageDigest)
   const copyUrl = () => setDialog('url')
   const verify = () => setDialog('verify')
   return (

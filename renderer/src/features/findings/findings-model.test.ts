@@ -7,6 +7,7 @@ import type {
 } from '../../../../shared/models/findings'
 import {
   NO_FILTER,
+  compareCandidates,
   compareFindings,
   fileFate,
   filterRows,
@@ -14,6 +15,8 @@ import {
   findingsMarkdown,
   findingsPerLayer,
   findingsPerPath,
+  isNewerThan,
+  pathFindings,
   sortRows,
 } from './findings-model'
 
@@ -171,5 +174,95 @@ describe('findings model', () => {
     )
     expect(lines[3]).toBe("| LOW |  | CVE-1\\|2 | a\\|b c | 1.0 |  | `x'y` | layer 1 |")
     expect(lines).toHaveLength(4)
+  })
+
+  it('suggests the next version of this tag to compare with, else the one pushed next, else the previous version', () => {
+    const listed = (
+      tag: string,
+      day: number,
+      extra: Partial<{ artifactMediaType: string; subjectDigest: string }> = {},
+    ) => ({
+      digest: `sha256:${tag.replace(/\W/g, '').padEnd(64, 'a').slice(0, 64)}`,
+      tags: [tag],
+      pushedAt: new Date(Date.UTC(2025, 0, day)).toISOString(),
+      artifactMediaType: extra.artifactMediaType ?? null,
+      subjectDigest: extra.subjectDigest ?? null,
+    })
+    const v10 = listed('1.0', 1)
+    const images = [
+      v10,
+      listed('never-scanned', 2),
+      listed('1.10', 9),
+      listed('1.2', 8),
+      listed('1.1', 5),
+      listed('2024.01.05', 3),
+      listed('sha256-abc.sig', 4, {
+        artifactMediaType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+      }),
+      listed('sbom', 6, { subjectDigest: v10.digest }),
+    ]
+    const of = (tag: string) => images.find((i) => i.tags[0] === tag)!
+    // 1.0 → 1.1 by version, not 'never-scanned' pushed the day after, nor 1.10.
+    const a = compareCandidates(images, of('1.0'))
+    expect(a.suggested?.tag).toBe('1.1')
+    expect(a.newer).toBe(true)
+    // Newest push first; this image, signatures and SBOMs are not offered.
+    expect(a.candidates.map((c) => c.tag)).toEqual([
+      '1.10',
+      '1.2',
+      '1.1',
+      '2024.01.05',
+      'never-scanned',
+    ])
+    expect(compareCandidates(images, of('1.2')).suggested?.tag).toBe('1.10')
+    // The newest version has no next one: the previous version, so it can say what it fixed.
+    const last = compareCandidates(images, of('1.10'))
+    expect(last).toMatchObject({ suggested: { tag: '1.2' }, newer: false })
+    // No version tag: the image pushed next.
+    expect(compareCandidates(images, of('never-scanned')).suggested?.tag).toBe('2024.01.05')
+    expect(compareCandidates([v10], v10)).toEqual({ candidates: [], suggested: null, newer: false })
+
+    expect(isNewerThan({ tag: '1.10', digest: '', pushedAt: null }, of('1.2'))).toBe(true)
+    expect(isNewerThan({ tag: '1.1', digest: '', pushedAt: '2030-01-01' }, of('1.2'))).toBe(false)
+    expect(isNewerThan({ tag: 'x', digest: '', pushedAt: '2030-01-01' }, of('1.2'))).toBe(true)
+  })
+
+  it('badges each path a finding names, worst first, and says when a later layer deleted or replaced the file', () => {
+    const second = finding('CVE-2024-0001', 'LOW', {
+      packages: [pkg('libcurl', { filePath: 'usr/lib/libcurl.so.4', sourceLayerHash: L2 })],
+    })
+    const replaced = finding('CVE-2021-99999', 'HIGH', {
+      packages: [
+        pkg('lodash', { filePath: 'app/node_modules/lodash/package.json', sourceLayerHash: L1 }),
+      ],
+    })
+    const layers = [
+      { digest: L1 },
+      { digest: L2 },
+      { digest: L3 },
+      { digest: `sha256:${'4'.repeat(64)}` },
+    ]
+    const merged = [
+      { path: 'usr/lib/libcurl.so.4', change: 'unchanged', layer: 1 },
+      { path: 'usr/bin/curl', change: 'deleted', layer: 1, deletedBy: 3 },
+      { path: 'app/node_modules/lodash/package.json', change: 'modified', layer: 2 },
+    ]
+    const byPath = pathFindings(scan([second, curl, deleted, replaced]), layers, merged)
+    expect(byPath.get('usr/lib/libcurl.so.4')).toEqual({
+      count: 2,
+      worst: 'CRITICAL',
+      findings: [
+        { id: 'CVE-2023-38545', severity: 'CRITICAL', key: '|CVE-2023-38545|libcurl' },
+        { id: 'CVE-2024-0001', severity: 'LOW', key: '|CVE-2024-0001|libcurl' },
+      ],
+      caveat: null,
+    })
+    // The leading slash of '/usr/bin/curl' does not matter; layer 4 deleted what layer 2 brought.
+    expect(byPath.get('usr/bin/curl')?.caveat).toBe(
+      'Layer 4 deletes this file: the finding may no longer apply to the final image.',
+    )
+    expect(byPath.get('app/node_modules/lodash/package.json')?.caveat).toBe(
+      'Layer 3 replaces this file: the finding may no longer apply to the final image.',
+    )
   })
 })

@@ -229,3 +229,184 @@ export function findingsMarkdown(
   })
   return [...header, ...lines.map((l) => `| ${l} |`)].join('\n') + '\n'
 }
+
+/** An image of the repository the findings can be compared with: one of its tags. */
+export interface CompareCandidate {
+  tag: string
+  digest: string
+  pushedAt: string | null
+}
+
+/** The parts of a DescribeImages entry the choice of the other image needs. */
+interface ListedImage {
+  digest: string
+  tags: readonly string[]
+  pushedAt: string | null
+  artifactMediaType: string | null
+  subjectDigest: string | null
+}
+
+const IMAGE_CONFIGS = new Set([
+  'application/vnd.docker.container.image.v1+json',
+  'application/vnd.oci.image.config.v1+json',
+])
+
+// "1.2.3", "v2", "3.19-alpine": a version, then anything; the prefix and the count of numbers must
+// match for two tags to be versions of the same line (1.0 and 1.1, not 1.0 and 2024.01.05).
+const VERSION = /^(v?)(\d+(?:\.\d+)*)(.*)$/
+
+function versionOf(tag: string): { shape: string; numbers: number[] } | null {
+  const m = VERSION.exec(tag)
+  if (!m) return null
+  const numbers = m[2]!.split('.').map(Number)
+  return { shape: `${m[1]}|${numbers.length}|${m[3]}`, numbers }
+}
+
+function compareNumbers(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0)
+    if (d !== 0) return d
+  }
+  return 0
+}
+
+/**
+ * The tags of the repository's other images, newest push first (signatures, SBOMs and other
+ * artifacts left out), and which to compare with by default: the next version of this image's
+ * version tag (1.0 → 1.1), else the image pushed next after it; when there is no newer one, the
+ * previous version, so the page can still say what this image fixed. `newer` says which it is.
+ */
+export function compareCandidates(
+  images: readonly ListedImage[],
+  self: { digest: string; tags: readonly string[]; pushedAt: string | null },
+): { candidates: CompareCandidate[]; suggested: CompareCandidate | null; newer: boolean } {
+  const candidates = images
+    .filter(
+      (i) =>
+        i.digest !== self.digest &&
+        i.subjectDigest === null &&
+        (i.artifactMediaType === null || IMAGE_CONFIGS.has(i.artifactMediaType)),
+    )
+    .flatMap((i) =>
+      i.tags
+        .filter((tag) => !self.tags.includes(tag))
+        .map((tag) => ({ tag, digest: i.digest, pushedAt: i.pushedAt })),
+    )
+    .sort(
+      (a, b) => (b.pushedAt ?? '').localeCompare(a.pushedAt ?? '') || a.tag.localeCompare(b.tag),
+    )
+  const versions = self.tags.flatMap((tag) => {
+    const v = versionOf(tag)
+    return v ? [v] : []
+  })
+  const mine = versions[0]
+  if (mine) {
+    const line = candidates.flatMap((c) => {
+      const v = versionOf(c.tag)
+      return v && v.shape === mine.shape ? [{ c, d: compareNumbers(v.numbers, mine.numbers) }] : []
+    })
+    const next = line
+      .filter((x) => x.d > 0)
+      .sort((a, b) => compareNumbers(versionOf(a.c.tag)!.numbers, versionOf(b.c.tag)!.numbers))[0]
+    if (next) return { candidates, suggested: next.c, newer: true }
+    const previous = line
+      .filter((x) => x.d < 0)
+      .sort((a, b) => compareNumbers(versionOf(b.c.tag)!.numbers, versionOf(a.c.tag)!.numbers))[0]
+    if (previous) return { candidates, suggested: previous.c, newer: false }
+  }
+  const after = candidates
+    .filter((c) => self.pushedAt !== null && c.pushedAt !== null && c.pushedAt > self.pushedAt)
+    .sort((a, b) => a.pushedAt!.localeCompare(b.pushedAt!))[0]
+  return after
+    ? { candidates, suggested: after, newer: true }
+    : { candidates, suggested: null, newer: false }
+}
+
+/** Whether a candidate is newer than this image: by version when both tags are of one line, else by push. */
+export function isNewerThan(
+  candidate: CompareCandidate,
+  self: { tags: readonly string[]; pushedAt: string | null },
+): boolean {
+  const other = versionOf(candidate.tag)
+  const mine = self.tags.map(versionOf).find((v) => v && other && v.shape === other.shape)
+  if (other && mine) return compareNumbers(other.numbers, mine.numbers) > 0
+  return (candidate.pushedAt ?? '') > (self.pushedAt ?? '')
+}
+
+/** What the final image holds at a path, as the merged filesystem lists it. */
+interface MergedPath {
+  path: string
+  change: string
+  /** The layer (0-based) of the version listed: for a deleted path, the one that wrote it last. */
+  layer: number
+  deletedBy?: number
+}
+
+/**
+ * Whether a later layer deleted or replaced a finding's file, in words, given the layer (0-based)
+ * that brought the package in; null when the final image still holds that layer's file.
+ */
+export function fateSentence(entry: MergedPath, sourceIndex: number): string | null {
+  if (
+    entry.change === 'deleted' &&
+    entry.deletedBy !== undefined &&
+    entry.deletedBy > sourceIndex
+  ) {
+    return `Layer ${entry.deletedBy + 1} deletes this file: the finding may no longer apply to the final image.`
+  }
+  if (sourceIndex !== -1 && entry.layer > sourceIndex) {
+    return `Layer ${entry.layer + 1} replaces this file: the finding may no longer apply to the final image.`
+  }
+  return null
+}
+
+/** The findings that name one path of an image, for the file tree's badge and the file's details. */
+export interface PathFindings {
+  count: number
+  /** The most severe of them (CRITICAL, HIGH…). */
+  worst: string
+  /** Most severe first. */
+  findings: { id: string; severity: string; key: string }[]
+  /** Set when a later layer deleted or replaced the file (see fateSentence). */
+  caveat: string | null
+}
+
+/**
+ * Per normalised path, the findings that name it, with the caveat when a later layer of the
+ * merged filesystem deleted or replaced the file the finding's layer brought in.
+ */
+export function pathFindings(
+  scan: PlatformScan,
+  layers: readonly { digest: string }[],
+  merged: readonly MergedPath[],
+): Map<string, PathFindings> {
+  const rows = findingRows({ imageDigest: scan.imageDigest, isIndex: false, scans: [scan] })
+  const keyOf = new Map(rows.map((r) => [r.finding, r.key]))
+  const entries = new Map(merged.map((e) => [normalisePath(e.path), e]))
+  const result = new Map<string, PathFindings>()
+  for (const [path, findings] of findingsPerPath(scan)) {
+    const sorted = [...findings].sort(
+      (a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1),
+    )
+    const entry = entries.get(path)
+    let caveat: string | null = null
+    if (entry) {
+      for (const f of sorted) {
+        for (const p of f.packages) {
+          if (!p.filePath || normalisePath(p.filePath) !== path || !p.sourceLayerHash) continue
+          caveat ??= fateSentence(
+            entry,
+            layers.findIndex((l) => l.digest === p.sourceLayerHash),
+          )
+        }
+      }
+    }
+    result.set(path, {
+      count: sorted.length,
+      worst: sorted[0]!.severity,
+      findings: sorted.map((f) => ({ id: f.id, severity: f.severity, key: keyOf.get(f) ?? '' })),
+      caveat,
+    })
+  }
+  return result
+}

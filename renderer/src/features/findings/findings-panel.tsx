@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react'
 import { Link, useLocation } from 'react-router'
 import { describeError } from '../../../../shared/errors'
 import type { Finding, PlatformScan } from '../../../../shared/models/findings'
+import type { ImageSummary } from '../../../../shared/models/image'
 import { SEVERITIES } from '../../../../shared/models/findings'
 import { invoke } from '../../api/ecr'
 import { findingsQuery, useExportFindings } from '../../api/findings'
@@ -14,8 +15,10 @@ import { ListToolbar } from '../../components/toolbar'
 import { VirtualTable, type Column } from '../../components/virtual-table'
 import { useConnection } from '../connection/use-connection'
 import { contentsImagePath } from '../layer-contents/routes'
+import { FindingsCompare } from './findings-compare'
 import {
   NO_FILTER,
+  fateSentence,
   filterRows,
   findingRows,
   findingsMarkdown,
@@ -36,7 +39,9 @@ interface FindingsPanelProps {
   manifestDigest: string | null
   /** The layers of the manifest on screen, in order. */
   layers: readonly { digest: string }[]
-  /** The tab's own URL state (`finding`, `findingsLayer`). */
+  /** The image's DescribeImages entry (tags, push time), for comparing with another tag. */
+  summary?: ImageSummary | undefined
+  /** The tab's own URL state (`finding`, `findingsLayer`, `findingsWith`). */
   param: (name: string) => string | null
   setParam: (name: string, value: string | null) => void
 }
@@ -91,6 +96,7 @@ function ScanView({
   repositoryName,
   imageDigest,
   layers,
+  summary,
   param,
   setParam,
   scan,
@@ -302,6 +308,15 @@ function ScanView({
               onClose={() => setParam('finding', null)}
             />
           )}
+          {summary && (
+            <FindingsCompare
+              repositoryName={repositoryName}
+              summary={summary}
+              scan={scan}
+              chosen={param('findingsWith')}
+              onChoose={(ref) => setParam('findingsWith', ref)}
+            />
+          )}
         </>
       )}
     </div>
@@ -360,13 +375,7 @@ function FindingDetail({
     const entry = merged.data.entries.find((e) => normalisePath(e.path) === path)
     const from = layers.findIndex((l) => l.digest === source)
     if (!entry) return null
-    if (entry.change === 'deleted' && entry.deletedBy !== undefined && entry.deletedBy > from) {
-      return `Layer ${entry.deletedBy + 1} deletes this file: the finding may no longer apply to the final image.`
-    }
-    if (entry.layer > from) {
-      return `Layer ${entry.layer + 1} replaces this file: the finding may no longer apply to the final image.`
-    }
-    return 'The file is in the final image.'
+    return fateSentence(entry, from) ?? 'The file is in the final image.'
   }
   return (
     <section className="finding-detail" aria-label={`Finding ${f.id}`}>

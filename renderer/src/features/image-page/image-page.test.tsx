@@ -171,14 +171,15 @@ describe('image page', () => {
     ).toBeTruthy()
   })
 
-  it('shows the raw manifest and config JSON, indented, in focusable viewers', async () => {
+  it('shows the manifest and config JSON as trees, and raw and indented on request', async () => {
     const { manifest, config } = sampleImage()
     renderApp(`/repositories/demo/web-app/images/${manifest.digest}`, serve([manifest]))
     await waitForReady()
     fireEvent.click(screen.getByRole('tab', { name: 'Manifest & config' }))
     const viewer = await screen.findByRole('figure', { name: 'Config JSON' })
-    const pre = viewer.querySelector('pre')!
-    expect(pre.tabIndex).toBe(0)
+    expect(within(viewer).getByRole('region', { name: 'Config JSON tree' })).toBeTruthy()
+    fireEvent.click(within(viewer).getByRole('button', { name: 'Raw' }))
+    const pre = within(viewer).getByRole('region', { name: 'Config JSON' })
     expect(pre.textContent).toBe(JSON.stringify(JSON.parse(config.raw), null, 2))
     expect(screen.getByRole('figure', { name: 'Manifest JSON' })).toBeTruthy()
   })

@@ -116,6 +116,7 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
           <ImageDownloads repositoryName={repositoryName} image={image} />
           <LayersTable
             repositoryName={repositoryName}
+            imageDigest={image.digest}
             layers={image.layers}
             history={config.data?.history ?? null}
             historyLoading={config.isLoading}

@@ -91,6 +91,7 @@ export const IMAGE_TABS: readonly ImageTab[] = [
         imageDigest={context.imageDigest}
         manifestDigest={context.image?.digest ?? context.platform?.digest ?? null}
         layers={context.image?.layers ?? []}
+        summary={context.summary}
         param={context.param}
         tabHref={context.tabHref}
       />

@@ -9,6 +9,7 @@ import { manifestQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatExactBytes } from '../../components/format'
 import { useConnection } from '../connection/use-connection'
+import { shortDigest } from '../images/labels'
 import { CHANGE_LABEL } from './file-tree'
 import { contentsImagePath, type LayerRef } from './routes'
 
@@ -23,7 +24,7 @@ interface ChangedFileProps {
 }
 
 const sideName = (side: string | LayerRef) =>
-  typeof side === 'string' ? side : `layer ${side.digest.slice(7, 19)}`
+  typeof side === 'string' ? side : `layer ${shortDigest(side.digest)}`
 
 /**
  * One changed path of a diff: both versions' size and digest, a link to the file in each image's
@@ -130,7 +131,7 @@ function Side({ label, side }: { label: string; side: DiffSide | null }) {
               side.type === 'file'
                 ? `${formatBytes(side.size)} (${formatExactBytes(side.size)})`
                 : null,
-              side.sha256 ? `sha256:${side.sha256.slice(0, 12)}` : null,
+              side.sha256 ? shortDigest(`sha256:${side.sha256}`) : null,
               side.layer !== undefined ? `layer ${side.layer + 1}` : null,
             ]
               .filter(Boolean)

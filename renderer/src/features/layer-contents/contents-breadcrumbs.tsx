@@ -9,11 +9,14 @@ import { shortDigest } from '../images/labels'
 export function ContentsBreadcrumbs({
   repositoryName,
   imageDigest,
+  imageLabel,
   tab = 'files',
   current,
 }: {
   repositoryName: string
   imageDigest?: string | null
+  /** How the image is named in the trail (its tag); the short digest by default. */
+  imageLabel?: string | null
   /** The image page's tab that shows this view. */
   tab?: string
   current: string
@@ -24,7 +27,7 @@ export function ContentsBreadcrumbs({
   ]
   if (imageDigest) {
     items.push({
-      label: shortDigest(imageDigest),
+      label: imageLabel ?? shortDigest(imageDigest),
       title: imageDigest,
       to: imageTabPath(repositoryName, imageDigest, tab),
     })

@@ -14,6 +14,7 @@ import {
   pluralize,
 } from '../../components/format'
 import { useConnection } from '../connection/use-connection'
+import type { PathFindings } from '../findings/findings-model'
 import { FileTree } from './file-tree'
 import { pathMatcher } from './glob'
 import { contentsDiffPath } from './routes'
@@ -46,6 +47,8 @@ interface ContentsBrowserProps {
   highlightLayer?: number | null
   /** A path to select and reveal when the browser opens (a link from a diff). */
   initialPath?: string | null
+  /** The scan findings that name a path, and where each finding is shown (the Findings tab). */
+  findings?: { byPath: ReadonlyMap<string, PathFindings>; href: (key: string) => string }
 }
 
 const SORT_CHOICES: readonly Choice<SortKey>[] = [
@@ -67,6 +70,7 @@ export function ContentsBrowser({
   prefix,
   highlightLayer = null,
   initialPath = null,
+  findings,
 }: ContentsBrowserProps) {
   const [query, setQuery] = useState('')
   const deferredQuery = useDeferredValue(query)
@@ -161,6 +165,7 @@ export function ContentsBrowser({
             onSort={setSort}
             filter={deferredQuery}
             highlightLayer={highlightLayer}
+            findings={findings?.byPath}
           />
         )}
         {selected && (
@@ -173,6 +178,8 @@ export function ContentsBrowser({
             imageRef={imageRef}
             compareWith={compareWith}
             prefix={prefix}
+            findings={findings?.byPath.get(selected.path)}
+            findingHref={findings?.href}
           />
         )}
       </div>
@@ -188,6 +195,8 @@ interface EntryDetailsProps {
   imageRef: string | null
   compareWith: string | null
   prefix: string
+  findings?: PathFindings | undefined
+  findingHref?: ((key: string) => string) | undefined
 }
 
 function EntryDetails({
@@ -198,6 +207,8 @@ function EntryDetails({
   imageRef,
   compareWith,
   prefix,
+  findings,
+  findingHref,
 }: EntryDetailsProps) {
   const connection = useConnection()
   const entry = node.entry
@@ -308,6 +319,24 @@ function EntryDetails({
           </>
         )}
       </dl>
+      {findings && (
+        <section className="entry-findings" aria-label={`Findings on ${node.name}`}>
+          <p>
+            {findings.count === 1
+              ? '1 scan finding names this file:'
+              : `${formatCount(findings.count)} scan findings name this file:`}
+          </p>
+          <ul>
+            {findings.findings.map((f) => (
+              <li key={f.key || f.id}>
+                {findingHref && f.key ? <Link to={findingHref(f.key)}>{f.id}</Link> : f.id} (
+                {f.severity.toLowerCase()})
+              </li>
+            ))}
+          </ul>
+          {findings.caveat && <p className="finding-caveat-text">{findings.caveat}</p>}
+        </section>
+      )}
       <div className="actions">
         {canPreview && (
           <button type="button" onClick={() => setPreviewing(true)} disabled={previewing}>

@@ -13,6 +13,7 @@ import { formatBytes, formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { VirtualTable, type Column } from '../../components/virtual-table'
 import { useConnection } from '../connection/use-connection'
+import { shortDigest } from '../images/labels'
 import { ChangedFile } from './changed-file'
 import { ContentsBreadcrumbs } from './contents-breadcrumbs'
 import { indexTooLarge } from './contents-errors'
@@ -22,7 +23,7 @@ import { contentsDiffPath, type LayerRef } from './routes'
 import { useTags } from './use-tags'
 
 const describeSide = (side: string | LayerRef | null) =>
-  side === null ? '—' : typeof side === 'string' ? side : `layer ${side.digest.slice(7, 19)}`
+  side === null ? '—' : typeof side === 'string' ? side : `layer ${shortDigest(side.digest)}`
 
 export function DiffView({
   repositoryName,

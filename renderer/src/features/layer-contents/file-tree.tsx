@@ -4,7 +4,9 @@ import type { KeyboardEvent } from 'react'
 import { formatMode } from '../../../../shared/layer-contents/entries'
 import type { ChangeKind, MergedEntry } from '../../../../shared/models/layer-contents'
 import { formatBytes, formatDateTime, formatExactBytes } from '../../components/format'
+import { pluralize } from '../../components/format'
 import { useRovingRows } from '../../components/roving-rows'
+import type { PathFindings } from '../findings/findings-model'
 import type { SortKey, TreeNode } from './tree'
 
 const ROW_HEIGHT = 30
@@ -30,6 +32,8 @@ interface FileTreeProps {
   filter: string
   /** Rows this layer added, changed or deleted are highlighted. */
   highlightLayer?: number | null
+  /** The scan findings that name a path: a badge on its row (count and worst severity). */
+  findings?: ReadonlyMap<string, PathFindings> | undefined
 }
 
 /** The words a change badge shows. */
@@ -75,6 +79,7 @@ export function FileTree({
   onSort,
   filter,
   highlightLayer = null,
+  findings,
 }: FileTreeProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const count = rows.length
@@ -222,6 +227,7 @@ export function FileTree({
                     </span>
                   )}
                   {entry?.unsafe && <span className="badge unsafe">unsafe name</span>}
+                  {findings?.has(node.path) && <FindingsBadge found={findings.get(node.path)!} />}
                 </div>
                 <div role="gridcell" className="cell-number" title={formatExactBytes(node.size)}>
                   {node.isDirectory || type === 'file' ? formatBytes(node.size) : ''}
@@ -255,5 +261,25 @@ export function FileTree({
         </div>
       </div>
     </div>
+  )
+}
+
+/** A path's findings in words: "2 findings: critical", and whether they may no longer apply. */
+function FindingsBadge({ found }: { found: PathFindings }) {
+  const words = `${pluralize(found.count, 'finding', 'findings')}: ${found.worst.toLowerCase()}`
+  return (
+    <>
+      <span
+        className={`badge finding-badge severity-${found.worst.toLowerCase()}`}
+        title={found.findings.map((f) => `${f.id} (${f.severity.toLowerCase()})`).join('\n')}
+      >
+        {words}
+      </span>
+      {found.caveat && (
+        <span className="badge finding-caveat" title={found.caveat}>
+          may no longer apply
+        </span>
+      )}
+    </>
   )
 }

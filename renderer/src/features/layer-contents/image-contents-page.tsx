@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react'
 import { isDigest } from '../../routes'
+import { shortDigest } from '../images/labels'
 import { ContentsBreadcrumbs } from './contents-breadcrumbs'
 import { CompareForm } from './compare-form'
 import { ImageFiles } from './image-files'
@@ -27,7 +28,7 @@ export function ImageContentsPage({
     { index: number; digest: string; mediaType: string; size: number }[]
   >([])
   const title = isDigest(reference)
-    ? `${repositoryName}@${reference.slice(0, 19)}`
+    ? `${repositoryName}@${shortDigest(reference)}`
     : `${repositoryName}:${reference}`
   const href = useCallback(
     (step: number | null, nextOnly: boolean, path?: string | null) =>

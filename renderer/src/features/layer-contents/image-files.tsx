@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useMemo, useState } from 'react'
 import type { KeyboardEvent } from 'react'
 import { Link, useNavigate } from 'react-router'
 import type { ImageFilesystem } from '../../../../shared/models/layer-contents'
@@ -8,10 +8,13 @@ import {
   newOperationPrefix,
   useContentsProgress,
 } from '../../api/layer-contents'
+import { findingsQuery } from '../../api/findings'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatExactBytes } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
+import { imageTabPath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
+import { pathFindings } from '../findings/findings-model'
 import { ContentsBrowser } from './contents-browser'
 import { indexTooLarge } from './contents-errors'
 import { PartialNotice } from './partial-notice'
@@ -84,6 +87,23 @@ export function ImageFiles({
   useEffect(() => {
     if (resolved) onResolved?.(resolved)
   }, [resolved, onResolved])
+  // The scan's findings badge the paths they name, whichever view is on screen; the merged view
+  // says whether a later layer deleted or replaced each file. No scan, or an error: no badges.
+  const scanned = useQuery({
+    ...findingsQuery(connection, repositoryName, resolved ?? ''),
+    enabled: resolved !== undefined,
+    retry: false,
+  })
+  const merged = all.data
+  const scan = scanned.data?.scans[0]
+  const findings = useMemo(() => {
+    if (!merged || !scan || scan.problem || scan.findings.length === 0 || !resolved)
+      return undefined
+    return {
+      byPath: pathFindings(scan, merged.layers, merged.entries),
+      href: (key: string) => imageTabPath(repositoryName, resolved, 'findings', { finding: key }),
+    }
+  }, [merged, scan, repositoryName, resolved])
   const allLayers = all.data?.layers
   useEffect(() => {
     if (allLayers) onLayers?.(allLayers)
@@ -262,6 +282,7 @@ export function ImageFiles({
             prefix={prefix}
             highlightLayer={step !== null && !only ? step : null}
             initialPath={selectPath}
+            findings={findings}
           />
           {step === null && all.data.wasted.length > 0 && <WastedList wasted={all.data.wasted} />}
         </>

@@ -1,10 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
+import { Link } from 'react-router'
 import type { LayerEntry, MergedEntry } from '../../../../shared/models/layer-contents'
 import { layerIndexQuery, newOperationPrefix, useContentsProgress } from '../../api/layer-contents'
+import { imageQuery, manifestQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatCount, pluralize } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
+import { imageTabPath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
 import { shortDigest } from '../images/labels'
 import { ContentsBreadcrumbs } from './contents-breadcrumbs'
@@ -77,17 +80,49 @@ export function LayerView({
   const tooLarge = index.isError && indexTooLarge(index.error)
   const entries = useMemo(() => layerEntries(index.data?.entries ?? []), [index.data])
   const counts = useMemo(() => countMarkers(index.data?.entries ?? []), [index.data])
+  // The image it was opened from names the layer by its place ("Layer 2") and the image by its
+  // tag; both come from queries the image page already ran, so they are usually cached.
+  const manifest = useQuery({
+    ...manifestQuery(connection, repositoryName, image ?? ''),
+    enabled: image !== null,
+  })
+  const summary = useQuery({
+    ...imageQuery(connection, repositoryName, image ?? ''),
+    enabled: image !== null,
+    retry: false,
+  })
+  const position =
+    manifest.data?.kind === 'image'
+      ? manifest.data.layers.findIndex((l) => l.digest === layer.digest)
+      : -1
+  const layerName = position >= 0 ? `Layer ${position + 1}` : `Layer ${shortDigest(layer.digest)}`
+  const tag = summary.data?.tags[0] ?? null
   return (
     <main className="contents-page">
       <ContentsBreadcrumbs
         repositoryName={repositoryName}
         imageDigest={image}
+        imageLabel={tag}
         tab="layers"
-        current={`Layer ${shortDigest(layer.digest)}`}
+        current={layerName}
       />
       <h1>
-        Files of layer <code>{layer.digest.slice(0, 19)}</code>
+        {position >= 0 ? `Files of layer ${position + 1} ` : 'Files of layer '}
+        <code>{shortDigest(layer.digest)}</code>
       </h1>
+      {image !== null && (
+        <p className="contents-links">
+          <Link to={imageTabPath(repositoryName, image, 'overview')}>
+            {`Back to ${tag ?? shortDigest(image)}`}
+          </Link>
+          {position >= 0 && ' · '}
+          {position >= 0 && (
+            <Link to={imageTabPath(repositoryName, image, 'layers', { layer: position })}>
+              {`The image’s files at layer ${position + 1} (merged) →`}
+            </Link>
+          )}
+        </p>
+      )}
       {progress && <ProgressBar progress={progress} onCancel={cancel} />}
       {index.isError && tooLarge && (
         <>

@@ -22,6 +22,8 @@ const COLUMNS = 7
 
 interface LayersTableProps {
   repositoryName: string
+  /** The image the layers are of (the platform's manifest, for an index). */
+  imageDigest: string
   layers: readonly LayerDescriptor[]
   /** The config's history; null while it loads or when the image has none to read. */
   history: readonly HistoryEntry[] | null
@@ -37,6 +39,7 @@ interface LayersTableProps {
  */
 export function LayersTable({
   repositoryName,
+  imageDigest,
   layers,
   history,
   historyLoading,
@@ -117,6 +120,7 @@ export function LayersTable({
                     repositoryName={repositoryName}
                     layer={row.layer}
                     index={row.index}
+                    imageDigest={imageDigest}
                   />
                 </td>
               </tr>
