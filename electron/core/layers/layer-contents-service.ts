@@ -69,7 +69,8 @@ export interface ContentsDeps {
   ) => Promise<ImageManifest>
   /** Where the user's downloads go: a verified copy of a blob there is read instead of fetched. */
   downloadFolder: () => Promise<string>
-  platform: Platform
+  /** Only the folder dialog, to ask where an extraction goes: no other OS UI from here. */
+  platform: Pick<Platform, 'chooseFolder'>
   emit: <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void
   limits?: Partial<ReadLimits>
   zstd?: ZstdPreference
