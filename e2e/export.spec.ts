@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Page } from '@playwright/test'
 import type { DemoRegistry } from '../electron/demo-registry/testing'
 import { expect, launchBridge, test, type BridgeRun } from './fixtures'
+import { screenshot } from './pages'
 
 // "Save image…" as a user does it, in Chromium over the web bridge, against a demo registry the
 // test owns; the files are then checked by skopeo (which re-verifies every digest it copies) and
@@ -80,6 +81,8 @@ test('saves one platform as a docker-archive that skopeo reads both ways and pod
   registry,
   workDir,
 }) => {
+  // Four screenshots on top of a save, skopeo twice and podman.
+  test.slow()
   const { index, amd64 } = registry.samples().multiArch
   await openImagePage(page, bridge, index.imageDigest, amd64.imageDigest)
   await page.getByRole('button', { name: 'Save image…' }).click()
@@ -88,7 +91,13 @@ test('saves one platform as a docker-archive that skopeo reads both ways and pod
   await expect(dialog.getByLabel('Platforms')).toHaveValue(amd64.imageDigest)
   const target = join(bridge.downloadDir, 'multi-arch-latest.tar')
   await expect(dialog.getByLabel('Save to')).toHaveValue(target)
-  await dialog.getByRole('button', { name: 'Save' }).click()
+  // Before anything is written: what won't load where, with the OCI layout offered instead.
+  await expect(dialog.getByRole('list', { name: 'What won’t load where' })).toContainText(
+    'A docker-archive holds one platform only',
+  )
+  await expect(dialog.getByRole('button', { name: 'Use an OCI layout instead' })).toBeVisible()
+  await shots(page, 'save-image-docker-limits')
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click()
 
   const row = exportRow(page)
   await expect(row.getByText(/^verified: \d+ blobs, \d+ bytes$/)).toBeVisible()
@@ -159,3 +168,68 @@ test('cancels an export halfway, then resumes it from the tray after a reload: t
   const out = await skopeoCopy(`oci:${target}:latest`, workDir)
   expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(arm64.imageManifest)
 })
+
+test('"Verify a layout…" from the tray checks the layout the spec saved, then names the blob it damaged', async ({
+  page,
+  registry,
+}) => {
+  // Eight screenshots on top of a save and two checks.
+  test.slow()
+  const { index, amd64 } = registry.samples().multiArch
+  await openImagePage(page, bridge, index.imageDigest, amd64.imageDigest)
+  await page.getByRole('button', { name: 'Save image…' }).click()
+  const save = page.getByRole('dialog', { name: 'Save image' })
+  await save.getByLabel('Platforms').selectOption(amd64.imageDigest)
+  const target = join(bridge.downloadDir, 'amd64-layout')
+  await save.getByLabel('Save to').fill(target)
+  await save.getByRole('button', { name: 'Save' }).click()
+  const saved = exportRow(page).getByText(/^verified: \d+ blobs, \d+ bytes$/)
+  await expect(saved).toBeVisible()
+  const endCheck = await saved.textContent()
+
+  // The check the tray offers: the path typed (the web bridge has no file dialog).
+  const tray = page.getByRole('region', { name: 'Downloads' })
+  await tray.getByRole('button', { name: 'Verify a layout…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Verify a layout' })
+  const path = dialog.getByRole('textbox', { name: 'Layout folder or .tar' })
+  await dialog.getByRole('button', { name: 'Choose .tar…' }).click()
+  await expect(dialog.getByText(/^No file dialog here: type the full path/)).toBeVisible()
+  await path.fill(target)
+  await dialog.getByRole('button', { name: 'Verify' }).click()
+  const status = dialog.getByRole('status')
+  // Every blob re-hashed gives the same count and bytes as the export's own end check.
+  await expect(status.getByText(/^verified: \d+ blobs, \d+ bytes$/)).toHaveText(endCheck!)
+  await expect(status.getByRole('list', { name: 'Images in the layout' })).toContainText(
+    amd64.imageDigest,
+  )
+  await shots(page, 'verify-layout-ok')
+
+  // One byte of a layer flipped on disk: the check names that layer's digest.
+  const layer = (JSON.parse(amd64.imageManifest) as { layers: { digest: string }[] }).layers[0]!
+  const file = join(target, 'blobs', 'sha256', layer.digest.slice(7))
+  const bytes = await readFile(file)
+  bytes[100] = bytes[100]! ^ 0x01
+  await writeFile(file, bytes)
+  await dialog.getByRole('button', { name: 'Verify' }).click()
+  await expect(status.getByText('Not a valid layout')).toBeVisible()
+  await expect(status.getByRole('list', { name: 'Problems found' })).toHaveText(
+    `Blob ${layer.digest} does not match its digest: it is damaged.`,
+  )
+  await shots(page, 'verify-layout-damaged')
+})
+
+/** Screenshots into test-results/screens/: light and dark, 1400×900 and 900×700. */
+async function shots(page: Page, name: string) {
+  for (const size of [
+    { width: 1400, height: 900 },
+    { width: 900, height: 700 },
+  ]) {
+    await page.setViewportSize(size)
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      await screenshot(page, `${name}-${size.width}-${colorScheme}`)
+    }
+  }
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await page.emulateMedia({ colorScheme: 'light' })
+}

@@ -49,7 +49,8 @@ function zstdOciImage() {
 
 async function openDialog(path: string, handlers: FakeHandlers) {
   const ecr = renderApp(path, handlers)
-  fireEvent.click(await screen.findByRole('button', { name: 'Save image…' }))
+  // The button shows once the page has its manifest (several fake calls: allow a loaded machine).
+  fireEvent.click(await screen.findByRole('button', { name: 'Save image…' }, { timeout: 5000 }))
   const dialog = await screen.findByRole('dialog', { name: 'Save image' })
   return { ecr, dialog }
 }
@@ -88,7 +89,7 @@ describe('Save image dialog', () => {
     // Nothing was written: no export was asked for.
     expect(ecr.requests('export:save-image')).toEqual([])
 
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Save as OCI layout instead' }))
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use an OCI layout instead' }))
     expect(
       within(dialog).getByRole<HTMLInputElement>('radio', { name: /OCI layout \(folder\)/ })
         .checked,
@@ -137,7 +138,7 @@ describe('Save image dialog', () => {
       'A docker-archive holds one platform only: the other platform of this index won’t be in it. Save as an OCI layout instead to keep the whole index.',
     ])
 
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Save as OCI layout instead' }))
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use an OCI layout instead' }))
     expect(select.value).toBe('all')
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }))
     await waitFor(() => expect(ecr.requests('export:save-image')).toHaveLength(1))

@@ -159,7 +159,7 @@ export function SaveImageDialog({
                 setTarget(null)
               }}
             >
-              Save as OCI layout instead
+              Use an OCI layout instead
             </button>
           </div>
         )}
