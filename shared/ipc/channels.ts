@@ -23,6 +23,7 @@ export const INVOKE_CHANNELS = [
   'supply-chain:notation',
   'supply-chain:demo-key',
   'supply-chain:verify',
+  'supply-chain:keyless',
   'supply-chain:blob',
   'ecr:get-manifest',
   'ecr:get-config',

@@ -33,6 +33,7 @@ import type { Page, Repository } from '../models/repository'
 import type { Settings, SettingsNotice } from '../models/settings'
 import type { ReferrerBlobText } from '../models/supply-chain-raw'
 import type {
+  KeylessCheck,
   NotationSummary,
   ProvenanceSummary,
   SbomDocument,
@@ -241,6 +242,14 @@ export const invokeContract = {
   /** One blob a referrer lists, read through the blob pipeline and verified, as text for "View raw". */
   'supply-chain:blob': returns<ReferrerBlobText>()({
     request: artifactRequest.extend({ blobDigest: layerDigestSchema }),
+  }),
+  /**
+   * Verifies a keyless Sigstore bundle referrer offline in main against the Sigstore public-good
+   * trusted root the app ships: the certificate's identity and the verdict (covers this image,
+   * covers another digest, invalid, or the app's root is older than the certificate).
+   */
+  'supply-chain:keyless': returns<KeylessCheck>()({
+    request: artifactRequest.extend({ subjectDigest: imageDigestSchema }),
   }),
   /** BatchGetImage by digest or tag: the parsed, validated manifest or index. */
   'ecr:get-manifest': returns<ImageManifest>()({

@@ -97,6 +97,35 @@ export interface KeylessIdentity {
   signedDigest: string | null
 }
 
+/**
+ * What offline verification of a keyless Sigstore bundle concluded, against the Sigstore
+ * public-good trusted root the app ships.
+ */
+export type KeylessVerdict =
+  /** Certificate chain, transparency log entry and signature verify; it covers this image. */
+  | { kind: 'covers-this-image'; digest: string }
+  /**
+   * It verifies, but it covers another digest. `checkedBy` says who checked the signature bytes:
+   * the app ('signature'), or, when the signed bytes are not this image and so not at hand, the
+   * Sigstore transparency log when it recorded the entry ('transparency-log').
+   */
+  | { kind: 'covers-another-digest'; digest: string; checkedBy: 'signature' | 'transparency-log' }
+  /** It does not verify: `reason` in words. */
+  | { kind: 'invalid'; reason: string }
+  /**
+   * It does not verify, and the certificate was issued after the newest key in the app's trusted
+   * root: it may come from a Fulcio CA or Rekor log the app does not know yet.
+   */
+  | { kind: 'root-older-than-certificate'; certificateIssued: string; rootNewest: string }
+  /** The bundle cannot be read (not a bundle, signed with a key, no certificate). */
+  | { kind: 'unreadable-bundle'; reason: string }
+
+/** A keyless bundle's identity and verdict, as supply-chain:keyless gives them. */
+export interface KeylessCheck {
+  identity: KeylessIdentity | null
+  verdict: KeylessVerdict
+}
+
 /** A SOCI index, described (its zTOCs are used later). */
 export interface SociSummary {
   version: 'v1' | 'v2'

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto'
+import { createHash, generateKeyPairSync } from 'node:crypto'
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DemoRegistry, SAMPLE_REPOSITORIES } from '../../demo-registry/testing'
@@ -178,6 +178,42 @@ describe('SupplyChainService', () => {
         publicKeyPem: other,
       }),
     ).toEqual({ kind: 'does-not-verify' })
+  })
+
+  it("verifies demo/signed's keyless bundle offline: sigstore-js's vector, valid, covering another digest", async () => {
+    const s = registry.samples().signed
+    const [bundle] = await service.referrers({ repositoryName, imageDigest: s.keyless.imageDigest })
+    expect([bundle?.digest, bundle?.kindCode, bundle?.kind]).toEqual([
+      s.keylessBundle.imageDigest,
+      'sigstore-bundle',
+      'Signature (Sigstore bundle, keyless)',
+    ])
+    const check = await service.keyless({
+      repositoryName,
+      digest: s.keylessBundle.imageDigest,
+      subjectDigest: s.keyless.imageDigest,
+    })
+    const helloWorld = `sha256:${createHash('sha256').update('hello, world!').digest('hex')}`
+    expect(check).toEqual({
+      identity: {
+        subject: 'brian@dehamer.com',
+        issuer: 'https://github.com/login/oauth',
+        notBefore: '2024-04-04T17:34:52.000Z',
+        notAfter: '2024-04-04T17:44:52.000Z',
+        signedDigest: helloWorld,
+      },
+      verdict: { kind: 'covers-another-digest', digest: helloWorld, checkedBy: 'signature' },
+    })
+    // A referrer that is not a bundle says so.
+    expect(
+      (
+        await service.keyless({
+          repositoryName,
+          digest: s.spdx.imageDigest,
+          subjectDigest: s.signed.imageDigest,
+        })
+      ).verdict,
+    ).toEqual({ kind: 'unreadable-bundle', reason: 'Not a Sigstore bundle.' })
   })
 
   it('reads the SBOM, the provenance and the Notation signature', async () => {

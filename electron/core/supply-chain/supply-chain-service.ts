@@ -6,6 +6,7 @@ import { AppErrorException } from '../../../shared/ipc/result'
 import type { ImageManifest, ImageReferrer } from '../../../shared/models/image'
 import type { TrustedKeySetting } from '../../../shared/models/settings'
 import type {
+  KeylessCheck,
   NotationSummary,
   ProvenanceSummary,
   ReferrerBlob,
@@ -29,6 +30,7 @@ import { MAX_DOCUMENT_BYTES, type Parsed } from './limits'
 import { parseNotationJws } from './notation'
 import { parseProvenance } from './provenance'
 import { parseSbom } from './sbom'
+import { verifyKeylessBundle } from './keyless-verify'
 import { describeSoci } from './soci'
 
 /** What the service needs of ECR (EcrService has it). */
@@ -65,6 +67,8 @@ interface ArtifactRequest {
 const BLOB_TIMEOUT_MS = 60_000
 /** Referrers of referrers are followed this deep (a signature on an SBOM is depth 2). */
 const MAX_DEPTH = 3
+const SIGSTORE_BUNDLE = /^application\/vnd\.dev\.sigstore\.bundle/
+const MAX_BUNDLE_BYTES = 4 * 1024 * 1024
 /** cosign's legacy tag suffixes: signatures, attestations and attached SBOMs. */
 const LEGACY_SUFFIXES = ['sig', 'att', 'sbom'] as const
 /** Referrers listed per subject before the rest are left out. */
@@ -118,6 +122,7 @@ export class SupplyChainService {
       'supply-chain:provenance': (request) => this.provenance(request),
       'supply-chain:notation': (request) => this.notation(request),
       'supply-chain:verify': (request) => this.verifyCosign(request),
+      'supply-chain:keyless': (request) => this.keyless(request),
       'supply-chain:blob': async ({ blobDigest, ...request }) => {
         const blob = listedBlob(await this.blobsOf(request), blobDigest)
         if (!blob) {
@@ -317,6 +322,33 @@ export class SupplyChainService {
         (await this.first(request, (b) => b.mediaType === 'application/jose+json')).bytes,
       ),
     )
+  }
+
+  /**
+   * A keyless Sigstore bundle referrer: its certificate identity and the verdict of offline
+   * verification against the trusted root the app ships. A message signature over this image is
+   * checked against the image's manifest bytes (by digest, checked again here).
+   */
+  async keyless(request: ArtifactRequest & { subjectDigest: string }): Promise<KeylessCheck> {
+    const blobs = await this.blobsOf(request)
+    const blob = blobs.find((b) => SIGSTORE_BUNDLE.test(b.mediaType)) ?? blobs[0]
+    if (!blob)
+      return {
+        identity: null,
+        verdict: { kind: 'unreadable-bundle', reason: 'The referrer holds no Sigstore bundle.' },
+      }
+    const bundleBytes = await this.blob(request, blob, MAX_BUNDLE_BYTES)
+    let artifact: Buffer | undefined
+    if (bundleBytes.includes('"messageSignature"')) {
+      const manifest = await this.ecr.getManifest({
+        ...request,
+        imageDigest: request.subjectDigest,
+      })
+      const raw = Buffer.from(manifest.raw, 'utf8')
+      if (`sha256:${createHash('sha256').update(raw).digest('hex')}` === request.subjectDigest)
+        artifact = raw
+    }
+    return verifyKeylessBundle({ bundleBytes, subjectDigest: request.subjectDigest, artifact })
   }
 
   /** A SOCI index, described. */

@@ -3,6 +3,7 @@ import type { BlobRef, ImageRecord, SigningStatusRecord } from '../images'
 import { deterministicBytes } from '../keystream'
 import { at, DAY, defineSample, dir, HOUR, PATH_ENV } from './builder'
 import type { SampleBuilder } from './builder'
+import { SIGSTORE_JS_DSSE_BUNDLE, SIGSTORE_JS_DSSE_PAYLOAD } from './sigstore-bundle'
 import {
   cosignSign,
   cycloneDxSbom,
@@ -23,6 +24,7 @@ const TAGS = {
   signed: '1.0',
   copiedSignature: '1.0-copied-signature',
   unknownSigner: '1.0-unknown-signer',
+  keyless: '1.0-keyless',
 } as const
 
 export const ARTIFACT_TYPES = {
@@ -33,6 +35,7 @@ export const ARTIFACT_TYPES = {
   cosignSignature: 'application/vnd.dev.cosign.artifact.sig.v1+json',
   notation: 'application/vnd.cncf.notary.signature',
   jose: 'application/jose+json',
+  sigstoreBundle: 'application/vnd.dev.sigstore.bundle.v0.3+json',
 } as const
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature'
 const SOURCE = 'https://github.com/example/greeter'
@@ -56,6 +59,12 @@ export interface SignedSample {
   /** An image carrying a copy of `1.0`'s signature: valid, but it covers `1.0`'s digest. */
   readonly copiedSignature: ImageRecord
   readonly copiedSignatureReferrer: ImageRecord
+  /**
+   * An image with a keyless Sigstore bundle as its referrer: sigstore-js's own test vector, which
+   * verifies against the public-good root but signs "hello, world!", not this image.
+   */
+  readonly keyless: ImageRecord
+  readonly keylessBundle: ImageRecord
   /** An image signed with a key this run never shows. */
   readonly unknownSigner: ImageRecord
   readonly unknownSignerReferrer: ImageRecord
@@ -310,7 +319,25 @@ async function build(b: SampleBuilder): Promise<SignedSample> {
     after(8),
   )
 
+  const keyless = await image(b, '1.0.3', after(9), TAGS.keyless)
+  const keylessBundle = referrer(
+    keyless.record,
+    ARTIFACT_TYPES.sigstoreBundle,
+    json(
+      Buffer.from(JSON.stringify(SIGSTORE_JS_DSSE_BUNDLE), 'utf8'),
+      ARTIFACT_TYPES.sigstoreBundle,
+    ),
+    after(10),
+    {
+      annotations: {
+        'org.opencontainers.image.description': `sigstore-js's test vector: a keyless signature of the text "${SIGSTORE_JS_DSSE_PAYLOAD}", not of this image`,
+      },
+    },
+  )
+
   return {
+    keyless: keyless.record,
+    keylessBundle,
     signed,
     files,
     packages: PACKAGES,
