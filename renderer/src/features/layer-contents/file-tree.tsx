@@ -3,8 +3,7 @@ import { useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import { formatMode } from '../../../../shared/layer-contents/entries'
 import type { ChangeKind, MergedEntry } from '../../../../shared/models/layer-contents'
-import { formatBytes, formatDateTime, formatExactBytes } from '../../components/format'
-import { pluralize } from '../../components/format'
+import { formatBytes, formatCount, formatDateTime, formatExactBytes } from '../../components/format'
 import { useRovingRows } from '../../components/roving-rows'
 import type { PathFindings } from '../findings/findings-model'
 import type { SortKey, TreeNode } from './tree'
@@ -264,20 +263,27 @@ export function FileTree({
   )
 }
 
-/** A path's findings in words: "2 findings: critical", and whether they may no longer apply. */
+/**
+ * A path's findings, compact and in words: "2 high" on screen, "2 findings, worst high" for a
+ * screen reader; "may not apply" when a later layer deleted or replaced the file.
+ */
 function FindingsBadge({ found }: { found: PathFindings }) {
-  const words = `${pluralize(found.count, 'finding', 'findings')}: ${found.worst.toLowerCase()}`
+  const worst = found.worst.toLowerCase()
   return (
     <>
       <span
-        className={`badge finding-badge severity-${found.worst.toLowerCase()}`}
+        className={`badge finding-badge severity-${worst}`}
         title={found.findings.map((f) => `${f.id} (${f.severity.toLowerCase()})`).join('\n')}
       >
-        {words}
+        {formatCount(found.count)}
+        <span className="visually-hidden">
+          {found.count === 1 ? ' finding,' : ' findings,'} worst
+        </span>{' '}
+        {worst}
       </span>
       {found.caveat && (
         <span className="badge finding-caveat" title={found.caveat}>
-          may no longer apply
+          may not apply
         </span>
       )}
     </>
