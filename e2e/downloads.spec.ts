@@ -334,7 +334,11 @@ test('resumes a download cut off by a restart, from the bytes already on disk', 
   try {
     expect(second.downloadDir).toBe(first.downloadDir)
     await openApp(page, second)
-    const banner = page.getByRole('region', { name: '1 unfinished download' })
+    // The page is not pushed down: the tray's toggle counts the leftover, the tray lists it.
+    await page.getByRole('button', { name: 'Downloads, 1 unfinished to resume' }).click()
+    const banner = page
+      .getByRole('region', { name: 'Downloads' })
+      .getByRole('region', { name: '1 unfinished download' })
     await expect(banner).toContainText(`demo/web-app@${layer.digest.slice(0, 19)}`)
     registry.clearBlobRequestLog()
     await banner.getByRole('button', { name: 'Resume all' }).click()

@@ -11,7 +11,6 @@ import { useBackShortcut } from './components/shortcuts'
 import { ConnectionBar } from './features/connection/connection-bar'
 import { DownloadsProvider } from './features/downloads/downloads-context'
 import { DownloadsPanel, DownloadsToggle } from './features/downloads/downloads-panel'
-import { PartialsBanner } from './features/downloads/partials-banner'
 import { LayerContentsPage } from './features/layer-contents/layer-contents-page'
 import { RepositoriesPage } from './features/repositories/repositories-page'
 import { RepositoryRoute } from './features/repositories/repository-route'
@@ -89,7 +88,6 @@ function Shell() {
         }
       />
       <SettingsNotice />
-      <PartialsBanner />
       {state.showWelcome ? (
         <WelcomeScreen connection={state} />
       ) : (

@@ -13,6 +13,7 @@ import { formatBytes, formatDateTime } from '../../components/format'
 import { blobLabel, formatEta, formatRate, formatTransfer, phaseLabel } from './download-format'
 import { isActive, type DownloadEntry } from './download-store'
 import { useDownloadEntries, useDownloads } from './downloads-context'
+import { PartialsBanner, useLeftoverPartials } from './partials-banner'
 import { ShowInFolder } from './show-in-folder'
 import { VerifyDialog } from './verify-dialog'
 import './downloads.css'
@@ -21,17 +22,25 @@ import { VerifyLayoutDialog } from '../export/verify-layout-dialog'
 
 export const DOWNLOADS_PANEL_ID = 'downloads-panel'
 
-/** The header's "Downloads" toggle, with how many are under way. */
+/**
+ * The header's "Downloads" toggle, with how many are under way and how many an earlier run left
+ * unfinished (resumable from the tray).
+ */
 export function DownloadsToggle() {
   const { store, panelOpen, setPanelOpen } = useDownloads()
   const entries = useDownloadEntries(store)
   const active = entries.filter(isActive).length
+  const unfinished = useLeftoverPartials().length
+  const states = [
+    active > 0 ? `${active} under way` : null,
+    unfinished > 0 ? `${unfinished} unfinished to resume` : null,
+  ].filter(Boolean)
   return (
     <button
       type="button"
       className="downloads-toggle"
-      // Read as "Downloads, 2 under way"; seen as a count badge.
-      aria-label={active > 0 ? `Downloads, ${active} under way` : undefined}
+      // Read as "Downloads, 2 under way, 1 unfinished to resume"; seen as count badges.
+      aria-label={states.length > 0 ? `Downloads, ${states.join(', ')}` : undefined}
       aria-expanded={panelOpen}
       aria-controls={DOWNLOADS_PANEL_ID}
       onClick={() => setPanelOpen(!panelOpen)}
@@ -40,6 +49,11 @@ export function DownloadsToggle() {
       {active > 0 && (
         <span className="badge count-badge" aria-hidden="true">
           {active}
+        </span>
+      )}
+      {unfinished > 0 && (
+        <span className="badge count-badge partials-badge" aria-hidden="true">
+          {`${unfinished} unfinished`}
         </span>
       )}
     </button>
@@ -113,6 +127,7 @@ export function DownloadsPanel() {
         </button>
       </div>
       <div className="downloads-body">
+        <PartialsBanner />
         <ExportList />
         {entries.length === 0 && earlier.length === 0 ? (
           <p className="hint">

@@ -27,11 +27,14 @@ const partial = (hex: string, registryId: string | null = null, copy = ''): Part
   }
 }
 
-describe('unfinished downloads banner', () => {
+describe('unfinished downloads, in the tray', () => {
   it('offers nothing when no partial file was left', async () => {
     renderApp('/')
     await waitForReady()
     expect(screen.queryByRole('region', { name: /unfinished download/ })).toBeNull()
+    expect(screen.getByRole('button', { name: 'Downloads' }).textContent).not.toContain(
+      'unfinished',
+    )
   })
 
   it('lists the leftovers, discards one, and resumes the rest with their sidecar’s details', async () => {
@@ -47,7 +50,18 @@ describe('unfinished downloads banner', () => {
       },
       'downloads:start': () => never,
     })
+    // The page is left alone: the tray's toggle counts them, and the tray lists them.
+    const toggle = await screen.findByRole('button', {
+      name: 'Downloads, 2 unfinished to resume',
+    })
+    expect(screen.queryByRole('region', { name: '2 unfinished downloads' })).toBeNull()
+    fireEvent.click(toggle)
     const banner = await screen.findByRole('region', { name: '2 unfinished downloads' })
+    expect(
+      within(screen.getByRole('region', { name: 'Downloads' })).getByRole('region', {
+        name: '2 unfinished downloads',
+      }),
+    ).toBe(banner)
     expect(banner.textContent).toContain('demo/web-app@sha256:aaaaaaaaaaaa')
     expect(banner.textContent).toContain('10.0 KiB of 40.0 KiB')
 
@@ -91,6 +105,9 @@ describe('unfinished downloads banner', () => {
         return new Promise<DownloadResult>((resolve, reject) => pending.push({ resolve, reject }))
       },
     })
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Downloads, 1 unfinished to resume' }),
+    )
     const banner = await screen.findByRole('region', { name: '1 unfinished download' })
     expect(banner.textContent).toContain(`in ${copy.path.slice(FOLDER.length + 1)}`)
     fireEvent.click(within(banner).getByRole('button', { name: 'Resume all' }))

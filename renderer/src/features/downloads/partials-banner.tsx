@@ -22,29 +22,39 @@ export function partialTarget(partial: PartialDownload): BlobTarget {
 }
 
 /**
- * Shown at start-up when an earlier run left `.partial` files: Resume all sends each one to main
- * again, which re-hashes the bytes on disk and continues with a Range request.
+ * The `.partial` files an earlier run left, less those a download of this window is writing (it
+ * writes a .partial too) and those already sent to resume.
+ */
+export function useLeftoverPartials(resumed: ReadonlySet<string> = NONE): PartialDownload[] {
+  const partials = useQuery(partialsQuery())
+  const { store } = useDownloads()
+  const entries = useDownloadEntries(store)
+  const running = new Set(entries.map((e) => `${e.target.repositoryName}@${e.target.digest}`))
+  return (partials.data ?? []).filter(
+    (p) => !resumed.has(p.path) && !running.has(`${p.repositoryName}@${p.digest}`),
+  )
+}
+
+const NONE: ReadonlySet<string> = new Set()
+
+/**
+ * At the top of the downloads tray when an earlier run left `.partial` files (the tray's toggle
+ * counts them, so the notice never pushes the page): Resume all sends each one to main again,
+ * which re-hashes the bytes on disk and continues with a Range request.
  */
 export function PartialsBanner() {
-  const partials = useQuery(partialsQuery())
-  const { store, start, focusPanel } = useDownloads()
+  const { start, focusPanel } = useDownloads()
   const resumeAll = useRef<HTMLButtonElement>(null)
-  const entries = useDownloadEntries(store)
   const discard = useDiscardPartial()
   const [resumed, setResumed] = useState<ReadonlySet<string>>(new Set())
   const headingId = useId()
-
-  // A download of this window writes a .partial too; only leftovers of an earlier run are offered.
-  const running = new Set(entries.map((e) => `${e.target.repositoryName}@${e.target.digest}`))
-  const leftovers = (partials.data ?? []).filter(
-    (p) => !resumed.has(p.path) && !running.has(`${p.repositoryName}@${p.digest}`),
-  )
+  const leftovers = useLeftoverPartials(resumed)
   if (leftovers.length === 0) return null
 
   const count = leftovers.length
   return (
     <section className="partials-banner" aria-labelledby={headingId}>
-      <h2 id={headingId}>{`${count} unfinished ${count === 1 ? 'download' : 'downloads'}`}</h2>
+      <h3 id={headingId}>{`${count} unfinished ${count === 1 ? 'download' : 'downloads'}`}</h3>
       <p>
         An earlier run stopped before {count === 1 ? 'this blob was' : 'these blobs were'} saved.
         Resuming checks the bytes already on disk against the digest and downloads only the rest.
@@ -80,7 +90,7 @@ export function PartialsBanner() {
           onClick={() => {
             setResumed(new Set([...resumed, ...leftovers.map((p) => p.path)]))
             start(leftovers.map(partialTarget))
-            // The banner goes away; the downloads it started are in the panel.
+            // The notice goes away; the downloads it started are listed below it in the tray.
             focusPanel()
           }}
         >
