@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useId, useRef, useState } from 'react'
 import type { ChangeEvent, FormEvent } from 'react'
 import type { SignatureVerdict, SupplyChainReferrer } from '../../../../shared/models/supply-chain'
+import { settingsQuery } from '../../api/queries'
 import { demoKeyQuery, notationQuery, useVerifySignature } from '../../api/supply-chain'
 import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
 import { formatDateTime } from '../../components/format'
@@ -61,13 +62,24 @@ export function CosignView({
   )
 }
 
+/** The trusted keys (settings) main tries for this repository: those whose prefix starts its name. */
+export function trustedKeysFor<K extends { repositoryPrefix: string }>(
+  keys: readonly K[],
+  repositoryName: string,
+): K[] {
+  return keys.filter((k) => repositoryName.startsWith(k.repositoryPrefix))
+}
+
 /**
- * Verify against a public key pasted, read from a file, or the demo's: the key goes to main, which
- * checks the signature; only the verdict comes back.
+ * Verify against a public key pasted, read from a file, or the demo's, or against the trusted
+ * keys of the repository (settings): the key goes to main, which checks the signature; only the
+ * verdict comes back.
  */
 function VerifyForm({ repositoryName, digest, subject }: ArtifactProps) {
   const connection = useConnection()
   const demoKey = useQuery(demoKeyQuery(connection))
+  const settings = useQuery(settingsQuery())
+  const trusted = trustedKeysFor(settings.data?.trustedKeys ?? [], repositoryName)
   const verify = useVerifySignature()
   const [pem, setPem] = useState('')
   const [fileProblem, setFileProblem] = useState<string | null>(null)
@@ -77,14 +89,21 @@ function VerifyForm({ repositoryName, digest, subject }: ArtifactProps) {
   const hintId = useId()
   const headingId = useId()
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!pem.trim()) return
+  const run = (publicKeyPem: string | null) => {
     setVerdict(null)
     verify.mutate(
-      { repositoryName, digest, subjectDigest: subject.digest, publicKeyPem: pem.trim() },
+      {
+        repositoryName,
+        digest,
+        subjectDigest: subject.digest,
+        ...(publicKeyPem === null ? {} : { publicKeyPem }),
+      },
       { onSuccess: setVerdict },
     )
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (pem.trim()) run(pem.trim())
   }
   const readFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0]
@@ -105,6 +124,31 @@ function VerifyForm({ repositoryName, digest, subject }: ArtifactProps) {
   return (
     <form className="verify-form" aria-labelledby={headingId} onSubmit={submit}>
       <h3 id={headingId}>Verify with a public key</h3>
+      {trusted.length > 0 ? (
+        <div className="trusted-keys">
+          <p>
+            {`Trusted keys for ${repositoryName} (Settings): `}
+            {trusted.map((k, i) => (
+              <span key={k.id}>
+                {i > 0 && ', '}
+                <strong>{k.name}</strong>
+                <span className="hint">
+                  {k.repositoryPrefix ? ` (${k.repositoryPrefix}…)` : ' (every repository)'}
+                </span>
+              </span>
+            ))}
+          </p>
+          <button type="button" disabled={verify.isPending} onClick={() => run(null)}>
+            Verify with the trusted keys
+          </button>
+        </div>
+      ) : (
+        settings.isSuccess && (
+          <p className="hint">
+            {`No trusted key covers ${repositoryName}. Keys you trust for a repository prefix can be kept under Settings → Trusted keys, so you need not paste them again.`}
+          </p>
+        )
+      )}
       <label htmlFor={keyId}>Public key (PEM)</label>
       <textarea
         id={keyId}

@@ -8,14 +8,12 @@ describe('signature verdicts in words', () => {
     const words = verdictWords({ kind: 'covers-this-image', digest })
     expect(words).toMatchObject({ tone: 'valid', title: 'Valid — covers this image' })
     expect(words.detail).toContain(digest)
+    expect(words.detail).toContain('verifies with this key')
   })
 
   it('names the trusted key that verified', () => {
     expect(
-      verdictWords(
-        { kind: 'covers-this-image', digest },
-        { trustedKeys: true, keyName: 'release key' },
-      ).detail,
+      verdictWords({ kind: 'covers-this-image', digest, keyName: 'release key' }).detail,
     ).toContain('with the trusted key “release key”')
   })
 
@@ -31,15 +29,18 @@ describe('signature verdicts in words', () => {
       tone: 'invalid',
       title: 'Does not verify with this key',
     })
-    expect(verdictWords({ kind: 'does-not-verify' }, { trustedKeys: true }).title).toBe(
-      'Does not verify with any trusted key',
-    )
+  })
+
+  it('names the trusted keys it tried when none verified', () => {
+    const words = verdictWords({ kind: 'does-not-verify', triedKeys: ['ci', 'release'] })
+    expect(words.title).toBe('Does not verify with any trusted key')
+    expect(words.detail).toMatch(/^Tried “ci”, “release”: none of them made this signature/)
   })
 
   it('gives the reason and what to do when the key or the signature is unusable', () => {
     const key = verdictWords({ kind: 'unusable-key', reason: 'That is a private key.' })
     expect(key.title).toBe('This key can’t be used')
-    expect(key.detail).toMatch(/^That is a private key\. Paste a PEM public key/)
+    expect(key.detail).toMatch(/^That is a private key\. A usable key is a PEM public key/)
     const sig = verdictWords({ kind: 'unreadable-signature', reason: 'Not base64.' })
     expect(sig.title).toBe('The signature can’t be read')
     expect(sig.detail).toContain('sign it again')
