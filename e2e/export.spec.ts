@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import type { DemoRegistry } from '../electron/demo-registry/testing'
 import { expect, launchBridge, test, type BridgeRun } from './fixtures'
@@ -218,7 +219,10 @@ test('"Verify a layout…" from the tray checks the layout the spec saved, then 
   await shots(page, 'verify-layout-damaged')
 })
 
-/** Screenshots into test-results/screens/: light and dark, 1400×900 and 900×700. */
+/**
+ * Screenshots into test-results/screens/ (light and dark, 1400×900 and 900×700), and axe-core on
+ * the open dialog in both schemes: nothing serious or critical, colour contrast included.
+ */
 async function shots(page: Page, name: string) {
   for (const size of [
     { width: 1400, height: 900 },
@@ -228,6 +232,15 @@ async function shots(page: Page, name: string) {
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme })
       await screenshot(page, `${name}-${size.width}-${colorScheme}`)
+      if (size.width !== 1400) continue
+      const results = await new AxeBuilder({ page })
+        .include('[role="dialog"]')
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze()
+      const serious = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)
+      expect(serious, `${name} (${colorScheme})`).toEqual([])
     }
   }
   await page.setViewportSize({ width: 1400, height: 900 })
