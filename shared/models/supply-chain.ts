@@ -163,5 +163,7 @@ export interface SupplyChainReferrer {
    * tag scheme (`sha256-<hex>.sig`, `.att`, `.sbom` in the same repository).
    */
   source: 'referrers-api' | 'legacy-tag'
+  /** A SOCI index, described (set for an active SOCI index referrer). */
+  soci?: SociSummary
   referrers: SupplyChainReferrer[]
 }

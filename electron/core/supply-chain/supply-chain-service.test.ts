@@ -216,6 +216,31 @@ describe('SupplyChainService', () => {
     ).toEqual({ kind: 'unreadable-bundle', reason: 'Not a Sigstore bundle.' })
   })
 
+  it("describes demo/signed:1.0-soci's SOCI index v2 among its referrers", async () => {
+    const s = registry.samples().signed
+    const referrers = await service.referrers({ repositoryName, imageDigest: s.soci.imageDigest })
+    expect(referrers.map((r) => [r.digest, r.kindCode, r.kind, r.artifactType])).toEqual([
+      [
+        s.sociIndex.imageDigest,
+        'soci-index',
+        'SOCI index (lazy loading)',
+        'application/vnd.amazon.soci.index.v2+json',
+      ],
+    ])
+    expect(referrers[0]?.soci).toEqual({
+      version: 'v2',
+      ztocCount: 1,
+      layers: [s.sociLayerDigest],
+      ztocBytes: 4096,
+    })
+    expect(referrers[0]?.blobs[0]?.annotations['com.amazon.soci.image-layer-digest']).toBe(
+      s.sociLayerDigest,
+    )
+    // Only a SOCI index carries a description of one.
+    const signed = await service.referrers({ repositoryName, imageDigest: s.signed.imageDigest })
+    expect(signed.every((r) => r.soci === undefined)).toBe(true)
+  })
+
   it('reads the SBOM, the provenance and the Notation signature', async () => {
     const s = registry.samples().signed
     const sbom = await service.sbom({ repositoryName, digest: s.cycloneDx.imageDigest })

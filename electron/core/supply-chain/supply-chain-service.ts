@@ -202,6 +202,11 @@ export class SupplyChainService {
       blobs,
       claimedDigest: kind === 'cosign-signature' ? await this.claimOf(request, blobs) : null,
       source,
+      ...(kind === 'soci-index' && r.status === 'ACTIVE'
+        ? await this.soci({ ...request, digest: r.digest })
+            .then((soci) => ({ soci }))
+            .catch(() => ({}))
+        : {}),
       referrers: depth < MAX_DEPTH ? await this.walk(request, r.digest, depth + 1, seen) : [],
     }
   }

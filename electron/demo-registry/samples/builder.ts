@@ -184,6 +184,8 @@ export class SampleBuilder {
       annotations?: Record<string, string>
       /** Annotations on every blob's descriptor (cosign puts its signature there). */
       layerAnnotations?: Record<string, string>
+      /** Annotations on one blob's descriptor, by index (a SOCI zTOC names its image layer). */
+      blobAnnotations?: readonly (Record<string, string> | undefined)[]
     },
   ): ImageRecord {
     const config = this.storeBlob(EMPTY_JSON, MEDIA_TYPES.ociEmpty)
@@ -203,7 +205,13 @@ export class SampleBuilder {
       mediaType: MEDIA_TYPES.ociManifest,
       artifactType: options.artifactType,
       config: descriptor(config),
-      layers: options.blobs.map((b) => descriptor(b, options.layerAnnotations)),
+      layers: options.blobs.map((b, i) => {
+        const own = options.blobAnnotations?.[i]
+        return descriptor(
+          b,
+          own || options.layerAnnotations ? { ...options.layerAnnotations, ...own } : undefined,
+        )
+      }),
       subject,
       ...(options.annotations ? { annotations: options.annotations } : {}),
     }

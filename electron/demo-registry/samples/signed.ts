@@ -25,6 +25,7 @@ const TAGS = {
   copiedSignature: '1.0-copied-signature',
   unknownSigner: '1.0-unknown-signer',
   keyless: '1.0-keyless',
+  soci: '1.0-soci',
 } as const
 
 export const ARTIFACT_TYPES = {
@@ -36,6 +37,8 @@ export const ARTIFACT_TYPES = {
   notation: 'application/vnd.cncf.notary.signature',
   jose: 'application/jose+json',
   sigstoreBundle: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+  sociIndexV2: 'application/vnd.amazon.soci.index.v2+json',
+  sociZtoc: 'application/octet-stream',
 } as const
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature'
 const SOURCE = 'https://github.com/example/greeter'
@@ -65,6 +68,11 @@ export interface SignedSample {
    */
   readonly keyless: ImageRecord
   readonly keylessBundle: ImageRecord
+  /** An image with a SOCI index v2 (one zTOC for its layer) as its referrer. */
+  readonly soci: ImageRecord
+  readonly sociIndex: ImageRecord
+  /** The image layer the zTOC indexes. */
+  readonly sociLayerDigest: string
   /** An image signed with a key this run never shows. */
   readonly unknownSigner: ImageRecord
   readonly unknownSignerReferrer: ImageRecord
@@ -335,7 +343,36 @@ async function build(b: SampleBuilder): Promise<SignedSample> {
     },
   )
 
+  // SOCI v2: an index artifact whose zTOC blobs each name the image layer they index. The zTOC
+  // bytes are stand-ins (deterministic, not a real zTOC): only the index is described for now.
+  const soci = await image(b, '1.0.4', after(11), TAGS.soci)
+  const sociLayer = (
+    JSON.parse(soci.record.imageManifest) as { layers: { digest: string; mediaType: string }[] }
+  ).layers[0]!
+  const ztoc = b.storeBlob(deterministicBytes('soci-ztoc:1.0.4', 4096), ARTIFACT_TYPES.sociZtoc)
+  const sociIndex = b.artifact(
+    { repositoryName: REPOSITORY, pushedAt: after(12) },
+    {
+      artifactType: ARTIFACT_TYPES.sociIndexV2,
+      subject: soci.record,
+      blobs: [ztoc],
+      annotations: {
+        ...created(after(12)),
+        'com.amazon.soci.build-tool-identifier': 'AWS SOCI CLI v0.9',
+      },
+      blobAnnotations: [
+        {
+          'com.amazon.soci.image-layer-digest': sociLayer.digest,
+          'com.amazon.soci.image-layer-mediatype': sociLayer.mediaType,
+        },
+      ],
+    },
+  )
+
   return {
+    soci: soci.record,
+    sociIndex,
+    sociLayerDigest: sociLayer.digest,
     keyless: keyless.record,
     keylessBundle,
     signed,
