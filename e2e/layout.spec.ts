@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, test } from './fixtures'
+import { expect, openApp, test } from './fixtures'
 import { APP_PAGES, screenshot } from './pages'
 
 // Every page at a roomy and at a small window, light and dark: no two sections overlap, no text in
@@ -44,7 +44,7 @@ function measure(page: Page): Promise<LayoutReport> {
     const overlaps: string[] = []
     const containers = [
       ...document.querySelectorAll(
-        '.app, main, main > *, .page-header, .image-section, .contents-page > *',
+        '.app, main, main > *, .page-header, .image-section, .contents-page > *, .image-files, [role="tabpanel"]',
       ),
     ]
     for (const container of containers) {
@@ -178,3 +178,75 @@ test('at 900×700 the repository list keeps the pull-through badge in view', asy
   expect(box!.x + box!.width).toBeLessThanOrEqual(Math.min(cell!.x + cell!.width, 900) + 0.5)
   expect(box!.x).toBeGreaterThanOrEqual(cell!.x)
 })
+
+/** Opens every folder of the Files tree by keyboard (ArrowRight on each closed one, top down). */
+async function expandAllFolders(page: Page): Promise<number> {
+  const tree = page.getByRole('treegrid', { name: 'Files' })
+  const closed = tree.locator('[role="row"][aria-expanded="false"]')
+  let opened = 0
+  // Bounded: the demo image has a handful of folders; a runaway loop would be a bug.
+  while ((await closed.count()) > 0 && opened < 60) {
+    // Pinned by its place: opening it inserts its children below, never above it.
+    const index = await closed.first().getAttribute('aria-rowindex')
+    const row = tree.locator(`[role="row"][aria-rowindex="${index}"]`)
+    await row.focus()
+    await page.keyboard.press('ArrowRight')
+    await expect(row).not.toHaveAttribute('aria-expanded', 'false')
+    opened++
+  }
+  return opened
+}
+
+for (const where of [
+  { name: 'contents route', hash: '/contents/demo/web-app/images/1.2.0' },
+  { name: 'image Files tab', hash: null },
+] as const) {
+  test(`the merged Files view (${where.name}) with every folder open: nothing overlaps "Wasted space by path", no text is clipped`, async ({
+    page,
+    bridge,
+  }) => {
+    test.setTimeout(180_000)
+    await openApp(page, bridge)
+    const demo = page.getByRole('button', { name: 'Open demo registry' })
+    if (await demo.isVisible()) await demo.click()
+    await expect(page.getByRole('table', { name: 'Repositories' })).toBeVisible()
+    if (where.hash) {
+      await page.goto(`${bridge.url}#${where.hash}`)
+    } else {
+      await page.getByRole('searchbox', { name: 'Filter repositories' }).fill('demo/web-app')
+      await page
+        .getByRole('table', { name: 'Repositories' })
+        .getByRole('link', { name: 'demo/web-app', exact: true })
+        .click()
+      await page
+        .getByRole('table', { name: 'Images' })
+        .getByRole('link', { name: /(^|, )1\.2\.0(,|$)/ })
+        .click()
+      await page.getByRole('tab', { name: 'Files' }).click()
+    }
+    const tree = page.getByRole('treegrid', { name: 'Files' })
+    await expect(tree).toBeVisible()
+    const wasted = page.getByRole('heading', { name: 'Wasted space by path' })
+    await expect(wasted).toBeVisible()
+    expect(await expandAllFolders(page)).toBeGreaterThan(2)
+    for (const size of SIZES) {
+      await page.setViewportSize(size)
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme })
+        const label = `files-expanded-${where.hash ? 'route' : 'tab'}-${size.width}x${size.height}-${colorScheme}`
+        await screenshot(page, label)
+        const report = await measure(page)
+        expect(report.overlaps, `${label}: sections overlap`).toEqual([])
+        expect(report.clipped, `${label}: clipped table text`).toEqual([])
+        expect(report.lostColumns, `${label}: columns out of reach`).toEqual([])
+        // The tree's box ends above the wasted list: open folders never paint over it.
+        const treeBox = (await tree.boundingBox())!
+        const wastedBox = (await wasted.boundingBox())!
+        expect(
+          treeBox.y + treeBox.height,
+          `${label}: tree above the wasted list`,
+        ).toBeLessThanOrEqual(wastedBox.y + 1)
+      }
+    }
+  })
+}
