@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -680,4 +681,27 @@ describe.each([
   async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
     while (!(await condition())) await new Promise((resolve) => setImmediate(resolve))
   }
+})
+
+describe('GetDownloadUrlForLayer overlaps the preparation of the file', () => {
+  it('asks for the URL before the sidecar is written, once, and downloads with that URL', async () => {
+    const sidecar = `${finalPath()}.partial.json`
+    const calls: { sidecarThere: boolean }[] = []
+    const overlapped = new DownloadService({
+      downloader: new BlobDownloader({ http: blobHttp }),
+      getUrl: ({ digest, ...image }) => {
+        calls.push({ sidecarThere: existsSync(sidecar) })
+        return ecr.downloadUrl(image, digest)
+      },
+      defaultDirectory: () => Promise.resolve(dir),
+      concurrency: () => Promise.resolve(1),
+      operations: new Operations({ platform: fakePlatform(dir) }),
+      emit: () => undefined,
+    })
+    await expectVerified(await overlapped.download(request()))
+    expect(calls).toEqual([{ sidecarThere: false }])
+    // An existing verified file needs no URL at all.
+    await overlapped.download(request())
+    expect(calls).toHaveLength(1)
+  })
 })

@@ -311,6 +311,16 @@ export class DownloadService {
       }
 
       const partialPath = `${finalPath}.partial`
+      const getUrl = () =>
+        this.deps.getUrl({
+          ...(request.registryId ? { registryId: request.registryId } : {}),
+          repositoryName: request.repositoryName,
+          digest: request.digest,
+        })
+      // The blob will be fetched: GetDownloadUrlForLayer goes out now, while the sidecar is
+      // written and the partial file opened; the downloader's first URL is this one.
+      let firstUrl: Promise<string> | null = getUrl()
+      firstUrl.catch(() => undefined)
       // Atomic: a link planted at the sidecar's name is replaced, never written through.
       await writeFileAtomic(
         `${partialPath}.json`,
@@ -328,12 +338,11 @@ export class DownloadService {
           expectedSize: request.size,
           partialPath,
           signal: operation.signal,
-          getUrl: () =>
-            this.deps.getUrl({
-              ...(request.registryId ? { registryId: request.registryId } : {}),
-              repositoryName: request.repositoryName,
-              digest: request.digest,
-            }),
+          getUrl: () => {
+            const url = firstUrl ?? getUrl()
+            firstUrl = null
+            return url
+          },
           onBytes: (received, total) =>
             operation.report({ receivedBytes: received, totalBytes: total }),
           onPhase: (phase) => operation.report({ phase }, true),
