@@ -11,9 +11,7 @@ import { connectionKey, queryKeys } from './query-keys'
 export type DownloadRequest = RequestOf<'downloads:start'>
 
 /** A fresh operationId: the renderer names each download and file check, to follow and cancel it. */
-export function newOperationId(): string {
-  return crypto.randomUUID()
-}
+export { newOperationId } from './operation-ids'
 
 /** Where downloads go now, and whether ECR_LAYER_BROWSER_DOWNLOAD_DIR decides it. */
 export const downloadFolderQuery = () =>

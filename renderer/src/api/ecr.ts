@@ -24,8 +24,12 @@ const missingBridge: AppError = {
     'The connection to the main process (window.ecr) is missing, so the app cannot reach AWS. The preload script did not load: restart the app, and report this if it happens again.',
 }
 
-/** Turns anything thrown into an AppError, so every error the UI shows goes through the catalog. */
-export function toAppError(error: unknown): AppError {
+/**
+ * The AppError a caught value carries (an AppErrorException, or AppError-shaped data), else
+ * Unknown with its message: so every error the UI shows goes through the catalog. Not the core's
+ * toAppError, which maps AWS errors into the catalog; this one only unwraps.
+ */
+export function thrownAppError(error: unknown): AppError {
   if (error instanceof AppErrorException) return error.error
   if (isAppError(error)) return error
   if (error instanceof Error) return { code: 'Unknown', message: error.message }
@@ -53,7 +57,7 @@ export async function invoke<C extends InvokeChannel>(
   try {
     result = await call(request)
   } catch (error) {
-    throw new AppErrorException(toAppError(error))
+    throw new AppErrorException(thrownAppError(error))
   }
   if (typeof result !== 'object' || result === null || !('ok' in result)) {
     throw new AppErrorException({
@@ -61,7 +65,7 @@ export async function invoke<C extends InvokeChannel>(
       message: `The main process sent an unexpected answer to ${channel}.`,
     })
   }
-  if (!result.ok) throw new AppErrorException(toAppError(result.error))
+  if (!result.ok) throw new AppErrorException(thrownAppError(result.error))
   return result.value
 }
 

@@ -13,6 +13,7 @@ import type {
 import { invoke, subscribe } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
 import { isDigest } from '../routes'
+import { operationId } from './operation-ids'
 
 /** A layer blob of a repository, as the contents channels take it. */
 export interface LayerTarget {
@@ -24,17 +25,8 @@ export interface LayerTarget {
 
 const imageRef = (ref: string) => (isDigest(ref) ? { imageDigest: ref } : { imageTag: ref })
 
-let sequence = 0
-/** A fresh operationId under a prefix, so a page can follow and cancel its own operations. */
-export function operationId(prefix: string): string {
-  sequence = (sequence + 1) % 1_000_000
-  return `${prefix}-${sequence}`
-}
-
-/** A prefix for one page's operation IDs. */
-export function newOperationPrefix(): string {
-  return `lc${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`
-}
+/** A prefix for one page's operation IDs (the one scheme: api/operation-ids.ts). */
+export { newOperationPrefix } from './operation-ids'
 
 /**
  * A whole reply from a channel that pages its entries: fetches the pages in order, each from the

@@ -2,7 +2,7 @@ import type { UseMutationResult } from '@tanstack/react-query'
 import { useId } from 'react'
 import type { ReactNode } from 'react'
 import { describeError } from '../../../shared/errors'
-import { toAppError } from '../api/ecr'
+import { thrownAppError } from '../api/ecr'
 import { RichText } from './rich-text'
 import './error-panel.css'
 
@@ -18,7 +18,7 @@ interface ErrorPanelProps {
 
 /** Any error, explained through the catalog in shared/errors.ts, with a retry and the raw details. */
 export function ErrorPanel({ error, onRetry, retrying = false, actions }: ErrorPanelProps) {
-  const appError = toAppError(error)
+  const appError = thrownAppError(error)
   const { title, explanation, nextStep } = describeError(appError)
   const titleId = useId()
   return (

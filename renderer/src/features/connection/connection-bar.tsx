@@ -3,7 +3,7 @@ import { useId } from 'react'
 import type { ReactNode } from 'react'
 import { describeError } from '../../../../shared/errors'
 import type { ConnectionState } from '../../../../shared/models/connection'
-import { toAppError } from '../../api/ecr'
+import { thrownAppError } from '../../api/ecr'
 import { useRefresh, useSetConnection, useSetRegistry } from '../../api/mutations'
 import { callerIdentityQuery, identityQuery, profilesQuery } from '../../api/queries'
 import { MutationErrorPanel } from '../../components/error-panel'
@@ -114,7 +114,7 @@ function IdentityLine({ connection }: { connection: ConnectionState }) {
   if (identity.isPending) account = '…'
   else if (identity.isError) {
     account = 'unavailable'
-    accountTitle = describeError(toAppError(identity.error)).title
+    accountTitle = describeError(thrownAppError(identity.error)).title
   } else account = identity.data.account
 
   const region = identity.data?.region ?? connection.region

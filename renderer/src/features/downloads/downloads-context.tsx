@@ -16,7 +16,7 @@ import {
   newOperationId,
   useLayerProgress,
 } from '../../api/downloads'
-import { toAppError } from '../../api/ecr'
+import { thrownAppError } from '../../api/ecr'
 import { queryKeys } from '../../api/query-keys'
 import { ConflictDialog } from './conflict-dialog'
 import { DownloadStore, type BlobTarget, type DownloadEntry } from './download-store'
@@ -78,7 +78,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
     },
     // Given to useMutation (not to mutate), so they run for every download, not just the last.
     onSuccess: (result, run) => store.finish(run.operationId, result),
-    onError: (error, run) => store.fail(run.operationId, toAppError(error)),
+    onError: (error, run) => store.fail(run.operationId, thrownAppError(error)),
     // Main has remembered how it ended: the tray's history reads it again (no polling).
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.downloadHistory() }),
   })
@@ -106,7 +106,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
       },
       cancel: (entry) => {
         void cancelOperation(entry.operationId).catch((error: unknown) =>
-          store.fail(entry.operationId, toAppError(error)),
+          store.fail(entry.operationId, thrownAppError(error)),
         )
       },
       retry: (entry) => rerun(entry, entry.onExisting, retryTarget(entry)),

@@ -1,7 +1,7 @@
 import type { AppError } from '../../../../shared/ipc/result'
 import type { ExportProgress, ExportResult } from '../../../../shared/models/export'
 import { newOperationId } from '../../api/downloads'
-import { toAppError } from '../../api/ecr'
+import { thrownAppError } from '../../api/ecr'
 import { onExportProgress, saveImage, type SaveImageRequest } from '../../api/export'
 
 /** One export of this window: what was asked, its latest progress, and how it ended. */
@@ -51,7 +51,7 @@ export class ExportStore {
       (error: unknown) =>
         this.patch(operationId, (entry) => ({
           ...entry,
-          state: { kind: 'failed', error: toAppError(error) },
+          state: { kind: 'failed', error: thrownAppError(error) },
         })),
     )
   }
