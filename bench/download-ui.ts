@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
@@ -13,6 +13,7 @@ import { chromium, type Page } from '@playwright/test'
 import config from '../playwright.config'
 import { blobFileName } from '../shared/file-names'
 import { ensureRendererBuilt } from './browse'
+import { childrenCpuSeconds, cpuSeconds } from './download'
 import { stats, table, type Suite, type SuiteResult } from './suite'
 
 // Issue 11's end-to-end row: what a user waits for. Debian's Chromium drives the production
@@ -68,6 +69,7 @@ export const downloadUi: Suite = {
     const browser = await chromium.launch(config.use?.launchOptions)
     const ours: number[] = []
     const curlSync: number[] = []
+    const cpu: CpuRuns = { bridge: [], oursServer: [], curl: [], curlServer: [] }
     try {
       const { imageDetails } = await ecr.send(
         new DescribeImagesCommand({
@@ -89,9 +91,12 @@ export const downloadUi: Suite = {
       // One untimed download first: the bridge's main process is then as warm as a running app.
       await downloadOnce(page, bridge, info.repositoryName, imageDigest)
       await rm(finalPath, { force: true })
+      const processes = { bridge: bridge.pid, server: registry.pid }
       for (let i = 0; i < RUNS; i++) {
         await run('sync', [])
-        ours.push(await downloadOnce(page, bridge, info.repositoryName, imageDigest))
+        ours.push(
+          await downloadOnce(page, bridge, info.repositoryName, imageDigest, processes, cpu),
+        )
         const names = await readdir(bridge.downloadDir)
         if (!names.includes(blobFileName(info.repositoryName, blob.digest, MEDIA_TYPE))) {
           throw new Error(`no verified file at ${finalPath}: ${names.join(', ')}`)
@@ -104,12 +109,16 @@ export const downloadUi: Suite = {
           }),
         )
         await run('sync', [])
+        const before = await Promise.all([childrenCpuSeconds(), cpuSeconds(registry.pid)])
         const started = performance.now()
         await run('sh', ['-c', 'curl -sS -o "$1" "$2" && sync "$1"', 'sh', peerFile, downloadUrl!])
         curlSync.push(performance.now() - started)
+        const after = await Promise.all([childrenCpuSeconds(), cpuSeconds(registry.pid)])
+        note(cpu.curl, before[0], after[0])
+        note(cpu.curlServer, before[1], after[1])
         await rm(peerFile, { force: true })
       }
-      return report(ours, curlSync, browser.version())
+      return report(ours, curlSync, browser.version(), cpu)
     } finally {
       ecr.destroy()
       await browser.close()
@@ -126,16 +135,26 @@ async function downloadOnce(
   bridge: Bridge,
   repositoryName: string,
   imageDigest: string,
+  processes?: { bridge: number; server: number },
+  cpu?: CpuRuns,
 ): Promise<number> {
   await page.goto('about:blank')
   await page.goto(`${bridge.url}#/repositories/${repositoryName}/images/${imageDigest}`)
   await page.locator('[data-app-state="ready"]').waitFor()
   const button = page.getByRole('button', { name: 'Download layer 1' })
   await button.waitFor()
+  const sample = () =>
+    processes ? Promise.all([cpuSeconds(processes.bridge), cpuSeconds(processes.server)]) : null
+  const before = await sample()
   await button.click()
   await page.waitForFunction(() => window.__download?.verifiedAt != null, null, {
     timeout: 300_000,
   })
+  const after = await sample()
+  if (cpu && before && after) {
+    note(cpu.bridge, before[0], after[0])
+    note(cpu.oursServer, before[1], after[1])
+  }
   const probe = await page.evaluate(() => window.__download!)
   if (probe.clickedAt === null || probe.verifiedAt === null) {
     throw new Error(`the page saw no click or no Verified: ${JSON.stringify(probe)}`)
@@ -182,7 +201,37 @@ function installProbe(): void {
   else document.addEventListener('DOMContentLoaded', start)
 }
 
-function report(ours: number[], curlSync: number[], chromiumVersion: string): SuiteResult {
+/** CPU-seconds per run: the bridge (the app's core and the page's IPC) and the registry for ours,
+ * curl and sync and the registry for the peer. */
+interface CpuRuns {
+  bridge: number[]
+  oursServer: number[]
+  curl: number[]
+  curlServer: number[]
+}
+
+function note(into: number[], before: number | null, after: number | null): void {
+  if (before !== null && after !== null) into.push(after - before)
+}
+
+// CPU-seconds per download and the floor they set on this machine's cores (see download.ts).
+function cpuLine(cpu: CpuRuns): string {
+  if (Object.values(cpu).some((values: number[]) => values.length === 0)) {
+    return 'CPU accounting needs /proc (Linux); not measured here.'
+  }
+  const m = (values: number[]) => stats(values).median
+  const cores = availableParallelism()
+  const ours = m(cpu.bridge) + m(cpu.oursServer)
+  const peer = m(cpu.curl) + m(cpu.curlServer)
+  return `CPU, median user + system seconds per download: ours, the bridge process (the app's core, its HTTP and event stream to the page) ${m(cpu.bridge).toFixed(2)} s + the demo registry ${m(cpu.oursServer).toFixed(2)} s, a CPU floor of ${(ours / cores).toFixed(2)} s on ${cores} cores (Chromium's own CPU not counted); the durable curl, curl and sync ${m(cpu.curl).toFixed(2)} s + the registry ${m(cpu.curlServer).toFixed(2)} s, a floor of ${(peer / cores).toFixed(2)} s.`
+}
+
+function report(
+  ours: number[],
+  curlSync: number[],
+  chromiumVersion: string,
+  cpu: CpuRuns,
+): SuiteResult {
   const oursMedian = stats(ours).median
   const peerMedian = stats(curlSync).median
   const ratio = oursMedian / peerMedian
@@ -214,6 +263,8 @@ function report(ours: number[], curlSync: number[], chromiumVersion: string): Su
         ],
       ],
     ),
+    '',
+    cpuLine(cpu),
   ].join('\n')
   return {
     markdown,
@@ -223,6 +274,7 @@ function report(ours: number[], curlSync: number[], chromiumVersion: string): Su
 }
 
 interface Bridge {
+  pid: number
   url: string
   downloadDir: string
   stop(): void
@@ -259,10 +311,10 @@ async function startBridge(work: string, env: NodeJS.ProcessEnv): Promise<Bridge
     })
     child.once('exit', (code) => reject(new Error(`the bridge exited with ${code}`)))
   })
-  return { url, downloadDir, stop: () => child.kill('SIGTERM') }
+  return { pid: child.pid!, url, downloadDir, stop: () => child.kill('SIGTERM') }
 }
 
-async function startRegistry(): Promise<{ info: RegistryInfo; stop(): void }> {
+async function startRegistry(): Promise<{ info: RegistryInfo; pid: number; stop(): void }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'bench', 'download-registry.ts'), String(SIZE)],
@@ -272,5 +324,9 @@ async function startRegistry(): Promise<{ info: RegistryInfo; stop(): void }> {
     createInterface({ input: child.stdout }).once('line', resolveLine)
     child.once('exit', (code) => reject(new Error(`registry exited with ${code}`)))
   })
-  return { info: JSON.parse(line) as RegistryInfo, stop: () => child.kill('SIGTERM') }
+  return {
+    info: JSON.parse(line) as RegistryInfo,
+    pid: child.pid!,
+    stop: () => child.kill('SIGTERM'),
+  }
 }

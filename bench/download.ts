@@ -401,7 +401,7 @@ export async function quiesce(): Promise<void> {
 }
 
 /** User + system CPU seconds of a process so far, from /proc (Linux); null elsewhere. */
-async function cpuSeconds(pid: number): Promise<number | null> {
+export async function cpuSeconds(pid: number): Promise<number | null> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'latin1')
     // Fields after the command name (which may hold spaces) start at state, field 3.
@@ -413,7 +413,7 @@ async function cpuSeconds(pid: number): Promise<number | null> {
 }
 
 /** User + system CPU seconds of this process's waited-for children so far (Linux); null elsewhere. */
-async function childrenCpuSeconds(): Promise<number | null> {
+export async function childrenCpuSeconds(): Promise<number | null> {
   try {
     const stat = await readFile('/proc/self/stat', 'latin1')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
