@@ -15,6 +15,10 @@ type Entry = (error: AppError) => ErrorDescription
 const profileFlag = (error: AppError): string =>
   error.profile ? ` --profile ${error.profile}` : ''
 
+// The image an error is about, as the AWS CLI names it; placeholders when the error does not say.
+const imageFlags = (error: AppError): string =>
+  `--repository-name ${error.repositoryName ?? '<repository>'} --image-id imageDigest=${error.imageDigest ?? '<digest>'}`
+
 // The upstream registry of a pull-through cache, when the service found it from the cache rule.
 const upstream = (error: AppError): string => (error.resource ? ` ${error.resource}` : '')
 
@@ -222,8 +226,7 @@ const catalog: Record<ErrorCode, Entry> = {
   ImageArchived: (e) => ({
     title: 'This image is archived',
     explanation: `${e.message ? `${e.message} ` : ''}ECR keeps archived images in its archive storage class, where they cannot be pulled, downloaded or looked inside until they are restored. Restoring takes time (the image shows as Activating until it is back), and an image stays billed for at least 90 days once archived.`,
-    nextStep:
-      'Restore it with `aws ecr update-image-storage-class --repository-name <repository> --image-id imageDigest=<digest> --target-storage-class STANDARD`, wait until it is Active again, then open it. This app only reads, so it never restores by itself.',
+    nextStep: `Restore it with \`aws ecr update-image-storage-class ${imageFlags(e)} --target-storage-class STANDARD\`, wait until it is Active again, then open it. This app only reads, so it never restores by itself.`,
   }),
   ImageStorageClassUpdateNotSupported: (e) => ({
     title: 'ECR cannot move this image to that storage class',
@@ -311,8 +314,7 @@ const catalog: Record<ErrorCode, Entry> = {
   ScanNotFound: (e) => ({
     title: 'This image has never been scanned',
     explanation: `ECR has no scan of this image${e.message ? ` (${e.message})` : ''}: it was pushed before scan on push was turned on, or the repository is not covered by a scanning rule.`,
-    nextStep:
-      'Scan it now with `aws ecr start-image-scan --repository-name <repository> --image-id imageDigest=<digest>` (basic scanning), turn on scan on push for the repository, or add the repository to the registry’s enhanced scanning settings (Amazon Inspector) under Private registry → Scanning.',
+    nextStep: `Scan it now with \`aws ecr start-image-scan ${imageFlags(e)}\` (basic scanning), turn on scan on push for the repository, or add the repository to the registry’s enhanced scanning settings (Amazon Inspector) under Private registry → Scanning.`,
   }),
   ScanInProgress: () => ({
     title: 'The scan is still running',
@@ -322,8 +324,7 @@ const catalog: Record<ErrorCode, Entry> = {
   ScanFailed: (e) => ({
     title: 'The scan failed',
     explanation: `ECR could not complete the scan (FAILED)${e.message ? `: ${e.message}` : '.'}`,
-    nextStep:
-      'Run `aws ecr start-image-scan --repository-name <repository> --image-id imageDigest=<digest>` to try again; if it fails again, check that the image’s layers are pullable (not archived) and of a supported media type.',
+    nextStep: `Run \`aws ecr start-image-scan ${imageFlags(e)}\` to try again; if it fails again, check that the image’s layers are pullable (not archived) and of a supported media type.`,
   }),
   ScanUnsupportedImage: (e) => ({
     title: 'This image cannot be scanned',
@@ -358,12 +359,11 @@ const catalog: Record<ErrorCode, Entry> = {
     nextStep:
       'Wait until 24 hours after the last scan and run `aws ecr start-image-scan` again, or use enhanced scanning, which rescans continuously.',
   }),
-  ScanImageArchived: () => ({
+  ScanImageArchived: (e) => ({
     title: 'The image is archived',
     explanation:
       'Archived images are not scanned (IMAGE_ARCHIVED); their findings are not kept up to date.',
-    nextStep:
-      'Restore the image to the standard storage class (`aws ecr update-image-storage-class --target-storage-class STANDARD`), then scan it again.',
+    nextStep: `Restore the image to the standard storage class (\`aws ecr update-image-storage-class ${imageFlags(e)} --target-storage-class STANDARD\`), then scan it again.`,
   }),
   PathNotChosen: (e) => ({
     title: 'This path was not chosen in the app',

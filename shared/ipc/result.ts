@@ -21,6 +21,12 @@ export interface AppError {
   folder?: string
   /** Whether there is a file dialog to choose a refused path with (false in the web bridge). */
   picker?: boolean
+  /**
+   * The image an image's error is about (archived, never scanned, scan failed), so the command
+   * its catalog entry gives names it and can be copied as is.
+   */
+  repositoryName?: string
+  imageDigest?: string
 }
 
 /** What every invoke channel returns. */

@@ -143,6 +143,24 @@ describe('archive errors', () => {
     expect(described.explanation).toContain('90 days')
   })
 
+  it('names the archived image in the restore command when the call names it, ready to copy', async () => {
+    const { archived, archivedOnlyLayer } = registry.samples().archive
+    const error = await errorOf(
+      ecr.downloadUrl(
+        { repositoryName: SAMPLE_REPOSITORIES.archive, imageDigest: archived.imageDigest },
+        archivedOnlyLayer.digest,
+      ),
+    )
+    expect(error).toMatchObject({
+      code: 'ImageArchived',
+      repositoryName: SAMPLE_REPOSITORIES.archive,
+      imageDigest: archived.imageDigest,
+    })
+    expect(describeError(error).nextStep).toContain(
+      `\`aws ecr update-image-storage-class --repository-name ${SAMPLE_REPOSITORIES.archive} --image-id imageDigest=${archived.imageDigest} --target-storage-class STANDARD\``,
+    )
+  })
+
   it('ImageStorageClassUpdateNotSupportedException maps to its catalog entry', async () => {
     // The app never changes storage classes; the SDK call stands in for the user's CLI.
     const thrown = await client

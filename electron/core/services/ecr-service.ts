@@ -33,10 +33,15 @@ import type { Page, Repository } from '../../../shared/models/repository'
 import { imageDigestSchema } from '../../../shared/schemas'
 import { aws } from '../aws/aws-errors'
 import type { ChannelsOf, HandlersFor } from '../ipc/handlers'
-import type { ScanChannel } from './findings-service'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
 import { memorySink } from '../blob/memory-sink'
 import { BlobHttp } from './blob-http'
+
+/**
+ * The `ecr:` channels that read scan findings (DescribeImageScanFindings): the findings service
+ * answers them, the ECR service every other `ecr:` channel.
+ */
+export type ScanChannel = Extract<ChannelsOf<'ecr'>, `ecr:scan-${string}`>
 
 /** One ECR command, as ECRClient.send takes it, with its input and output types. */
 type EcrCommand<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<
@@ -66,6 +71,9 @@ const REFERRERS_PAGE_SIZE = 50
 const MAX_REFERRER_PAGES = 200
 // A config fetch, retries and URL refreshes included, gives up after this long.
 const CONFIG_TIMEOUT_MS = 120_000
+
+// Errors about one image whose catalog entries give a command naming it.
+const IMAGE_ERRORS = new Set<AppError['code']>(['ImageArchived', 'ScanNotFound'])
 
 /** ECR read calls, turned into the plain data types that cross IPC. */
 export class EcrService {
@@ -296,7 +304,11 @@ export class EcrService {
   }
 
   /** GetDownloadUrlForLayer: a pre-signed URL for one blob of the repository. */
-  async downloadUrl(request: ImageRequest, layerDigest: string): Promise<string> {
+  /** GetDownloadUrlForLayer; `imageDigest`, when given, names the image in an archived error. */
+  async downloadUrl(
+    request: ImageRequest & { imageDigest?: string },
+    layerDigest: string,
+  ): Promise<string> {
     const out = await this.send(
       request,
       (registryId) =>
@@ -405,11 +417,23 @@ export class EcrService {
   // else the one browsed by default, AWS errors mapped into the catalog, and, for a repository,
   // upstream failures naming the upstream registry.
   private async send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
-    request: { registryId?: string; repositoryName?: string },
+    request: { registryId?: string; repositoryName?: string; imageDigest?: string },
     build: (registryId: string | undefined) => EcrCommand<I, O>,
   ): Promise<O> {
     const { client, registryId } = await this.target()
-    const call = () => aws(client.send(build(request.registryId ?? registryId)))
+    const call = () =>
+      aws(client.send(build(request.registryId ?? registryId))).catch((error: unknown) => {
+        // An archived image's error names it, so the restore command can be copied as is.
+        const { repositoryName, imageDigest } = request
+        if (
+          error instanceof AppErrorException &&
+          IMAGE_ERRORS.has(error.error.code) &&
+          repositoryName !== undefined &&
+          imageDigest !== undefined
+        )
+          throw new AppErrorException({ ...error.error, repositoryName, imageDigest })
+        throw error
+      })
     return request.repositoryName === undefined
       ? call()
       : this.withUpstream(request.repositoryName, call)

@@ -103,6 +103,25 @@ describe('FindingsService', () => {
     expect(words.nextStep).toContain('enhanced scanning settings')
   })
 
+  it('names the image in the commands of never-scanned, failed and archived scans, ready to copy', async () => {
+    for (const [tag, command] of [
+      [TAGS.neverScanned, 'aws ecr start-image-scan'],
+      [TAGS.failed, 'aws ecr start-image-scan'],
+      [TAGS.archived, 'aws ecr update-image-storage-class'],
+    ] as const) {
+      const [scan] = (await of(tag)).scans
+      const flags = `--repository-name ${repositoryName} --image-id imageDigest=${digestOf(tag)}`
+      expect(scan?.problem).toMatchObject({ repositoryName, imageDigest: digestOf(tag) })
+      const { nextStep } = describeError(scan!.problem!)
+      expect(nextStep).toContain(`${command} ${flags}`)
+      expect(nextStep).not.toMatch(/<repository>|<digest>/)
+    }
+    const counted = await findings.counts({ repositoryName, imageDigest: digestOf(TAGS.archived) })
+    expect(describeError(counted.problem!).nextStep).toContain(
+      `--repository-name ${repositoryName} --image-id imageDigest=${digestOf(TAGS.archived)}`,
+    )
+  })
+
   it('explains every status without findings through its catalog entry', async () => {
     const expected: Record<keyof typeof OTHER_SCAN_STATUSES, ErrorCode> = {
       inProgress: 'ScanInProgress',

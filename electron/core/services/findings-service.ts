@@ -19,17 +19,11 @@ import {
 } from '../../../shared/models/findings'
 import type { ImageManifest } from '../../../shared/models/image'
 import { aws } from '../aws/aws-errors'
-import type { ChannelsOf, HandlersFor, HandlersOf } from '../ipc/handlers'
+import type { HandlersFor, HandlersOf } from '../ipc/handlers'
 import type { DownloadFolder } from './download-folder'
-import type { EcrTarget } from './ecr-service'
+import type { EcrTarget, ScanChannel } from './ecr-service'
 import { findingsFileName, writeFindings } from './findings-export'
 import type { UserPaths } from './user-paths'
-
-/**
- * The `ecr:` channels that read scan findings (DescribeImageScanFindings): the findings service
- * answers them, the ECR service every other `ecr:` channel.
- */
-export type ScanChannel = Extract<ChannelsOf<'ecr'>, `ecr:scan-${string}`>
 
 interface ImageRequest {
   registryId?: string
@@ -147,7 +141,12 @@ export class FindingsService {
       )
     } catch (error) {
       if (error instanceof AppErrorException && error.error.code === 'ScanNotFound') {
-        return { imageDigest: request.imageDigest, status: null, counts: {}, problem: error.error }
+        return {
+          imageDigest: request.imageDigest,
+          status: null,
+          counts: {},
+          problem: aboutImage(error.error, request),
+        }
       }
       throw error
     }
@@ -161,7 +160,7 @@ export class FindingsService {
         imageDigest: request.imageDigest,
         status: scan.status,
         counts,
-        problem: scan.problem,
+        problem: scan.problem && aboutImage(scan.problem, request),
       }
     }
     const all = await this.scan(request, null)
@@ -196,11 +195,12 @@ export class FindingsService {
       } while (nextToken && pages.length < MAX_PAGES)
     } catch (error) {
       if (error instanceof AppErrorException && error.error.code === 'ScanNotFound') {
-        return notScanned(request.imageDigest, platform, error.error)
+        return notScanned(request.imageDigest, platform, aboutImage(error.error, request))
       }
       throw error
     }
-    return toScan(request.imageDigest, platform, pages)
+    const scan = toScan(request.imageDigest, platform, pages)
+    return scan.problem ? { ...scan, problem: aboutImage(scan.problem, request) } : scan
   }
 }
 
@@ -208,6 +208,11 @@ function tally(findings: readonly Finding[]): Partial<Record<string, number>> {
   const counts: Partial<Record<string, number>> = {}
   for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1
   return counts
+}
+
+/** A scan problem names the image, so the command its catalog entry gives can be run as is. */
+function aboutImage(problem: AppError, image: ImageRequest): AppError {
+  return { ...problem, repositoryName: image.repositoryName, imageDigest: image.imageDigest }
 }
 
 function notScanned(imageDigest: string, platform: string | null, problem: AppError): PlatformScan {
