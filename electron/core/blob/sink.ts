@@ -1,5 +1,7 @@
 import type { BodySink } from '../services/blob-http'
-import type { Verifier } from './verifier'
+import type { SharedHash, Verifier } from './verifier'
+
+export type { SharedHash } from './verifier'
 
 /**
  * Where a verified blob goes: a partial file (downloads, the blob cache), memory with a cap
@@ -28,12 +30,6 @@ export interface BlobSink<R> {
   commit(): Promise<R>
   /** Releases what the sink opened, however the fetch ended. */
   close(): Promise<void>
-}
-
-/** A hash that reads bytes in place from shared memory, in the order given (the hash thread). */
-export interface SharedHash {
-  /** Hashes a view of a SharedArrayBuffer; resolves once those bytes may be changed again. */
-  update(view: Uint8Array): Promise<void>
 }
 
 /** Takes one body's bytes. */

@@ -1,7 +1,12 @@
 import { AppErrorException } from '../../../shared/ipc/result'
 import { startDigest, type DigestCheck } from '../services/digest'
 import { OffThreadHash } from './hash-worker'
-import type { SharedHash } from './sink'
+
+/** A hash that reads bytes in place from shared memory, in the order given (the hash thread). */
+export interface SharedHash {
+  /** Hashes a view of a SharedArrayBuffer; resolves once those bytes may be changed again. */
+  update(view: Uint8Array): Promise<void>
+}
 
 /** Blobs from this size up are hashed on the worker thread; smaller ones inline. */
 export const OFF_THREAD_MIN_BYTES = 1024 * 1024
