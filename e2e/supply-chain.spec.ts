@@ -196,3 +196,22 @@ test('View raw shows a referrer’s manifest and its blob as the registry stored
     detail.getByRole('figure', { name: 'Blob 1 of 1: application/spdx+json' }),
   ).toContainText('SPDX-2.')
 })
+
+test('a keyless Sigstore bundle: the certificate identity and the offline verdict in words', async ({
+  page,
+}) => {
+  await openSupplyChain(page, '1.0-keyless')
+  await direct(page)
+    .getByRole('link', { name: /^Signature \(Sigstore bundle, keyless\)/ })
+    .click()
+  const detail = page.getByRole('region', { name: /^Signature \(Sigstore bundle, keyless\)/ })
+  await expect(detail).toContainText('Identity')
+  await expect(detail).toContainText('brian@dehamer.com')
+  // The demo serves sigstore-js's own test vector, which signs another artifact than this image.
+  const verdict = detail.getByRole('status')
+  await expect(verdict).toContainText(
+    /Valid signature, but it covers another digest: sha256:[a-f0-9]{64}/,
+  )
+  await expect(verdict).toContainText('do not treat this image as signed')
+  await expect(verdict).not.toContainText('covers this image')
+})

@@ -92,6 +92,19 @@ export const referrerBlobQuery = (
     staleTime: Infinity,
   })
 
+/** A keyless Sigstore bundle verified offline in main: its certificate identity and the verdict. */
+export const keylessQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  digest: string,
+  subjectDigest: string,
+) =>
+  queryOptions({
+    queryKey: supplyChainKey(connection, repositoryName, 'keyless', digest, subjectDigest),
+    queryFn: () => invoke('supply-chain:keyless', { repositoryName, digest, subjectDigest }),
+    staleTime: Infinity,
+  })
+
 /** The demo registry's signing public key for this run, or null away from the demo. */
 export const demoKeyQuery = (connection: ConnectionState) =>
   queryOptions({

@@ -3,12 +3,17 @@ import { useId, useRef, useState } from 'react'
 import type { ChangeEvent, FormEvent } from 'react'
 import type { SignatureVerdict, SupplyChainReferrer } from '../../../../shared/models/supply-chain'
 import { settingsQuery } from '../../api/queries'
-import { demoKeyQuery, notationQuery, useVerifySignature } from '../../api/supply-chain'
+import {
+  demoKeyQuery,
+  keylessQuery,
+  notationQuery,
+  useVerifySignature,
+} from '../../api/supply-chain'
 import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
 import { formatDateTime } from '../../components/format'
 import { useConnection } from '../connection/use-connection'
 import type { Subject } from './referrer-tree'
-import { verdictWords } from './verdict'
+import { keylessWords, verdictWords, type VerdictWords } from './verdict'
 
 /** The largest PEM the form reads from a file (main refuses longer ones too). */
 const MAX_KEY_FILE_BYTES = 16 * 1024
@@ -202,12 +207,7 @@ function VerifyForm({ repositoryName, digest, subject }: ArtifactProps) {
         </button>
       </div>
       <div role="status" className="verdict-status">
-        {words && (
-          <div className={`verdict verdict-${words.tone}`}>
-            <p className="verdict-title">{words.title}</p>
-            <p>{words.detail}</p>
-          </div>
-        )}
+        {words && <Verdict words={words} />}
       </div>
       <MutationErrorPanel mutation={verify} />
     </form>
@@ -300,12 +300,67 @@ export function NotationView({ repositoryName, digest, subject }: ArtifactProps)
   )
 }
 
-/** A keyless Sigstore bundle: what the app can say of it offline. */
-export function KeylessView(_props: ArtifactProps) {
+/** A verdict box: its headline and what it means, announced when it appears. */
+function Verdict({ words }: { words: VerdictWords }) {
   return (
-    <p>
-      A keyless signature: a Sigstore bundle with a short-lived Fulcio certificate instead of a
-      long-lived key. Its raw bundle is below.
-    </p>
+    <div className={`verdict verdict-${words.tone}`}>
+      <p className="verdict-title">{words.title}</p>
+      <p>{words.detail}</p>
+    </div>
+  )
+}
+
+/**
+ * A keyless Sigstore bundle, verified offline in main against the Sigstore trusted root the app
+ * ships: the certificate's identity (who signed), then the verdict.
+ */
+export function KeylessView({ repositoryName, digest, subject }: ArtifactProps) {
+  const connection = useConnection()
+  const query = useQuery(keylessQuery(connection, repositoryName, digest, subject.digest))
+  if (query.isPending)
+    return (
+      <p className="hint" role="status">
+        Verifying the bundle against the Sigstore trusted root…
+      </p>
+    )
+  if (query.isError)
+    return (
+      <ErrorPanel
+        error={query.error}
+        retrying={query.isFetching}
+        onRetry={() => void query.refetch()}
+      />
+    )
+  const { identity, verdict } = query.data
+  return (
+    <div className="signature">
+      <p>
+        A keyless signature: a short-lived Fulcio certificate names who signed, instead of a
+        long-lived key. The app checks it offline, in its main process.
+      </p>
+      {identity ? (
+        <dl className="facts">
+          <dt>Identity</dt>
+          <dd>{identity.subject ? <code>{identity.subject}</code> : 'Not stated'}</dd>
+          <dt>Issuer</dt>
+          <dd>{identity.issuer ? <code>{identity.issuer}</code> : 'Not stated'}</dd>
+          <dt>Certificate valid</dt>
+          <dd>{`${formatDateTime(identity.notBefore)} to ${formatDateTime(identity.notAfter)}`}</dd>
+          {identity.signedDigest && (
+            <>
+              <dt>Signed digest</dt>
+              <dd>
+                <DigestClaim digest={identity.signedDigest} subject={subject} />
+              </dd>
+            </>
+          )}
+        </dl>
+      ) : (
+        <p className="hint">The bundle carries no certificate to name who signed.</p>
+      )}
+      <div role="status" className="verdict-status">
+        <Verdict words={keylessWords(verdict)} />
+      </div>
+    </div>
   )
 }

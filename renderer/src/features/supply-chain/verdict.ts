@@ -1,4 +1,4 @@
-import type { SignatureVerdict } from '../../../../shared/models/supply-chain'
+import type { KeylessVerdict, SignatureVerdict } from '../../../../shared/models/supply-chain'
 
 /** A verdict as the Verify form shows it: a headline, what it means, and how it reads (good, bad). */
 export interface VerdictWords {
@@ -56,3 +56,42 @@ export function verdictWords(verdict: SignatureVerdict): VerdictWords {
 
 const withKey = (keyName: string | undefined) =>
   keyName ? `with the trusted key “${keyName}”` : 'with this key'
+
+/** A keyless (Sigstore bundle) verdict in plain words, with what to do when it does not hold. */
+export function keylessWords(verdict: KeylessVerdict): VerdictWords {
+  switch (verdict.kind) {
+    case 'covers-this-image':
+      return {
+        tone: 'valid',
+        title: 'Valid — covers this image',
+        detail: `The certificate chains to the Sigstore root the app ships, the transparency log recorded the signature, and it signs ${verdict.digest}, this image’s digest. Check that the identity above is one you trust.`,
+      }
+    case 'covers-another-digest':
+      return {
+        tone: 'warning',
+        title: `Valid signature, but it covers another digest: ${verdict.digest}`,
+        detail:
+          verdict.checkedBy === 'transparency-log'
+            ? 'The Sigstore transparency log recorded this signature for that digest, not for this image. It says nothing about this image: do not treat this image as signed.'
+            : 'The signature verifies, but for that digest, not for this image. It says nothing about this image: do not treat this image as signed.',
+      }
+    case 'invalid':
+      return {
+        tone: 'invalid',
+        title: 'Does not verify',
+        detail: `${verdict.reason} Do not trust this signature.`,
+      }
+    case 'root-older-than-certificate':
+      return {
+        tone: 'warning',
+        title: 'The app’s Sigstore trusted root is older than this certificate',
+        detail: `The certificate was issued ${verdict.certificateIssued}, after the newest key in the trusted root the app ships (${verdict.rootNewest}), so the app cannot check it offline. Update the app, or verify with cosign verify, which fetches the current root.`,
+      }
+    case 'unreadable-bundle':
+      return {
+        tone: 'invalid',
+        title: 'The bundle can’t be read',
+        detail: `${verdict.reason} Ask whoever signed the image to sign it again (cosign sign).`,
+      }
+  }
+}
