@@ -10,6 +10,7 @@ import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { useRememberedState } from '../../components/remembered'
 import { useConnection } from '../connection/use-connection'
+import { DemoKeyNote } from '../welcome/demo-key-note'
 import { countLabel, emptyMessage, filterRepositories, sortRepositories } from './repository-list'
 import { RepositoryTable } from './repository-table'
 import './repositories.css'
@@ -40,6 +41,7 @@ export function RepositoriesPage() {
 
   return (
     <main className="repositories-page">
+      <DemoKeyNote />
       <ListToolbar
         filter={{
           label: 'Filter repositories',

@@ -42,7 +42,11 @@ export function WelcomeScreen({ connection }: { connection: ConnectionState }) {
           <code>{profiles.data.credentialsFile}</code>.
         </p>
       )}
-      <p>Or explore the app with the built-in demo registry, which needs no AWS account.</p>
+      <p>
+        Or explore the app with the built-in demo registry, which needs no AWS account. It signs its
+        images with a key made for each run, and shows the public key once it is open, so you can
+        try verifying a signature.
+      </p>
       <div className="actions">
         <button
           type="button"
