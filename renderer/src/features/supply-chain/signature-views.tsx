@@ -303,8 +303,8 @@ export function NotationView({ repositoryName, digest, subject }: ArtifactProps)
 /** A verdict box: its headline and what it means, announced when it appears. */
 function Verdict({ words }: { words: VerdictWords }) {
   return (
-    <div className={`verdict verdict-${words.tone}`}>
-      <p className="verdict-title">{words.title}</p>
+    <div className={`signature-verdict signature-verdict-${words.tone}`}>
+      <p className="signature-verdict-title">{words.title}</p>
       <p>{words.detail}</p>
     </div>
   )
