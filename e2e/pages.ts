@@ -121,6 +121,36 @@ export const APP_PAGES: readonly AppPage[] = [
     },
   },
   {
+    name: 'repository-findings',
+    open: async (page, bridge) => {
+      await route(page, bridge, '/repositories/demo/scanned')
+      // The Findings column (hidden first when narrow): its counts, once they are fetched.
+      await expect(page.getByRole('table', { name: 'Images' })).toBeVisible()
+      await expect(page.getByText('Counting…')).toHaveCount(0)
+    },
+  },
+  {
+    name: 'image-findings',
+    open: async (page, bridge) => {
+      await route(page, bridge, '/repositories/demo/scanned')
+      await page
+        .getByRole('table', { name: 'Images' })
+        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
+        .click()
+      await ready(page)
+      await page.getByRole('tab', { name: 'Findings' }).click()
+      await expect(page.getByRole('table', { name: 'Findings' })).toBeVisible()
+      await expect(page.getByRole('heading', { name: 'Fixed in 1.1 (4)' })).toBeVisible()
+    },
+  },
+  {
+    name: 'image-files-findings',
+    open: async (page, bridge) => {
+      await route(page, bridge, '/contents/demo/scanned/images/1.0?path=usr/lib/libcurl.so.4')
+      await expect(page.getByRole('region', { name: 'Findings on libcurl.so.4' })).toBeVisible()
+    },
+  },
+  {
     name: 'image-files',
     open: async (page, bridge) => {
       await route(page, bridge, '/contents/demo/web-app/images/1.2.0')

@@ -177,9 +177,11 @@ function Comparison({
       <p>
         {newer === false
           ? `Of the ${comparison.fixed.length + comparison.kept.length} findings of the older ${otherName}, ${selfName} no longer has ${comparison.fixed.length} and keeps ${comparison.kept.length}; it adds ${comparison.added.length}.`
-          : `Of the ${comparison.fixed.length + comparison.kept.length} findings of ${selfName}, ${otherName} no longer has ${comparison.fixed.length} and keeps ${comparison.kept.length}; it adds ${comparison.added.length}.`}{' '}
-        <Link to={filesLink}>Compare the files of the two images</Link>
+          : `Of the ${comparison.fixed.length + comparison.kept.length} findings of ${selfName}, ${otherName} no longer has ${comparison.fixed.length} and keeps ${comparison.kept.length}; it adds ${comparison.added.length}.`}
       </p>
+      <div className="findings-comparison-actions">
+        <Link to={filesLink}>Compare the files of the two images</Link>
+      </div>
       <div className="findings-comparison-lists">
         <ComparisonList title={fixedTitle} rows={comparison.fixed} empty="None" />
         <ComparisonList title={addedTitle} rows={comparison.added} empty="None" />
