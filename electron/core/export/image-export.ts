@@ -15,7 +15,7 @@ import { PARTIAL_KEPT_AFTER } from '../../../shared/models/download'
 import type { ImageManifest } from '../../../shared/models/image'
 import { fetchBlob, type PipelineDeps } from '../blob/fetch-blob'
 import { filePartialSink } from '../blob/file-sink'
-import type { BlobSink } from '../blob/sink'
+import type { BlobSink, SinkWriter } from '../blob/sink'
 import { hashFile } from '../blob/hash-file'
 import {
   lstatOrNull,
@@ -572,9 +572,11 @@ function keepOnCancel<R>(sink: BlobSink<R>): BlobSink<R> {
     restart: () => sink.restart(),
     commit: () => sink.commit(),
     close: () => sink.close(),
-    writer(onAccepted) {
-      const inner = sink.writer(onAccepted)
-      return {
+    writer(onAccepted, options) {
+      // The file sink's writer as it is (it may read the body straight into its batches and hash
+      // them in place), except that abandoning keeps what arrived.
+      const inner = sink.writer(onAccepted, options)
+      const writer: SinkWriter = {
         write: (view) => inner.write(view),
         drained: () => inner.drained(),
         settle: () => inner.settle(),
@@ -582,7 +584,12 @@ function keepOnCancel<R>(sink: BlobSink<R>): BlobSink<R> {
         get position() {
           return inner.position
         },
+        get hashes() {
+          return inner.hashes
+        },
       }
+      if (inner.nextBuffer) writer.nextBuffer = () => inner.nextBuffer!()
+      return writer
     },
   }
 }
