@@ -443,7 +443,13 @@ describe('Save image as a tar', () => {
         target,
       })
       expect(again.verified?.ok, name).toBe(true)
-      expect(again.reused['in-layout'] ?? 0, name).toBeGreaterThan(0)
+      // Once every blob was in the layout (the tar was what failed), none is fetched again. While
+      // fetching, which of the concurrent writes took the 10,000 bytes is the scheduler's choice,
+      // so what was kept varies; resuming the blob in flight is 'an export cut off halfway'.
+      if (name === 'while-assembling.tar') {
+        expect(again.reused['in-layout'] ?? 0, name).toBeGreaterThan(0)
+        expect(again.fetched, name).toBe(0)
+      }
     }
     expect((await readdir(downloads(h))).sort()).toEqual([
       'while-assembling.tar',
