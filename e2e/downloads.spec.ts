@@ -385,6 +385,14 @@ test('settings by keyboard: the folder set by the environment, concurrency, the 
   await expect(concurrency).toBeFocused()
   await page.keyboard.press('Tab')
   await expect(dialog.getByRole('button', { name: 'Clear layer contents cache' })).toBeFocused()
+  // Trusted keys: with none yet, the add form's three fields and its button.
+  const addKey = dialog.getByRole('form', { name: 'Add a trusted key' })
+  for (const field of ['Name', 'Repository prefix', 'Public key (PEM)']) {
+    await page.keyboard.press('Tab')
+    await expect(addKey.getByRole('textbox', { name: field })).toBeFocused()
+  }
+  await page.keyboard.press('Tab')
+  await expect(addKey.getByRole('button', { name: 'Add key' })).toBeFocused()
   await page.keyboard.press('Tab')
   await expect(
     dialog.getByRole('checkbox', { name: 'Check for updates automatically' }),
