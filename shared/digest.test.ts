@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SHA256_DIGEST_PATTERN, isDigest, shortDigest } from './digest'
+import { SHA256_DIGEST_PATTERN, isDigest, shortDigest, shortHex } from './digest'
 
 const hex = '0123456789abcdef'.repeat(4)
 
@@ -23,5 +23,10 @@ describe('the one image-digest check', () => {
   it('shortens a digest to its algorithm and 12 hex digits, as docker shows IDs', () => {
     expect(shortDigest(`sha256:${hex}`)).toBe('sha256:0123456789ab')
     expect(shortDigest('abcdef0123456789')).toBe('abcdef012345')
+  })
+
+  it('gives the 12 hex digits alone, for file names and layer labels', () => {
+    expect(shortHex(`sha256:${hex}`)).toBe('0123456789ab')
+    expect(shortHex('abcdef0123456789')).toBe('abcdef012345')
   })
 })

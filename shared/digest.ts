@@ -12,6 +12,11 @@ export function isDigest(value: string): boolean {
   return SHA256_DIGEST.test(value)
 }
 
+/** "0123456789ab": the first 12 hex digits without the algorithm, for file names and labels. */
+export function shortHex(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1).slice(0, 12)
+}
+
 /** "sha256:0123456789ab": the algorithm and the first 12 hex digits, as docker shows IDs. */
 export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':')

@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream'
 import { writeAll, writeError } from '../fs/safe-file'
 import { readLayer, type EntrySink, type ReadOptions } from './layer-reader'
 import { isAbsoluteTarget, outsideReason, resolveLink, type LinkLookup } from './link-resolution'
+import { shortHex } from '../../../shared/digest'
 
 /** What to extract, from which layer index, into which folder. */
 export interface ExtractPlan {
@@ -115,10 +116,7 @@ export class Extraction {
         throw new AppErrorException({ code: 'UnsafeEntry', message: `${target}: ${refusal}` })
       }
     }
-    const name =
-      target === ''
-        ? `layer-${plan.layerDigest.replace(/^[^:]*:/, '').slice(0, 12)}`
-        : baseName(target)
+    const name = target === '' ? `layer-${shortHex(plan.layerDigest)}` : baseName(target)
     this.name = this.safeName(name) ?? `extracted-${randomBytes(3).toString('hex')}`
     this.staging = join(
       resolve(plan.directory),

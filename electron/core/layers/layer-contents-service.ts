@@ -40,6 +40,7 @@ import { ReplyPages } from './reply-pages'
 import { hashFile, hashInto } from '../blob/hash-file'
 import type { Operation as Op, OperationKind, Operations } from '../operations/operations'
 import { fileSize } from '../services/blob-downloader'
+import { shortDigest } from '../../../shared/digest'
 
 /** A repository a blob is fetched from. */
 export interface ImageLocation {
@@ -464,7 +465,7 @@ export class LayerContentsService {
               if (!tooLarge(error)) throw error
               throw new AppErrorException({
                 ...error.error,
-                message: `Layer ${i + 1} of ${layers.length} (${layer.digest.slice(0, 19)}…): ${error.error.message} Open that layer on its own to extract it.`,
+                message: `Layer ${i + 1} of ${layers.length} (${shortDigest(layer.digest)}…): ${error.error.message} Open that layer on its own to extract it.`,
               })
             })
       }

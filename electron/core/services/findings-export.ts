@@ -1,6 +1,7 @@
 import type { FindingsExport, ImageFindings } from '../../../shared/models/findings'
 import { FINDINGS_CSV_COLUMNS } from '../../../shared/models/findings'
 import { writeFileAtomic } from '../fs/safe-file'
+import { shortHex } from '../../../shared/digest'
 
 type Column = (typeof FINDINGS_CSV_COLUMNS)[number]
 
@@ -74,7 +75,7 @@ export function findingsFileName(
   format: 'csv' | 'json',
 ): string {
   const repo = repositoryName.replace(/[^a-z0-9._-]+/g, '_')
-  const short = imageDigest.replace(/^sha256:/, '').slice(0, 12)
+  const short = shortHex(imageDigest)
   return `${repo}_${short}_findings.${format}`
 }
 

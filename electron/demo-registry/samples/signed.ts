@@ -14,6 +14,7 @@ import {
   type DemoPackage,
   type LayerFile,
 } from './supply-chain-artifacts'
+import { shortHex } from '../../../shared/digest'
 
 // demo/signed: an image with everything a supply chain hangs on it, with real bytes, signed at
 // start with this run's key; one image whose signature covers another digest; one signed with a
@@ -216,7 +217,7 @@ async function build(b: SampleBuilder): Promise<SignedSample> {
     json(
       spdxSbom({
         name: subjectRef,
-        namespace: `https://demo.invalid/spdx/demo-signed-1.0-${signed.imageDigest.slice(7, 19)}`,
+        namespace: `https://demo.invalid/spdx/demo-signed-1.0-${shortHex(signed.imageDigest)}`,
         created: after(1),
         files,
         packages: PACKAGES,

@@ -12,6 +12,7 @@ import { joinPath } from '../downloads/download-format'
 import { useDownloads } from '../downloads/downloads-context'
 import { exportStore } from './export-store'
 import './export.css'
+import { shortHex } from '../images/labels'
 
 interface SaveImageDialogProps {
   repositoryName: string
@@ -45,7 +46,7 @@ const FORMATS: { value: ExportFormat; label: string; hint: string }[] = [
 /** A name for the saved image: the repository's last part and the tag, safe on every OS. */
 function defaultName(repositoryName: string, tag: string | null, digest: string): string {
   const base = repositoryName.split('/').at(-1) ?? 'image'
-  return `${base}-${(tag ?? digest.slice(7, 19)).replace(/[^a-zA-Z0-9._-]/g, '_')}`
+  return `${base}-${(tag ?? shortHex(digest)).replace(/[^a-zA-Z0-9._-]/g, '_')}`
 }
 
 /**

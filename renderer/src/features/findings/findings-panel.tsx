@@ -30,6 +30,7 @@ import {
   type SortKey,
 } from './findings-model'
 import './findings.css'
+import { shortDigest, shortHex } from '../images/labels'
 
 interface FindingsPanelProps {
   repositoryName: string
@@ -119,7 +120,7 @@ function ScanView({
     digest === null ? -1 : layers.findIndex((l) => l.digest === digest)
   const layerName = (digest: string) => {
     const i = layerIndex(digest)
-    return i === -1 ? digest.slice(0, 19) : `layer ${i + 1} (${digest.slice(7, 19)})`
+    return i === -1 ? shortDigest(digest) : `layer ${i + 1} (${shortHex(digest)})`
   }
   const managers = useMemo(
     () =>

@@ -49,7 +49,7 @@ export function artifactTypeLabel(artifactType: string | null): string | null {
 }
 
 /** "sha256:0123456789ab", as docker shows IDs: the one definition, in shared/digest.ts. */
-export { shortDigest } from '../../../../shared/digest'
+export { shortDigest, shortHex } from '../../../../shared/digest'
 
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED']
 
