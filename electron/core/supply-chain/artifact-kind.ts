@@ -50,10 +50,5 @@ export function artifactKindInWords(kind: ArtifactKind, artifactType?: string): 
   return KINDS.find(([, k]) => k === kind)![2]
 }
 
-/** cosign's legacy tags: sha256-<hex>.sig, .att, .sbom, naming the digest they hang on. */
-export function legacyCosignTag(
-  tag: string,
-): { subjectDigest: string; kind: 'sig' | 'att' | 'sbom' } | null {
-  const m = /^sha256-([a-f0-9]{64})\.(sig|att|sbom)$/.exec(tag)
-  return m ? { subjectDigest: `sha256:${m[1]}`, kind: m[2] as 'sig' | 'att' | 'sbom' } : null
-}
+/** cosign's legacy tags (sha256-<hex>.sig, .att, .sbom): one definition, in shared/. */
+export { legacyCosignTag } from '../../../shared/cosign-legacy-tag'

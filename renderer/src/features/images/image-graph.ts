@@ -1,3 +1,4 @@
+import { legacyCosignTag } from '../../../../shared/cosign-legacy-tag'
 import type { ImageManifest, ImageStatus, ImageSummary } from '../../../../shared/models/image'
 import { platformLabel } from '../image-page/image-detail'
 
@@ -14,15 +15,12 @@ const KIND_ORDER: readonly ReferrerKind[] = [
   'artifact',
 ]
 
-// cosign's legacy scheme tags an artifact after the digest it is about: sha256-<hex>.sig/.att/.sbom.
-const LEGACY_TAG = /^sha256-([a-f0-9]{64})\.(sig|att|sbom)$/
-
 /** The subject a cosign legacy tag names, and what the tag says the artifact is. */
 export function legacyReferrer(tag: string): { subject: string; kind: ReferrerKind } | null {
-  const match = LEGACY_TAG.exec(tag)
-  if (!match) return null
-  const kind = match[2] === 'sig' ? 'signed' : match[2] === 'sbom' ? 'SBOM' : 'attestation'
-  return { subject: `sha256:${match[1]}`, kind }
+  const legacy = legacyCosignTag(tag)
+  if (!legacy) return null
+  const kind = legacy.kind === 'sig' ? 'signed' : legacy.kind === 'sbom' ? 'SBOM' : 'attestation'
+  return { subject: legacy.subjectDigest, kind }
 }
 
 /** What a referrer is, from its artifact type (OCI 1.1) or its legacy tag. */
