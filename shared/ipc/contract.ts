@@ -109,6 +109,8 @@ const layerFields = {
   digest: layerDigestSchema,
   mediaType: mediaTypeSchema,
   size: blobSizeSchema,
+  /** The image the layer was opened from, when known: an archived image's error names it. */
+  imageDigest: imageDigestSchema.optional(),
 }
 /** The next page of a paged reply, as the previous page named it. */
 const pageSchema = z.strictObject({
@@ -306,6 +308,8 @@ export const invokeContract = {
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
       digest: layerDigestSchema,
+      /** The image the layer was opened from, when known: an archived image's error names it. */
+      imageDigest: imageDigestSchema.optional(),
     }),
   }),
   /** Checks a file on disk against a digest, as a stream with progress. */

@@ -53,6 +53,8 @@ export interface LayerRequest extends ImageLocation {
   digest: string
   mediaType: string
   size: number | null
+  /** The image the layer was opened from, when known: an archived image's error names it. */
+  imageDigest?: string
 }
 
 /** What the service is built from. */
@@ -62,8 +64,8 @@ export interface ContentsDeps {
   /** The app's data folder; the caches live under it. */
   dataDir: string
   downloader: BlobDownloader
-  /** GetDownloadUrlForLayer. */
-  getUrl: (image: ImageLocation, digest: string) => Promise<string>
+  /** GetDownloadUrlForLayer; `imageDigest` is the image the layer was opened from, if known. */
+  getUrl: (image: ImageLocation & { imageDigest?: string }, digest: string) => Promise<string>
   /** BatchGetImage, parsed. */
   getManifest: (
     request: ImageLocation & { imageDigest?: string; imageTag?: string },
@@ -194,7 +196,11 @@ export class LayerContentsService {
             message: `the image has ${layers.length} layers`,
           })
         }
-        const indexes = await this.indexLayers(request, layers.slice(0, upTo + 1), operation)
+        const indexes = await this.indexLayers(
+          { ...request, imageDigest: manifest.digest },
+          layers.slice(0, upTo + 1),
+          operation,
+        )
         operation.report({ phase: 'merging' }, true)
         const merged = mergeLayers(
           indexes.map((index) => index.entries),
@@ -239,7 +245,11 @@ export class LayerContentsService {
           return { id: ref.digest, entries: index.entries as DiffSide[], complete: index.complete }
         }
         const manifest = await this.imageManifest({ ...request, ...ref })
-        const indexes = await this.indexLayers(request, manifest.layers, operation)
+        const indexes = await this.indexLayers(
+          { ...request, imageDigest: manifest.digest },
+          manifest.layers,
+          operation,
+        )
         const merged = mergeLayers(indexes.map((index) => index.entries))
         return {
           id: manifest.digest,
@@ -443,7 +453,7 @@ export class LayerContentsService {
 
   // Indexes an image's layers two at a time (one downloads while the other is read).
   private async indexLayers(
-    location: ImageLocation,
+    location: ImageLocation & { imageDigest: string },
     layers: readonly LayerDescriptor[],
     operation: Operation,
   ): Promise<LayerIndex[]> {
@@ -588,6 +598,7 @@ export class LayerContentsService {
                 {
                   ...(request.registryId ? { registryId: request.registryId } : {}),
                   repositoryName: request.repositoryName,
+                  ...(request.imageDigest ? { imageDigest: request.imageDigest } : {}),
                 },
                 request.digest,
               ),

@@ -46,11 +46,12 @@ export type DownloadRequest = ParsedRequestOf<'downloads:start'>
 /** What the download service is built from. */
 export interface DownloadDeps {
   downloader: BlobDownloader
-  /** GetDownloadUrlForLayer for one blob. */
+  /** GetDownloadUrlForLayer for one blob; `imageDigest` is the image it was opened from, if known. */
   getUrl: (request: {
     registryId?: string
     repositoryName: string
     digest: string
+    imageDigest?: string
   }) => Promise<string>
   /** The folder downloads go to unless a request names one. */
   defaultDirectory: () => Promise<string>
@@ -182,6 +183,7 @@ export class DownloadService {
     registryId?: string
     repositoryName: string
     digest: string
+    imageDigest?: string
   }): Promise<DownloadUrl> {
     const url = await this.deps.getUrl(request)
     return describeUrl(url)
@@ -316,6 +318,7 @@ export class DownloadService {
           ...(request.registryId ? { registryId: request.registryId } : {}),
           repositoryName: request.repositoryName,
           digest: request.digest,
+          ...(request.imageDigest ? { imageDigest: request.imageDigest } : {}),
         })
       // The blob will be fetched: GetDownloadUrlForLayer goes out now, while the sidecar is
       // written and the partial file opened; the downloader's first URL is this one.
