@@ -1,20 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
-import { useId, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
 import { blobFileName } from '../../../../shared/file-names'
-import {
-  cancelOperation,
-  downloadFolderQuery,
-  newOperationId,
-  useChooseFile,
-  useOperationProgress,
-  useVerifyFile,
-} from '../../api/downloads'
+import { downloadFolderQuery, useOperationProgress, useVerifyFile } from '../../api/downloads'
 import { Dialog } from '../../components/dialog'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatExactBytes } from '../../components/format'
-import { ProgressRow } from '../../components/progress-row'
 import { formatTransfer, joinPath } from './download-format'
+import { CheckActions, CheckProgress, PathField, useCheckRun, usePathPicker } from './verify-parts'
 
 /** The layer a check was opened from: its digest is the one to check against. */
 export interface VerifyTarget {
@@ -40,15 +33,10 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
   const folder = useQuery(downloadFolderQuery())
   const [path, setPath] = useState<string | null>(null)
   const [typedDigest, setTypedDigest] = useState('')
-  const [operationId, setOperationId] = useState<string | null>(null)
-  const [cancelled, setCancelled] = useState(false)
   const verify = useVerifyFile()
-  const choose = useChooseFile()
-  const progress = useOperationProgress(verify.isPending ? operationId : null)
-  const submitButton = useRef<HTMLButtonElement>(null)
-  const pathId = useId()
+  const run = useCheckRun(verify, onClose)
+  const progress = useOperationProgress(verify.isPending ? run.operationId : null)
   const digestId = useId()
-  const pickerHintId = useId()
 
   const suggested =
     layer && folder.data
@@ -60,70 +48,31 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
   const shownPath = path ?? suggested
   const digest = layer ? layer.digest : typedDigest.trim()
   const ready = shownPath.trim() !== '' && digest !== ''
-  // The web bridge has no file dialog: say so, instead of a button that seems to do nothing.
-  const noPicker = choose.data?.picker === false
-
-  const chooseFile = () => {
-    if (choose.isPending) return
-    choose.mutate(shownPath.trim(), {
-      // Cancelled (null): the path stays as the user left it.
-      onSuccess: ({ path: chosen }) => {
-        if (chosen !== null) setPath(chosen)
-      },
-    })
-  }
+  const picker = usePathPicker(shownPath, setPath)
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
-    // The button stays enabled while a check runs, so focus is not dropped; a second is ignored.
-    if (!ready || verify.isPending) return
-    const id = newOperationId()
-    setOperationId(id)
-    setCancelled(false)
-    verify.mutate({ operationId: id, path: shownPath.trim(), digest })
-  }
-
-  const cancel = () => {
-    if (!operationId) return
-    setCancelled(true)
-    // Cancel goes away once the check stops; Verify is where the user goes next.
-    submitButton.current?.focus()
-    void cancelOperation(operationId)
-  }
-
-  // Closing while a check runs cancels it: nothing would show its outcome.
-  const close = () => {
-    if (verify.isPending) cancel()
-    onClose()
+    if (!ready) return
+    run.start({ path: shownPath.trim(), digest })
   }
 
   return (
     <Dialog
       title={layer ? `Verify a file against layer ${layer.index}` : 'Verify a file'}
-      onClose={close}
+      onClose={run.close}
       className="verify-dialog"
     >
       <form onSubmit={submit} className="dialog-form">
-        <label htmlFor={pathId}>File path</label>
-        <div className="path-field">
-          <input
-            id={pathId}
-            type="text"
-            value={shownPath}
-            onChange={(event) => setPath(event.target.value)}
-            placeholder="/path/to/blob.tar.gz"
-            spellCheck={false}
-            autoComplete="off"
-            required
-            {...(noPicker ? { 'aria-describedby': pickerHintId } : {})}
-          />
-          <button type="button" onClick={chooseFile}>
-            Choose file…
-          </button>
-        </div>
-        <p id={pickerHintId} className="hint" aria-live="polite">
-          {noPicker && 'No file dialog here: type the file’s full path.'}
-        </p>
+        <PathField
+          label="File path"
+          value={shownPath}
+          onChange={setPath}
+          placeholder="/path/to/blob.tar.gz"
+          chooseLabel="Choose file…"
+          onChoose={picker.pick}
+          noPicker={picker.noPicker}
+          noPickerHint="No file dialog here: type the file’s full path."
+        />
         {layer ? (
           <p>
             Digest of layer {layer.index}: <code>{layer.digest}</code>
@@ -143,34 +92,21 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
             />
           </>
         )}
-        <div className="dialog-actions">
-          <button type="submit" className="primary" disabled={!ready} ref={submitButton}>
-            Verify
-          </button>
-          {verify.isPending && (
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
-          )}
-          <button type="button" onClick={close}>
-            Close
-          </button>
-        </div>
+        <CheckActions
+          ready={ready}
+          running={verify.isPending}
+          submitButton={run.submitButton}
+          onCancel={run.cancel}
+          onClose={run.close}
+        />
       </form>
 
       {verify.isPending && (
-        <div className="verify-progress">
-          <ProgressRow
-            label="Verification progress"
-            done={progress?.receivedBytes ?? 0}
-            total={progress?.totalBytes ?? null}
-            text={
-              progress
-                ? `Hashing ${formatTransfer(progress.receivedBytes, progress.totalBytes)}`
-                : 'Starting…'
-            }
-          />
-        </div>
+        <CheckProgress
+          label="Verification progress"
+          progress={progress}
+          text={(p) => `Hashing ${formatTransfer(p.receivedBytes, p.totalBytes)}`}
+        />
       )}
 
       <div role="status" className="verify-outcome">
@@ -195,10 +131,10 @@ export function VerifyDialog({ onClose, layer }: VerifyDialogProps) {
             </dl>
           </>
         )}
-        {verify.isError && cancelled && <p>Cancelled</p>}
+        {verify.isError && run.cancelled && <p>Cancelled</p>}
       </div>
-      {verify.isError && !cancelled && <ErrorPanel error={verify.error} />}
-      {choose.isError && <ErrorPanel error={choose.error} />}
+      {verify.isError && !run.cancelled && <ErrorPanel error={verify.error} />}
+      {picker.choose.isError && <ErrorPanel error={picker.choose.error} />}
     </Dialog>
   )
 }

@@ -1,11 +1,16 @@
-import { useId, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
-import { cancelOperation, newOperationId, useChooseFile } from '../../api/downloads'
 import { useExportProgress, useVerifyLayout } from '../../api/export'
 import { Dialog } from '../../components/dialog'
 import { ErrorPanel } from '../../components/error-panel'
-import { ProgressRow } from '../../components/progress-row'
 import { formatTransfer } from '../downloads/download-format'
+import {
+  CheckActions,
+  CheckProgress,
+  PathField,
+  useCheckRun,
+  usePathPicker,
+} from '../downloads/verify-parts'
 import './export.css'
 
 interface VerifyLayoutDialogProps {
@@ -23,106 +28,56 @@ interface VerifyLayoutDialogProps {
  */
 export function VerifyLayoutDialog({ onClose, initialPath = '' }: VerifyLayoutDialogProps) {
   const [path, setPath] = useState(initialPath)
-  const [operationId, setOperationId] = useState<string | null>(null)
-  const [cancelled, setCancelled] = useState(false)
   const verify = useVerifyLayout()
-  const choose = useChooseFile()
-  const progress = useExportProgress(verify.isPending ? operationId : null)
-  const submitButton = useRef<HTMLButtonElement>(null)
-  const pathId = useId()
+  const run = useCheckRun(verify, onClose)
+  const picker = usePathPicker(path, setPath)
+  const progress = useExportProgress(verify.isPending ? run.operationId : null)
   const hintId = useId()
-  const pickerHintId = useId()
-  const noPicker = choose.data?.picker === false
   const ready = path.trim() !== ''
-
-  const chooseTar = () => {
-    if (choose.isPending) return
-    choose.mutate(path.trim(), {
-      onSuccess: ({ path: chosen }) => {
-        if (chosen !== null) setPath(chosen)
-      },
-    })
-  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
-    if (!ready || verify.isPending) return
-    const id = newOperationId()
-    setOperationId(id)
-    setCancelled(false)
-    verify.mutate({ operationId: id, path: path.trim() })
-  }
-
-  const cancel = () => {
-    if (!operationId) return
-    setCancelled(true)
-    submitButton.current?.focus()
-    void cancelOperation(operationId)
-  }
-
-  const close = () => {
-    if (verify.isPending) cancel()
-    onClose()
+    if (!ready) return
+    run.start({ path: path.trim() })
   }
 
   const check = verify.data
   return (
-    <Dialog title="Verify a layout" onClose={close} className="verify-layout-dialog">
+    <Dialog title="Verify a layout" onClose={run.close} className="verify-layout-dialog">
       <form onSubmit={submit} className="dialog-form">
         <p id={hintId} className="hint">
           An OCI image layout, as a folder or a .tar, from this app or any other tool (skopeo,
           regctl, crane, docker save): index.json and every manifest are re-read, every blob is
           re-hashed.
         </p>
-        <label htmlFor={pathId}>Layout folder or .tar</label>
-        <div className="path-field">
-          <input
-            id={pathId}
-            type="text"
-            value={path}
-            onChange={(event) => setPath(event.target.value)}
-            placeholder="/path/to/layout or /path/to/image.tar"
-            spellCheck={false}
-            autoComplete="off"
-            required
-            aria-describedby={noPicker ? `${hintId} ${pickerHintId}` : hintId}
-          />
-          <button type="button" onClick={chooseTar}>
-            Choose .tar…
-          </button>
-        </div>
-        <p id={pickerHintId} className="hint" aria-live="polite">
-          {noPicker &&
-            'No file dialog here: type the full path of the layout folder or .tar, inside the download folder or a folder you chose. In the desktop app, Choose .tar… opens the system’s file dialog.'}
-        </p>
-        <div className="dialog-actions">
-          <button type="submit" className="primary" disabled={!ready} ref={submitButton}>
-            Verify
-          </button>
-          {verify.isPending && (
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
-          )}
-          <button type="button" onClick={close}>
-            Close
-          </button>
-        </div>
+        <PathField
+          label="Layout folder or .tar"
+          value={path}
+          onChange={setPath}
+          placeholder="/path/to/layout or /path/to/image.tar"
+          chooseLabel="Choose .tar…"
+          onChoose={picker.pick}
+          noPicker={picker.noPicker}
+          noPickerHint="No file dialog here: type the full path of the layout folder or .tar, inside the download folder or a folder you chose. In the desktop app, Choose .tar… opens the system’s file dialog."
+          describedBy={hintId}
+        />
+        <CheckActions
+          ready={ready}
+          running={verify.isPending}
+          submitButton={run.submitButton}
+          onCancel={run.cancel}
+          onClose={run.close}
+        />
       </form>
 
       {verify.isPending && (
-        <div className="verify-progress">
-          <ProgressRow
-            label="Layout check progress"
-            done={progress?.receivedBytes ?? 0}
-            total={progress?.totalBytes ?? null}
-            text={
-              progress
-                ? `Checked ${progress.blobsDone} blob${progress.blobsDone === 1 ? '' : 's'}, ${formatTransfer(progress.receivedBytes, progress.totalBytes)}`
-                : 'Starting…'
-            }
-          />
-        </div>
+        <CheckProgress
+          label="Layout check progress"
+          progress={progress}
+          text={(p) =>
+            `Checked ${p.blobsDone} blob${p.blobsDone === 1 ? '' : 's'}, ${formatTransfer(p.receivedBytes, p.totalBytes)}`
+          }
+        />
       )}
 
       <div role="status" className="verify-outcome">
@@ -151,10 +106,10 @@ export function VerifyLayoutDialog({ onClose, initialPath = '' }: VerifyLayoutDi
             )}
           </>
         )}
-        {verify.isError && cancelled && <p>Cancelled: nothing was changed.</p>}
+        {verify.isError && run.cancelled && <p>Cancelled: nothing was changed.</p>}
       </div>
-      {verify.isError && !cancelled && <ErrorPanel error={verify.error} />}
-      {choose.isError && <ErrorPanel error={choose.error} />}
+      {verify.isError && !run.cancelled && <ErrorPanel error={verify.error} />}
+      {picker.choose.isError && <ErrorPanel error={picker.choose.error} />}
     </Dialog>
   )
 }
