@@ -2,10 +2,10 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { ProvenanceSummary } from '../../../../shared/models/supply-chain'
 import { provenanceQuery } from '../../api/supply-chain'
-import { ErrorPanel } from '../../components/error-panel'
 import { formatDateTime } from '../../components/format'
 import { JsonViewer } from '../../components/json-viewer'
 import { useConnection } from '../connection/use-connection'
+import { ArtifactQueryState } from './artifact-query-state'
 
 const digestWords = (digest: Record<string, string>) =>
   Object.entries(digest)
@@ -22,20 +22,8 @@ export function ProvenanceView({
 }) {
   const connection = useConnection()
   const query = useQuery(provenanceQuery(connection, repositoryName, digest))
-  if (query.isPending)
-    return (
-      <p className="hint" role="status">
-        Reading the attestation…
-      </p>
-    )
-  if (query.isError)
-    return (
-      <ErrorPanel
-        error={query.error}
-        retrying={query.isFetching}
-        onRetry={() => void query.refetch()}
-      />
-    )
+  if (!query.isSuccess)
+    return <ArtifactQueryState query={query} reading="Reading the attestation…" />
   return <ProvenanceFacts provenance={query.data} />
 }
 

@@ -4,12 +4,12 @@ import type { CSSProperties } from 'react'
 import { Link } from 'react-router'
 import type { SbomDocument } from '../../../../shared/models/supply-chain'
 import { sbomQuery } from '../../api/supply-chain'
-import { ErrorPanel } from '../../components/error-panel'
 import { formatCount, formatDateTime, pluralize } from '../../components/format'
 import { ListToolbar } from '../../components/toolbar'
 import { VirtualTable, type Column } from '../../components/virtual-table'
 import { useConnection } from '../connection/use-connection'
 import { filterPackages, packageRows, type PackageRow } from './sbom-model'
+import { ArtifactQueryState } from './artifact-query-state'
 
 // The table is as tall as its rows, up to this many, then scrolls (virtualized).
 const VISIBLE_ROWS = 12
@@ -33,20 +33,7 @@ export function SbomView({
 }: SbomViewProps) {
   const connection = useConnection()
   const query = useQuery(sbomQuery(connection, repositoryName, digest))
-  if (query.isPending)
-    return (
-      <p className="hint" role="status">
-        Reading the SBOM…
-      </p>
-    )
-  if (query.isError)
-    return (
-      <ErrorPanel
-        error={query.error}
-        retrying={query.isFetching}
-        onRetry={() => void query.refetch()}
-      />
-    )
+  if (!query.isSuccess) return <ArtifactQueryState query={query} reading="Reading the SBOM…" />
   return (
     <SbomDocumentView
       sbom={query.data}

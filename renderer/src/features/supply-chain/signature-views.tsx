@@ -9,11 +9,12 @@ import {
   notationQuery,
   useVerifySignature,
 } from '../../api/supply-chain'
-import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
+import { MutationErrorPanel } from '../../components/error-panel'
 import { formatDateTime } from '../../components/format'
 import { useConnection } from '../connection/use-connection'
 import type { Subject } from './referrer-tree'
 import { keylessWords, verdictWords, type VerdictWords } from './verdict'
+import { ArtifactQueryState } from './artifact-query-state'
 
 /** The largest PEM the form reads from a file (main refuses longer ones too). */
 const MAX_KEY_FILE_BYTES = 16 * 1024
@@ -218,20 +219,8 @@ function VerifyForm({ repositoryName, digest, subject }: ArtifactProps) {
 export function NotationView({ repositoryName, digest, subject }: ArtifactProps) {
   const connection = useConnection()
   const query = useQuery(notationQuery(connection, repositoryName, digest))
-  if (query.isPending)
-    return (
-      <p className="hint" role="status">
-        Reading the signature envelope…
-      </p>
-    )
-  if (query.isError)
-    return (
-      <ErrorPanel
-        error={query.error}
-        retrying={query.isFetching}
-        onRetry={() => void query.refetch()}
-      />
-    )
+  if (!query.isSuccess)
+    return <ArtifactQueryState query={query} reading="Reading the signature envelope…" />
   const n = query.data
   return (
     <div className="signature">
@@ -317,18 +306,11 @@ function Verdict({ words }: { words: VerdictWords }) {
 export function KeylessView({ repositoryName, digest, subject }: ArtifactProps) {
   const connection = useConnection()
   const query = useQuery(keylessQuery(connection, repositoryName, digest, subject.digest))
-  if (query.isPending)
+  if (!query.isSuccess)
     return (
-      <p className="hint" role="status">
-        Verifying the bundle against the Sigstore trusted root…
-      </p>
-    )
-  if (query.isError)
-    return (
-      <ErrorPanel
-        error={query.error}
-        retrying={query.isFetching}
-        onRetry={() => void query.refetch()}
+      <ArtifactQueryState
+        query={query}
+        reading="Verifying the bundle against the Sigstore trusted root…"
       />
     )
   const { identity, verdict } = query.data
