@@ -6,7 +6,7 @@ import type { MenuItemConstructorOptions } from 'electron'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { invokeChannels } from '../../shared/ipc/contract'
 import { APP_SCHEME } from './app-protocol'
-import { redactLogMessage } from './log'
+import { redactLogMessage } from '../core/services/logger'
 
 // The composition root, run against a stand-in for Electron (there is no binary on CI): it checks
 // that index.ts actually wires each protection the other modules provide, and in the right order.

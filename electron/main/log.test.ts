@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nodeLog from 'electron-log/node'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { configureLog, ElectronLogger, LOG_MAX_BYTES, redactLogMessage } from './log'
+import { redactLogMessage } from '../core/services/logger'
+import { configureLog, ElectronLogger, LOG_MAX_BYTES } from './log'
 
 // electron-log's Node build has the same logger, hooks and file transport as its Electron build
 // (electron-log/main), so the test runs the real pipeline: hook, format, rotating file.

@@ -1,35 +1,9 @@
 import { join } from 'node:path'
-import type { LogMessage, NodeLogger } from 'electron-log'
-import { Logger, redact } from '../core/services/logger'
+import type { NodeLogger } from 'electron-log'
+import { Logger, redactLogMessage } from '../core/services/logger'
 
 /** Rotate main.log to main.old.log past this size, so logs never grow without bound. */
 export const LOG_MAX_BYTES = 5 * 1024 * 1024
-
-function redactValue(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value)
-  if (value instanceof Error) {
-    const copy = new Error(redact(value.message))
-    copy.name = value.name
-    copy.stack = value.stack === undefined ? undefined : redact(value.stack)
-    return copy
-  }
-  if (value !== null && typeof value === 'object') {
-    try {
-      return JSON.parse(redact(JSON.stringify(value))) as unknown
-    } catch {
-      return '[unserialisable]'
-    }
-  }
-  return value
-}
-
-/**
- * The electron-log hook that runs before every transport writes: each argument goes through
- * redact(), so credentials and pre-signed URLs' query strings never reach the console or the file.
- */
-export function redactLogMessage(message: LogMessage): LogMessage {
-  return { ...message, data: message.data.map(redactValue) }
-}
 
 /**
  * Sets electron-log up for the main process: a rotating file in `logsDir`, the redaction hook, and

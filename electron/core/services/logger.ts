@@ -17,6 +17,34 @@ export function redact(text: string): string {
   return REDACTIONS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text)
 }
 
+/** redact() through a log argument of any shape: strings, Errors (message and stack) and JSON-able objects. */
+export function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value)
+  if (value instanceof Error) {
+    const copy = new Error(redact(value.message))
+    copy.name = value.name
+    copy.stack = value.stack === undefined ? undefined : redact(value.stack)
+    return copy
+  }
+  if (value !== null && typeof value === 'object') {
+    try {
+      return JSON.parse(redact(JSON.stringify(value))) as unknown
+    } catch {
+      return '[unserialisable]'
+    }
+  }
+  return value
+}
+
+/**
+ * The hook electron-log runs before every transport writes (the shell installs it): each argument
+ * goes through redact(), so credentials and pre-signed URLs' query strings never reach the console
+ * or the file.
+ */
+export function redactLogMessage<M extends { data: unknown[] }>(message: M): M {
+  return { ...message, data: message.data.map(redactValue) }
+}
+
 /**
  * Appends one redacted JSON line per entry to the app's log file. If the file's folder cannot be
  * made (a read-only or foreign data folder), the lines go to `fallback` instead and `problem` says
