@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { bundleContentType, bundleFile } from '../core/bundle/renderer-bundle'
 import { CONTENT_SECURITY_POLICY } from './security'
 
 /** The privileged scheme the UI is served from; register it before the app is ready. */
@@ -9,21 +9,10 @@ export const APP_SCHEME = {
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 } as const
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-}
-
 /**
  * Maps an app://bundle/… URL to a file inside `rootDir`, or null when the URL is for another host,
- * cannot be decoded, or would escape the folder (`..`, encoded slashes, absolute or UNC paths).
+ * cannot be decoded, or would escape the folder (the core's bundleFile rule, shared with the web
+ * bridge).
  */
 export function resolveAppFile(rootDir: string, requestUrl: string): string | null {
   let url: URL
@@ -39,15 +28,7 @@ export function resolveAppFile(rootDir: string, requestUrl: string): string | nu
   } catch {
     return null
   }
-  if (path.includes('\0')) return null
-  const relativePath = path.replace(/^[/\\]+/, '') || 'index.html'
-  const root = resolve(rootDir)
-  const file = resolve(root, relativePath)
-  const inside = relative(root, file)
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    return null
-  }
-  return file
+  return bundleFile(rootDir, path)
 }
 
 /**
@@ -74,7 +55,7 @@ export function createAppProtocolHandler(
     return new Response(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), {
       status: 200,
       headers: {
-        'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'content-type': bundleContentType(file),
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-store',

@@ -3,10 +3,11 @@ import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, isAbsolute, join, normalize, relative } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy'
+import { bundleContentType, bundleFile } from '../core/bundle/renderer-bundle'
 import { createApp, type App } from '../core/create-app'
 import { NodePlatform } from '../core/platform/node-platform'
 import { Logger } from '../core/services/logger'
@@ -31,16 +32,6 @@ export interface Bridge {
   logProblem: string | null
   close(): Promise<void>
 }
-
-// A Map, not an object: a file named `x.__proto__` must not find Object.prototype here.
-const TYPES = new Map<string, string>([
-  ['.html', 'text/html; charset=utf-8'],
-  ['.js', 'text/javascript; charset=utf-8'],
-  ['.css', 'text/css; charset=utf-8'],
-  ['.svg', 'image/svg+xml'],
-  ['.png', 'image/png'],
-  ['.json', 'application/json'],
-])
 
 const MAX_BODY = 1024 * 1024
 // Past this much of an oversized body the bridge stops reading and closes the connection instead.
@@ -205,10 +196,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     if (!authorised(req)) throw forbidden()
     if (pathname === '/__bridge/client.js') {
-      return send(res, 200, TYPES.get('.js')!, clientScript)
+      return send(res, 200, bundleContentType('client.js'), clientScript)
     }
     if (pathname === '/' || pathname === '/index.html') {
-      return send(res, 200, TYPES.get('.html')!, indexHtml)
+      return send(res, 200, bundleContentType('index.html'), indexHtml)
     }
     return serveStatic(options.rendererDir, pathname, res)
   }
@@ -304,16 +295,14 @@ async function bundleClient(): Promise<string> {
 }
 
 async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
-  const file = join(root, normalize(pathname))
-  const inside = relative(root, file)
-  if (inside.startsWith('..') || isAbsolute(inside))
-    return send(res, 404, 'text/plain', 'Not found')
+  const file = bundleFile(root, pathname)
+  if (!file) return send(res, 404, 'text/plain', 'Not found')
   try {
     const info = await stat(file)
     if (!info.isFile()) throw new Error('not a file')
     res.writeHead(200, {
       ...SECURITY_HEADERS,
-      'content-type': TYPES.get(extname(file)) ?? 'application/octet-stream',
+      'content-type': bundleContentType(file),
       'content-length': info.size,
     })
     createReadStream(file).pipe(res)
