@@ -1,13 +1,14 @@
 import { app, type BrowserWindow, dialog, type MessageBoxOptions } from 'electron'
 import electronUpdater from 'electron-updater'
-import type { Settings } from '../../shared/models/settings'
 import type { Dispatch } from '../core/ipc/dispatch'
-import { UpdateController, type UpdatePrompts } from '../core/updates/update-controller'
+import { UpdateController } from '../core/updates/update-controller'
 import { updateAvailability } from '../core/updates/update-decision'
+import { updateCheckSetting, updatePrompts } from '../core/updates/update-prompts'
 
 // The Electron side of updates, kept thin: electron-updater's autoUpdater (reading the GitHub
 // releases named by electron-builder's publish config, from the app-update.yml it packages) and
-// native dialogs. The flow and its rules are in electron/core/updates, tested without Electron.
+// native dialogs. The flow, its rules and its messages are in electron/core/updates, tested
+// without Electron.
 
 interface UpdateOptions {
   getWindow: () => BrowserWindow | null
@@ -29,54 +30,9 @@ export function createUpdates({ getWindow, dispatch, log }: UpdateOptions): Upda
       : await dialog.showMessageBox(options)
     return response
   }
-  const prompts: UpdatePrompts = {
-    offerDownload: async (info) =>
-      (await show({
-        type: 'info',
-        title: 'Update available',
-        message: `ECR Layer Browser ${info.version} is available`,
-        detail: `You have ${app.getVersion()}. Download it now? It is installed when you quit the app.`,
-        buttons: ['Download', 'Later'],
-        defaultId: 0,
-        cancelId: 1,
-      })) === 0,
-    downloaded: async (info) => {
-      await show({
-        type: 'info',
-        title: 'Update ready',
-        message: `ECR Layer Browser ${info.version} is ready`,
-        detail: 'It is installed when you quit the app.',
-        buttons: ['OK'],
-      })
-    },
-    upToDate: async (version) => {
-      await show({
-        type: 'info',
-        title: 'No update',
-        message: 'ECR Layer Browser is up to date',
-        detail: `${version} is the newest version.`,
-        buttons: ['OK'],
-      })
-    },
-    failed: async (message) => {
-      await show({
-        type: 'warning',
-        title: 'Update',
-        message: 'Could not update ECR Layer Browser',
-        detail: message,
-        buttons: ['OK'],
-      })
-    },
-  }
-
-  const setting = async (): Promise<boolean> => {
-    // On by default: only a saved "off" turns the start-up check off.
-    const result = await dispatch('settings:get', {})
-    return !result.ok || (result.value as Partial<Settings> | null)?.checkForUpdates !== false
-  }
   return new UpdateController({
     updater: autoUpdater,
-    prompts,
+    prompts: updatePrompts(show, app.getVersion()),
     log,
     currentVersion: app.getVersion(),
     availability: async (automatic) =>
@@ -84,7 +40,7 @@ export function createUpdates({ getWindow, dispatch, log }: UpdateOptions): Upda
         host: 'electron',
         packaged: app.isPackaged,
         automatic,
-        setting: await setting(),
+        setting: await updateCheckSetting(dispatch),
       }),
   })
 }
