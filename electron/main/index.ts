@@ -21,11 +21,12 @@ import { ElectronPlatform } from './platform/electron-platform'
 import { APP_ORIGIN, createSenderCheck, guardSession, guardWebContents } from './security'
 import { createUpdates } from './updates'
 import { createMainWindow, DEFAULT_SIZE, MINIMUM_SIZE } from './window'
-import { placeWindow, trackWindowState, WindowStateStore } from './window-state'
+import { WindowStateStore } from '../core/window/window-state'
 
-// The composition root of the desktop app. Each rule it applies lives in a module with its own
-// tests (security.ts, app-protocol.ts, window.ts, menu.ts, window-state.ts, log.ts); this file
-// only connects them to Electron.
+// The composition root of the desktop app. Each rule it applies has its own tests: the Electron
+// glue in this folder (security, app-protocol, window, menu, log, updates), the rest in the plain
+// Node core (window placement and state, the bundle's file rule, log redaction, the update flow).
+// This file only connects them to Electron.
 
 // electron-log's main build listens on its own IPC channel for renderer logs. Our preload never
 // exposes it, and every channel outside the contract is closed.
@@ -123,9 +124,7 @@ if (!app.requestSingleInstanceLock()) {
     windowState = store
     // Opens the window where it was last, made to fit the displays there are now.
     openWindow = async () => {
-      await store.flush()
-      const placement = placeWindow(
-        await store.load(),
+      const placement = await store.placement(
         screen.getAllDisplays().map((display) => display.workArea),
         screen.getPrimaryDisplay().workArea,
         DEFAULT_SIZE,
@@ -138,9 +137,7 @@ if (!app.requestSingleInstanceLock()) {
         { packaged: app.isPackaged },
       )
       win = created
-      trackWindowState(created, (state) => {
-        store.save(state).catch((error: unknown) => log.warn('window-state', String(error)))
-      })
+      store.track(created, (problem) => log.warn('window-state', problem))
       created.on('closed', () => {
         if (win === created) win = null
       })

@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron'
-import type { Placement } from './window-state'
+import type { Placement } from '../core/window/window-state'
 
 /** The window's size when nothing is remembered, and the smallest it may be. */
 export const DEFAULT_SIZE = { width: 1280, height: 820 }

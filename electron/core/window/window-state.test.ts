@@ -150,6 +150,52 @@ describe('WindowStateStore', () => {
       new WindowStateStore(folder).save(state({ x: 1, y: 2, width: 900, height: 600 })),
     ).rejects.toMatchObject({ error: { code: 'UnsafeFile' } })
   })
+
+  it('places the window from the state saved last, after the saves still pending', async () => {
+    const store = new WindowStateStore(join(dir, 'window-state.json'))
+    expect(await store.placement([PRIMARY, RIGHT], PRIMARY, DEFAULTS, MINIMUM)).toEqual({
+      ...DEFAULTS,
+      maximized: false,
+    })
+    void store.save(state({ x: 2000, y: 100, width: 1200, height: 800 }, true))
+    expect(await store.placement([PRIMARY, RIGHT], PRIMARY, DEFAULTS, MINIMUM)).toEqual({
+      x: 2000,
+      y: 100,
+      width: 1200,
+      height: 800,
+      maximized: true,
+    })
+  })
+
+  it('tracks a window into its file, and reports a save that fails', async () => {
+    const tracked = (bounds: Rect) =>
+      Object.assign(new EventEmitter(), {
+        getNormalBounds: () => bounds,
+        isMaximized: () => false,
+        isMinimized: () => false,
+        isFullScreen: () => false,
+      })
+    const file = join(dir, 'window-state.json')
+    const store = new WindowStateStore(file)
+    const win = tracked({ x: 3, y: 4, width: 900, height: 600 })
+    const warn = vi.fn()
+    store.track(win, warn)
+    win.emit('close')
+    await store.flush()
+    expect(await new WindowStateStore(file).load()).toEqual(
+      state({ x: 3, y: 4, width: 900, height: 600 }),
+    )
+
+    const folder = join(dir, 'folder.json')
+    await mkdir(folder)
+    const broken = new WindowStateStore(folder)
+    const other = tracked({ x: 3, y: 4, width: 900, height: 600 })
+    broken.track(other, warn)
+    other.emit('close')
+    await broken.flush()
+    expect(warn).toHaveBeenCalledOnce()
+    expect(warn).toHaveBeenCalledWith(expect.any(String))
+  })
 })
 
 describe('trackWindowState', () => {

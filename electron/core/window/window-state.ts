@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeAtomically } from '../core/services/settings-service'
+import { writeAtomically } from '../services/settings-service'
 
 /** A rectangle in screen coordinates (DIPs), as Electron's Display.workArea. */
 export interface Rect {
@@ -125,6 +125,24 @@ export class WindowStateStore {
   /** Resolves once every save so far has finished. */
   flush(): Promise<void> {
     return this.writing
+  }
+
+  /** Where to open the window now: the state saved last (after pending saves) fitted to `workAreas`. */
+  async placement(
+    workAreas: Rect[],
+    primary: Rect,
+    defaults: Size,
+    minimum: Size,
+  ): Promise<Placement> {
+    await this.flush()
+    return placeWindow(await this.load(), workAreas, primary, defaults, minimum)
+  }
+
+  /** Saves `win`'s state as trackWindowState captures it; a save that fails goes to `warn`. */
+  track(win: TrackedWindow, warn: (message: string) => void): void {
+    trackWindowState(win, (state) => {
+      this.save(state).catch((error: unknown) => warn(String(error)))
+    })
   }
 }
 
