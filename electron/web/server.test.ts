@@ -203,6 +203,30 @@ describe('the web bridge', () => {
     expect(odd.headers['content-type']).toBe('application/octet-stream')
   })
 
+  it('serves only files inside the renderer bundle (the core bundleFile rule), with the CSP', async () => {
+    const cookie = { cookie: `elb_bridge_${port}=${token}` }
+    await writeFile(join(root, 'secret.txt'), 'not the bundle')
+    await mkdir(join(root, 'renderer-secrets'), { recursive: true })
+    await writeFile(join(root, 'renderer-secrets', 'key.txt'), 'not the bundle')
+    for (const path of [
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/%2e%2e%2frenderer-secrets%2fkey.txt',
+      '/assets/app.js%00.png',
+      '/assets',
+      '/missing.js',
+    ]) {
+      const answer = await call(path, { headers: cookie })
+      expect(answer.status, path).toBe(404)
+      expect(answer.text).not.toContain('not the bundle')
+    }
+    const asset = await call('/assets/app.js', { headers: cookie })
+    expect(asset.status).toBe(200)
+    expect(asset.text).toBe('console.log(1)')
+    expect(asset.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+  })
+
   it('moves the token from the URL into an HttpOnly SameSite=Strict cookie', async () => {
     const first = await call(`/?token=${token}`)
     expect(first.status).toBe(303)
