@@ -33,12 +33,16 @@ export const partialsQuery = () =>
  */
 export const downloadUrlQuery = (
   connection: ConnectionState,
-  blob: { repositoryName: string; digest: string },
+  blob: { repositoryName: string; digest: string; imageDigest?: string },
 ) =>
   queryOptions({
     queryKey: queryKeys.downloadUrl(connectionKey(connection), blob.repositoryName, blob.digest),
     queryFn: () =>
-      invoke('downloads:url', { repositoryName: blob.repositoryName, digest: blob.digest }),
+      invoke('downloads:url', {
+        repositoryName: blob.repositoryName,
+        digest: blob.digest,
+        ...(blob.imageDigest ? { imageDigest: blob.imageDigest } : {}),
+      }),
     staleTime: 0,
     gcTime: 0,
   })

@@ -21,6 +21,8 @@ export interface LayerTarget {
   digest: string
   mediaType: string
   size: number | null
+  /** The image the layer was opened from, when known: an archived image's error names it. */
+  imageDigest?: string
 }
 
 const imageRef = (ref: string) => (isDigest(ref) ? { imageDigest: ref } : { imageTag: ref })

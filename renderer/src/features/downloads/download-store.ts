@@ -16,6 +16,8 @@ export interface BlobTarget {
   role: string | null
   /** A leftover `.partial` file of an earlier run to continue, at the name it belongs to. */
   resumePartial?: string
+  /** The image the blob was opened from, when known: an archived image's error names it. */
+  imageDigest?: string
 }
 
 /** Where one download stands, as the panel shows it. */

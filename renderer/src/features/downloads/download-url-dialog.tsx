@@ -12,7 +12,8 @@ import { blobLabel } from './download-format'
 interface DownloadUrlDialogProps {
   /** "layer 3", "the config blob". */
   what: string
-  blob: { repositoryName: string; digest: string }
+  /** `imageDigest`: the image the blob was opened from, named in an archived image's error. */
+  blob: { repositoryName: string; digest: string; imageDigest?: string }
   onClose: () => void
 }
 

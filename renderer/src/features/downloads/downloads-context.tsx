@@ -74,6 +74,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
         size: target.size,
         onExisting,
         ...(target.resumePartial !== undefined ? { resumePartial: target.resumePartial } : {}),
+        ...(target.imageDigest !== undefined ? { imageDigest: target.imageDigest } : {}),
       })
     },
     // Given to useMutation (not to mutate), so they run for every download, not just the last.

@@ -202,6 +202,7 @@ describe('layer downloads on the image page', () => {
       mediaType: layer.mediaType,
       size: layer.size,
       onExisting: 'ask',
+      imageDigest: manifest.digest,
     })
     // The panel opens by itself; the toggle counts what is under way.
     expect(toggle.getAttribute('aria-expanded')).toBe('true')
@@ -404,7 +405,7 @@ describe('layer downloads on the image page', () => {
     expect(text.value).toBe(url)
     expect(text.readOnly).toBe(true)
     expect(ecr.requests('downloads:url')).toEqual([
-      { repositoryName: 'demo/web-app', digest: layer.digest },
+      { repositoryName: 'demo/web-app', digest: layer.digest, imageDigest: manifest.digest },
     ])
     expect(dialog.textContent).toContain('Anyone who has this URL can download this blob')
     const time = dialog.querySelector('time')!

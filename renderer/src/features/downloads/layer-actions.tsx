@@ -1,7 +1,7 @@
 import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { describeError } from '../../../../shared/errors'
-import type { LayerDescriptor } from '../../../../shared/models/image'
+import type { ImageStatus, LayerDescriptor } from '../../../../shared/models/image'
 import { formatBytes, pluralize } from '../../components/format'
 import { OverflowMenu } from '../../components/overflow-menu'
 import type { ImageManifestOnly } from '../image-page/image-detail'
@@ -19,6 +19,7 @@ export function layerTarget(
   repositoryName: string,
   layer: LayerDescriptor,
   index: number,
+  imageDigest?: string,
 ): BlobTarget {
   return {
     repositoryName,
@@ -26,6 +27,7 @@ export function layerTarget(
     mediaType: layer.mediaType,
     size: layer.size,
     role: `layer ${index + 1}`,
+    ...(imageDigest ? { imageDigest } : {}),
   }
 }
 
@@ -38,6 +40,18 @@ export function configTarget(repositoryName: string, image: ImageManifestOnly): 
     size: image.config.size,
     role: 'config',
   }
+}
+
+/**
+ * Why nothing of an image can be downloaded or looked inside while it is archived or being
+ * restored; null for an Active image (or while its status is unknown).
+ */
+export function archivedReason(status: ImageStatus | undefined): string | null {
+  if (status === 'ARCHIVED')
+    return 'This image is archived; restore it first (see the restore command on the Overview tab), then its layers can be downloaded and looked inside.'
+  if (status === 'ACTIVATING')
+    return 'This image is being restored from archive (Activating); its layers can be downloaded and looked inside once it is Active.'
+  return null
 }
 
 /** Why "Look inside" cannot work on a foreign layer: the app reads layers from ECR only. */
@@ -55,6 +69,7 @@ export function LayerActions({
   layer,
   index,
   imageDigest,
+  archived = null,
 }: {
   repositoryName: string
   layer: LayerDescriptor
@@ -62,14 +77,24 @@ export function LayerActions({
   index: number
   /** The image the row belongs to: "Look inside" carries it, for the way back. */
   imageDigest?: string
+  /** Why the image's layers cannot be read now (archived, restoring); see archivedReason. */
+  archived?: string | null
 }) {
   const { start } = useDownloads()
   const [dialog, setDialog] = useState<'url' | 'verify' | null>(null)
   const foreignId = useId()
   const whyId = useId()
   const lookId = useId()
+  const archivedId = useId()
   const n = index + 1
-  const describedBy = layer.foreign ? `${foreignId} ${whyId}` : undefined
+  // A foreign layer is outside ECR; an archived image's layers are in ECR but cannot be read.
+  const blocked = layer.foreign || archived !== null
+  const describedBy = layer.foreign
+    ? `${foreignId} ${whyId}`
+    : archived !== null
+      ? archivedId
+      : undefined
+  const lookReason = layer.foreign ? FOREIGN_LOOK_INSIDE : archived
   const lookInside = contentsLayerPath(repositoryName, layer, imageDigest)
   const copyUrl = () => setDialog('url')
   const verify = () => setDialog('verify')
@@ -79,9 +104,10 @@ export function LayerActions({
         type="button"
         className="small"
         aria-label={`Download layer ${n}`}
-        disabled={layer.foreign}
+        disabled={blocked}
         aria-describedby={describedBy}
-        onClick={() => start([layerTarget(repositoryName, layer, index)])}
+        title={archived ?? undefined}
+        onClick={() => start([layerTarget(repositoryName, layer, index, imageDigest)])}
       >
         Download
       </button>
@@ -90,20 +116,21 @@ export function LayerActions({
         className="small row-secondary"
         aria-label={`Copy download URL of layer ${n}`}
         aria-haspopup="dialog"
-        disabled={layer.foreign}
+        disabled={blocked}
         aria-describedby={describedBy}
+        title={archived ?? undefined}
         onClick={copyUrl}
       >
         Copy download URL
       </button>
-      {layer.foreign ? (
+      {blocked ? (
         <button
           type="button"
           className="small row-secondary"
           aria-label={`Look inside layer ${n}`}
           disabled
-          aria-describedby={lookId}
-          title={FOREIGN_LOOK_INSIDE}
+          aria-describedby={layer.foreign ? lookId : archivedId}
+          title={lookReason ?? undefined}
         >
           Look inside
         </button>
@@ -129,11 +156,11 @@ export function LayerActions({
         <OverflowMenu
           label={`More actions for layer ${n}`}
           items={[
-            layer.foreign
-              ? { label: 'Copy download URL', disabledReason: foreignLayer.title }
+            blocked
+              ? { label: 'Copy download URL', disabledReason: archived ?? foreignLayer.title }
               : { label: 'Copy download URL', onSelect: copyUrl },
-            layer.foreign
-              ? { label: 'Look inside', disabledReason: FOREIGN_LOOK_INSIDE }
+            blocked
+              ? { label: 'Look inside', disabledReason: lookReason ?? FOREIGN_LOOK_INSIDE }
               : { label: 'Look inside', to: lookInside },
             { label: 'Verify a file…', onSelect: verify },
           ]}
@@ -156,10 +183,15 @@ export function LayerActions({
           {FOREIGN_LOOK_INSIDE}
         </span>
       )}
+      {!layer.foreign && archived !== null && (
+        <span id={archivedId} hidden>
+          {archived}
+        </span>
+      )}
       {dialog === 'url' && (
         <DownloadUrlDialog
           what={`layer ${n}`}
-          blob={{ repositoryName, digest: layer.digest }}
+          blob={{ repositoryName, digest: layer.digest, ...(imageDigest ? { imageDigest } : {}) }}
           onClose={() => setDialog(null)}
         />
       )}
@@ -180,9 +212,12 @@ export function LayerActions({
 export function ImageDownloads({
   repositoryName,
   image,
+  archived = null,
 }: {
   repositoryName: string
   image: ImageManifestOnly
+  /** Why the image's blobs cannot be read now (archived, restoring); see archivedReason. */
+  archived?: string | null
 }) {
   const { start } = useDownloads()
   const [urlOpen, setUrlOpen] = useState(false)
@@ -199,15 +234,20 @@ export function ImageDownloads({
         <button
           type="button"
           className="primary"
+          disabled={archived !== null}
+          title={archived ?? undefined}
           onClick={() =>
             start([
-              ...inRegistry.map(({ layer, index }) => layerTarget(repositoryName, layer, index)),
+              ...inRegistry.map(({ layer, index }) =>
+                layerTarget(repositoryName, layer, index, image.digest),
+              ),
               config,
             ])
           }
         >
           Download all layers
         </button>
+        {archived !== null && <span className="hint archived-reason">{archived}</span>}
         <span className="hint">
           {`${pluralize(inRegistry.length, 'layer', 'layers')} and the config blob, ${formatBytes(total)}`}
           {foreign > 0 &&

@@ -19,7 +19,7 @@ import { useNow } from '../../components/use-now'
 import { imageTabPath, repositoryPath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
 import { manifestTypeLabel, shortDigest } from '../images/labels'
-import { ImageDownloads } from '../downloads/layer-actions'
+import { archivedReason, ImageDownloads } from '../downloads/layer-actions'
 import { LayersTable } from '../layers/layers-table'
 import { findPullThroughRule } from '../repositories/pull-through'
 import { HistoryList } from './history-list'
@@ -107,13 +107,16 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
     ? `${repositoryName}:${summary.data.tags[0]}`
     : `${repositoryName}@${shortDigest(imageDigest)}`
 
+  // An archived or restoring image's layers cannot be read: their actions say so instead.
+  const archived = archivedReason(summary.data?.imageStatus)
+
   // Tabs of the image (one entry each in IMAGE_TABS): Overview holds what the page always showed.
   const overviewNode = manifest.data ? (
     <>
       {image && (
         <Section title={platform ? `Layers (${platformLabel(platform)})` : 'Layers'}>
           {image.artifactType && <p className="hint">{`Artifact type: ${image.artifactType}`}</p>}
-          <ImageDownloads repositoryName={repositoryName} image={image} />
+          <ImageDownloads repositoryName={repositoryName} image={image} archived={archived} />
           <LayersTable
             repositoryName={repositoryName}
             imageDigest={image.digest}
@@ -122,6 +125,7 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
             historyLoading={config.isLoading}
             availability={availability.data}
             availabilityLoading={availability.isLoading}
+            archived={archived}
           />
           {availability.isError && (
             <ErrorPanel

@@ -8,6 +8,8 @@ import type {
 import { JsonViewer } from '../../components/json-viewer'
 import { FindingsTab } from '../findings/findings-tab'
 import { CompareForm } from '../layer-contents/compare-form'
+import { archivedReason } from '../downloads/layer-actions'
+import { ArchivedNotice } from '../images/archived-notice'
 import { ImageFiles } from '../layer-contents/image-files'
 import { ReferrerCount, SupplyChainTab } from '../supply-chain/supply-chain-tab'
 import type { ImageManifestOnly } from './image-detail'
@@ -137,6 +139,13 @@ export const IMAGE_TABS: readonly ImageTab[] = [
  * "All layers (merged)" to Files, each step a URL of the image page.
  */
 function FilesTab({ context, stepping }: { context: ImageTabContext; stepping: boolean }) {
+  // An archived or restoring image's layers cannot be read: say so rather than fail on each one.
+  const archived = archivedReason(context.summary?.imageStatus)
+  if (archived !== null) {
+    return context.summary ? (
+      <ArchivedNotice repositoryName={context.repositoryName} image={context.summary} />
+    ) : null
+  }
   const layerParam = context.param('layer')
   const parsed = layerParam === null ? NaN : Number(layerParam)
   const count = context.image?.layers.length ?? 0

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import { Link } from 'react-router'
 import type { LayerEntry, MergedEntry } from '../../../../shared/models/layer-contents'
+import { imageDigestSchema } from '../../../../shared/schemas'
 import { layerIndexQuery, newOperationPrefix, useContentsProgress } from '../../api/layer-contents'
 import { imageQuery, manifestQuery } from '../../api/queries'
 import { ErrorPanel } from '../../components/error-panel'
@@ -74,7 +75,13 @@ export function LayerView({
 }) {
   const connection = useConnection()
   const [prefix] = useState(newOperationPrefix)
-  const index = useQuery(layerIndexQuery(connection, { repositoryName, ...layer }, prefix))
+  // The image it was opened from travels with each request: an archived image's error names it.
+  const target = {
+    repositoryName,
+    ...layer,
+    ...(image !== null && imageDigestSchema.safeParse(image).success ? { imageDigest: image } : {}),
+  }
+  const index = useQuery(layerIndexQuery(connection, target, prefix))
   const { progress, cancel } = useContentsProgress(prefix)
   usePageReady(index.status !== 'pending')
   const tooLarge = index.isError && indexTooLarge(index.error)
@@ -128,7 +135,7 @@ export function LayerView({
         <>
           {/* Retrying reads the same layer into the same limit: offer the extraction instead. */}
           <ErrorPanel error={index.error} />
-          <ExtractWholeLayer layer={{ repositoryName, ...layer }} prefix={prefix} />
+          <ExtractWholeLayer layer={target} prefix={prefix} />
         </>
       )}
       {index.isError && !tooLarge && (
@@ -168,7 +175,7 @@ export function LayerView({
             }
           />
           <ExtractWholeLayer
-            layer={{ repositoryName, ...layer }}
+            layer={target}
             prefix={prefix}
             label="Extract the whole layer"
             primary={false}

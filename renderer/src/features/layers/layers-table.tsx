@@ -30,6 +30,8 @@ interface LayersTableProps {
   historyLoading: boolean
   availability: readonly LayerAvailability[] | undefined
   availabilityLoading: boolean
+  /** Why the image's layers cannot be read now (archived, restoring); null when they can. */
+  archived?: string | null
 }
 
 /**
@@ -45,6 +47,7 @@ export function LayersTable({
   historyLoading,
   availability,
   availabilityLoading,
+  archived = null,
 }: LayersTableProps) {
   const aligned = useMemo(() => alignHistory([...layers], [...(history ?? [])]), [layers, history])
   const byDigest = useMemo(
@@ -121,6 +124,7 @@ export function LayersTable({
                     layer={row.layer}
                     index={row.index}
                     imageDigest={imageDigest}
+                    archived={archived}
                   />
                 </td>
               </tr>
