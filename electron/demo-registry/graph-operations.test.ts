@@ -9,7 +9,7 @@ import {
   ListImagesCommand,
   UpdateImageStorageClassCommand,
 } from '@aws-sdk/client-ecr'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   DemoRegistry,
   ECR_PUBLIC_UPSTREAM,
@@ -17,25 +17,13 @@ import {
   SAMPLE_TAGS as TAGS,
 } from './server'
 import { rejectionOf } from './testing/requests'
+import { withEcrClient } from './testing/ecr-client'
 
 // The registry as a graph: image status, OCI 1.1 referrers, managed signing, storage classes.
 describe('DemoRegistry graph operations', () => {
   const registry = new DemoRegistry({ repositoryCount: 40 })
-  let ecr: ECRClient
-
-  beforeAll(async () => {
-    const { endpoint } = await registry.start()
-    ecr = new ECRClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: registry.credentials,
-      maxAttempts: 1,
-    })
-  })
-  afterAll(async () => {
-    ecr.destroy()
-    await registry.stop()
-  })
+  let ecr!: ECRClient
+  withEcrClient(registry, (client) => (ecr = client))
 
   const tagsOf = async (imageStatus?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING' | 'ANY') => {
     const out = await ecr.send(

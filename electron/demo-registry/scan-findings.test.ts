@@ -1,17 +1,18 @@
 import {
   DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
-  ECRClient,
+  type ECRClient,
   paginateDescribeImageScanFindings,
 } from '@aws-sdk/client-ecr'
 import type { EnhancedImageScanFinding } from '@aws-sdk/client-ecr'
 import { gunzipSync } from 'node:zlib'
 import tarStream from 'tar-stream'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadSamples } from './samples/index'
 import { OTHER_SCAN_STATUSES } from './samples/scanned'
 import { DemoRegistry, SAMPLE_REPOSITORIES as REPOS, SAMPLE_TAGS as TAGS } from './server'
 import { rejectionOf } from './testing/requests'
+import { withEcrClient } from './testing/ecr-client'
 
 async function tarNames(blob: Buffer): Promise<string[]> {
   const extract = tarStream.extract()
@@ -30,21 +31,8 @@ async function tarNames(blob: Buffer): Promise<string[]> {
 describe('DescribeImageScanFindings in the demo registry', () => {
   const registry = new DemoRegistry({ repositoryCount: 40 })
   const repositoryName = REPOS.scanned
-  let ecr: ECRClient
-
-  beforeAll(async () => {
-    const { endpoint } = await registry.start()
-    ecr = new ECRClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: registry.credentials,
-      maxAttempts: 1,
-    })
-  })
-  afterAll(async () => {
-    ecr.destroy()
-    await registry.stop()
-  })
+  let ecr!: ECRClient
+  withEcrClient(registry, (client) => (ecr = client))
 
   const allEnhanced = async (imageTag: string, pageSize: number) => {
     const found: EnhancedImageScanFinding[] = []

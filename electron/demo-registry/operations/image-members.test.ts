@@ -1,33 +1,21 @@
 import {
   DescribeImageScanFindingsCommand,
   DescribeImageSigningStatusCommand,
-  ECRClient,
+  type ECRClient,
   UpdateImageStorageClassCommand,
   type ImageIdentifier,
 } from '@aws-sdk/client-ecr'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DemoRegistry, SAMPLE_REPOSITORIES as REPOS, SAMPLE_TAGS as TAGS } from '../server'
 import { rejectionOf } from '../testing/requests'
+import { withEcrClient } from '../testing/ecr-client'
 
 // The operations on one image read and check its repository and imageId through one helper
 // (imageMembers in common.ts): each answers the same ECR errors, in the same order.
 describe('the operations on one image check repository and imageId alike', () => {
   const registry = new DemoRegistry({ repositoryCount: 20 })
-  let ecr: ECRClient
-
-  beforeAll(async () => {
-    const { endpoint } = await registry.start()
-    ecr = new ECRClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: registry.credentials,
-      maxAttempts: 1,
-    })
-  })
-  afterAll(async () => {
-    ecr.destroy()
-    await registry.stop()
-  })
+  let ecr!: ECRClient
+  withEcrClient(registry, (client) => (ecr = client))
 
   type Send = (repositoryName: string, imageId: ImageIdentifier | undefined) => Promise<unknown>
   const operations: [string, Send][] = [
