@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { expect, openApp, type BridgeRun } from './fixtures'
 
 // Every page of the app, reached as a user reaches it, for the checks that run on all of them
@@ -31,6 +31,39 @@ async function route(page: Page, bridge: BridgeRun, hash: string): Promise<void>
   await ready(page)
 }
 
+/** Opens an image of a repository from its Images table, by one of its tags. */
+async function image(
+  page: Page,
+  bridge: BridgeRun,
+  repository: string,
+  tag: string,
+): Promise<void> {
+  await route(page, bridge, `/repositories/${repository}`)
+  const tagName = new RegExp(`(^|, )${tag.replaceAll('.', '\\.')}(,|$)`)
+  await page.getByRole('table', { name: 'Images' }).getByRole('link', { name: tagName }).click()
+  await ready(page)
+}
+
+/** demo/signed:1.0's Supply chain tab, with the referrer whose link is named `referrer` opened. */
+async function referrer(page: Page, bridge: BridgeRun, referrer: RegExp): Promise<void> {
+  await image(page, bridge, 'demo/signed', '1.0')
+  await page.getByRole('tab', { name: /^Supply chain/ }).click()
+  await page
+    .getByRole('list', { name: 'Referrers of this image' })
+    .getByRole('link', { name: referrer })
+    .first()
+    .click()
+}
+
+/** A page reached by its address, there once what `shown` finds is visible (if anything). */
+const at = (name: string, hash: string, shown?: (page: Page) => Locator): AppPage => ({
+  name,
+  open: async (page, bridge) => {
+    await route(page, bridge, hash)
+    if (shown) await expect(shown(page)).toBeVisible()
+  },
+})
+
 export const APP_PAGES: readonly AppPage[] = [
   {
     name: 'welcome',
@@ -41,41 +74,21 @@ export const APP_PAGES: readonly AppPage[] = [
       ).toBeVisible()
     },
   },
-  {
-    name: 'repositories',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/')
-      await expect(page.getByRole('table', { name: 'Repositories' })).toBeVisible()
-    },
-  },
-  {
-    name: 'repository',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/web-app')
-      await expect(page.getByRole('table', { name: 'Images' })).toBeVisible()
-    },
-  },
+  at('repositories', '/', (page) => page.getByRole('table', { name: 'Repositories' })),
+  at('repository', '/repositories/demo/web-app', (page) =>
+    page.getByRole('table', { name: 'Images' }),
+  ),
   {
     name: 'image',
     open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/web-app')
-      await page
-        .getByRole('table', { name: 'Images' })
-        .getByRole('link', { name: /(^|, )1\.2\.0(,|$)/ })
-        .click()
-      await ready(page)
+      await image(page, bridge, 'demo/web-app', '1.2.0')
       await expect(page.getByRole('table', { name: 'Layers' })).toBeVisible()
     },
   },
   {
     name: 'image-supply-chain',
     open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/signed')
-      await page
-        .getByRole('table', { name: 'Images' })
-        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
-        .click()
-      await ready(page)
+      await image(page, bridge, 'demo/signed', '1.0')
       await page.getByRole('tab', { name: /^Supply chain/ }).click()
       await expect(page.getByRole('list', { name: 'Referrers of this image' })).toBeVisible()
       await expect(
@@ -86,35 +99,14 @@ export const APP_PAGES: readonly AppPage[] = [
   {
     name: 'image-supply-chain-sbom',
     open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/signed')
-      await page
-        .getByRole('table', { name: 'Images' })
-        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
-        .click()
-      await ready(page)
-      await page.getByRole('tab', { name: /^Supply chain/ }).click()
-      await page
-        .getByRole('list', { name: 'Referrers of this image' })
-        .getByRole('link', { name: /^SBOM \(SPDX\)/ })
-        .click()
+      await referrer(page, bridge, /^SBOM \(SPDX\)/)
       await expect(page.getByRole('table', { name: 'Packages' })).toBeVisible()
     },
   },
   {
     name: 'image-supply-chain-verify',
     open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/signed')
-      await page
-        .getByRole('table', { name: 'Images' })
-        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
-        .click()
-      await ready(page)
-      await page.getByRole('tab', { name: /^Supply chain/ }).click()
-      await page
-        .getByRole('list', { name: 'Referrers of this image' })
-        .getByRole('link', { name: /^Signature \(cosign\)/ })
-        .first()
-        .click()
+      await referrer(page, bridge, /^Signature \(cosign\)/)
       await page.getByRole('button', { name: 'Use the demo key' }).click()
       await page.getByRole('button', { name: 'Verify', exact: true }).click()
       await expect(page.getByText('Valid — covers this image')).toBeVisible()
@@ -132,44 +124,24 @@ export const APP_PAGES: readonly AppPage[] = [
   {
     name: 'image-findings',
     open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/scanned')
-      await page
-        .getByRole('table', { name: 'Images' })
-        .getByRole('link', { name: /(^|, )1\.0(,|$)/ })
-        .click()
-      await ready(page)
+      await image(page, bridge, 'demo/scanned', '1.0')
       await page.getByRole('tab', { name: 'Findings' }).click()
       await expect(page.getByRole('table', { name: 'Findings' })).toBeVisible()
       await expect(page.getByRole('heading', { name: 'Fixed in 1.1 (4)' })).toBeVisible()
     },
   },
-  {
-    name: 'image-files-findings',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/contents/demo/scanned/images/1.0?path=usr/lib/libcurl.so.4')
-      await expect(page.getByRole('region', { name: 'Findings on libcurl.so.4' })).toBeVisible()
-    },
-  },
-  {
-    name: 'image-files',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/contents/demo/web-app/images/1.2.0')
-      await expect(page.getByRole('treegrid', { name: 'Files' })).toBeVisible()
-    },
-  },
-  {
-    name: 'image-layer',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/contents/demo/web-app/images/1.2.0?layer=1')
-      await expect(page.getByRole('treegrid', { name: 'Files' })).toBeVisible()
-    },
-  },
-  {
-    name: 'diff',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/contents/demo/web-app/diff?from=1.1.0&to=1.2.0')
-    },
-  },
+  at(
+    'image-files-findings',
+    '/contents/demo/scanned/images/1.0?path=usr/lib/libcurl.so.4',
+    (page) => page.getByRole('region', { name: 'Findings on libcurl.so.4' }),
+  ),
+  at('image-files', '/contents/demo/web-app/images/1.2.0', (page) =>
+    page.getByRole('treegrid', { name: 'Files' }),
+  ),
+  at('image-layer', '/contents/demo/web-app/images/1.2.0?layer=1', (page) =>
+    page.getByRole('treegrid', { name: 'Files' }),
+  ),
+  at('diff', '/contents/demo/web-app/diff?from=1.1.0&to=1.2.0'),
   {
     name: 'downloads-tray',
     open: async (page, bridge) => {
@@ -186,20 +158,10 @@ export const APP_PAGES: readonly AppPage[] = [
       await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible()
     },
   },
-  {
-    name: 'missing-repository',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/repositories/demo/no-such-repository')
-      await expect(page.getByRole('alert')).toBeVisible()
-    },
-  },
-  {
-    name: 'not-found',
-    open: async (page, bridge) => {
-      await route(page, bridge, '/no/such/page')
-      await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
-    },
-  },
+  at('missing-repository', '/repositories/demo/no-such-repository', (page) =>
+    page.getByRole('alert'),
+  ),
+  at('not-found', '/no/such/page', (page) => page.getByRole('heading', { name: 'Page not found' })),
 ]
 
 /** Writes a full-window screenshot to test-results/screens/<name>.png (not committed). */
