@@ -47,6 +47,16 @@ test('demo/archive: an archived image is listed with its status, and the status 
     'aws ecr update-image-storage-class --repository-name demo/archive --image-id imageDigest=sha256:',
   )
   await expect(note).toContainText('--target-storage-class STANDARD')
+
+  // Its layers cannot be read until it is restored: their actions are disabled, saying why.
+  const reason = /This image is archived; restore it first/
+  for (const name of ['Download layer 1', 'Copy download URL of layer 2', 'Look inside layer 2']) {
+    const button = page.getByRole('button', { name, exact: true })
+    await expect(button).toBeDisabled()
+    await expect(button).toHaveAccessibleDescription(reason)
+  }
+  await expect(page.getByRole('button', { name: 'Download all layers' })).toBeDisabled()
+  await page.screenshot({ path: 'test-results/screens/archived-image-layers.png', fullPage: true })
 })
 
 test('demo/multi-arch: platform children are part of their index, not loose untagged rows', async ({

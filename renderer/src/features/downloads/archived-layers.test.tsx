@@ -66,6 +66,9 @@ describe("an archived image's layers", () => {
       expect(screen.queryByRole('link', { name: 'Look inside layer 1' })).toBeNull()
       const all = screen.getByRole<HTMLButtonElement>('button', { name: 'Download all layers' })
       expect(all.disabled).toBe(true)
+      for (const name of ['Download config blob', 'Copy download URL of the config blob']) {
+        expect(screen.getByRole<HTMLButtonElement>('button', { name }).disabled, name).toBe(true)
+      }
       expect(all.getAttribute('title')).toMatch(reason)
       expect(all.parentElement?.querySelector('.archived-reason')?.textContent).toMatch(reason)
 

@@ -257,13 +257,20 @@ export function ImageDownloads({
       <p className="config-blob">
         <span>Config blob</span> <code title={config.digest}>{shortDigest(config.digest)}</code>{' '}
         <span className="hint">{formatBytes(config.size)}</span>{' '}
-        <button type="button" onClick={() => start([config])}>
+        <button
+          type="button"
+          disabled={archived !== null}
+          title={archived ?? undefined}
+          onClick={() => start([config])}
+        >
           Download config blob
         </button>{' '}
         <button
           type="button"
           aria-label="Copy download URL of the config blob"
           aria-haspopup="dialog"
+          disabled={archived !== null}
+          title={archived ?? undefined}
           onClick={() => setUrlOpen(true)}
         >
           Copy download URL
