@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
-import type { KeyboardEvent, ReactNode } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { KeyboardEvent, MouseEvent, ReactNode } from 'react'
 import { useLocation, useNavigate } from 'react-router'
 import { recall, remember } from './remembered'
 import { useRovingRows } from './roving-rows'
@@ -122,6 +122,34 @@ export function VirtualTable<T>({
     }
     event.preventDefault()
   }
+  // Rows are memoized (TableRow): while the table scrolls or the filter narrows, the rows that
+  // stay on screen are not drawn again, so their handlers must keep their identity. They call the
+  // latest closures through a ref.
+  const handlers = useRef({
+    focus: (index: number) => {
+      focused.current = true
+      setActiveIndex(index)
+    },
+    keyDown: onKeyDown,
+    click: (row: T) => void navigate(rowPath(row)),
+  })
+  useLayoutEffect(() => {
+    handlers.current = {
+      focus: (index: number) => {
+        focused.current = true
+        setActiveIndex(index)
+      },
+      keyDown: onKeyDown,
+      click: (row: T) => void navigate(rowPath(row)),
+    }
+  })
+  const onRowFocus = useCallback((index: number) => handlers.current.focus(index), [])
+  const onRowBlur = useCallback(() => (focused.current = false), [])
+  const onRowKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>, index: number) => handlers.current.keyDown(event, index),
+    [],
+  )
+  const onRowClick = useCallback((row: T) => handlers.current.click(row), [])
 
   // .table-x scrolls sideways when the window is narrower than the columns' minimum widths, so
   // no column is lost out of sight.
@@ -157,39 +185,19 @@ export function VirtualTable<T>({
               const row = rows[item.index]
               if (row === undefined) return null
               return (
-                <div
-                  role="row"
+                <TableRow
                   key={item.key}
-                  data-index={item.index}
-                  aria-rowindex={item.index + 2}
-                  tabIndex={item.index === tabbable ? 0 : -1}
-                  className="table-row"
-                  style={{
-                    transform: `translateY(${item.start}px)`,
-                    gridTemplateColumns: template,
-                  }}
-                  onFocus={() => {
-                    focused.current = true
-                    setActiveIndex(item.index)
-                  }}
-                  onBlur={() => (focused.current = false)}
-                  onKeyDown={(event) => onKeyDown(event, item.index)}
-                  onClick={(event) => {
-                    // A link inside the row navigates by itself.
-                    if (!event.defaultPrevented) void navigate(rowPath(row))
-                  }}
-                >
-                  {columns.map((column) => (
-                    <div
-                      role="cell"
-                      key={column.header}
-                      className={column.className}
-                      title={column.title?.(row)}
-                    >
-                      {column.cell(row)}
-                    </div>
-                  ))}
-                </div>
+                  row={row}
+                  index={item.index}
+                  start={item.start}
+                  tabbable={item.index === tabbable}
+                  template={template}
+                  columns={columns}
+                  onRowFocus={onRowFocus}
+                  onRowBlur={onRowBlur}
+                  onRowKeyDown={onRowKeyDown}
+                  onRowClick={onRowClick}
+                />
               )
             })}
           </div>
@@ -198,3 +206,63 @@ export function VirtualTable<T>({
     </div>
   )
 }
+
+interface TableRowProps<T> {
+  row: T
+  index: number
+  start: number
+  tabbable: boolean
+  template: string | undefined
+  columns: readonly Column<T>[]
+  onRowFocus: (index: number) => void
+  onRowBlur: () => void
+  onRowKeyDown: (event: KeyboardEvent<HTMLDivElement>, index: number) => void
+  onRowClick: (row: T) => void
+}
+
+/**
+ * One row, drawn again only when its own props change: a row that stays on screen while the
+ * table scrolls or re-renders keeps its DOM untouched. Columns must keep their identity between
+ * renders (the tables build them with useMemo).
+ */
+const TableRow = memo(function TableRow<T>({
+  row,
+  index,
+  start,
+  tabbable,
+  template,
+  columns,
+  onRowFocus,
+  onRowBlur,
+  onRowKeyDown,
+  onRowClick,
+}: TableRowProps<T>) {
+  return (
+    <div
+      role="row"
+      data-index={index}
+      aria-rowindex={index + 2}
+      tabIndex={tabbable ? 0 : -1}
+      className="table-row"
+      style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}
+      onFocus={() => onRowFocus(index)}
+      onBlur={onRowBlur}
+      onKeyDown={(event) => onRowKeyDown(event, index)}
+      onClick={(event: MouseEvent<HTMLDivElement>) => {
+        // A link inside the row navigates by itself.
+        if (!event.defaultPrevented) onRowClick(row)
+      }}
+    >
+      {columns.map((column) => (
+        <div
+          role="cell"
+          key={column.header}
+          className={column.className}
+          title={column.title?.(row)}
+        >
+          {column.cell(row)}
+        </div>
+      ))}
+    </div>
+  )
+}) as <T>(props: TableRowProps<T>) => ReactNode

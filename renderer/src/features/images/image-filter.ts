@@ -141,23 +141,25 @@ const RESULT_CACHE = 24
 /**
  * filterImages for one list, fast enough to run on every keystroke over 50,000 images: results
  * are remembered per text, and a filter that narrows the previous one searches only its matches.
- * Make a new one whenever the list changes.
+ * Make a new one whenever the list changes. The list may hold images or anything that has one
+ * (`imageOf`), such as the images table's rows.
  */
-export function createImageFilter(
-  images: readonly ImageSummary[],
-): (text: string) => readonly ImageSummary[] {
-  const results = new Map<string, { filter: ImageFilter; matches: readonly ImageSummary[] }>()
-  let last: { filter: ImageFilter; matches: readonly ImageSummary[] } | null = null
+export function createImageFilter<T = ImageSummary>(
+  items: readonly T[],
+  imageOf: (item: T) => ImageSummary = (item) => item as unknown as ImageSummary,
+): (text: string) => readonly T[] {
+  const results = new Map<string, { filter: ImageFilter; matches: readonly T[] }>()
+  let last: { filter: ImageFilter; matches: readonly T[] } | null = null
   return (text) => {
     const key = text.trim().toLowerCase()
     const filter = parseImageFilter(key)
-    if (filter === null) return images
+    if (filter === null) return items
     let entry = results.get(key)
     if (entry) {
       results.delete(key)
     } else {
-      const pool = last && narrows(last.filter, filter) ? last.matches : images
-      entry = { filter, matches: pool.filter((image) => matchesImage(image, filter)) }
+      const pool = last && narrows(last.filter, filter) ? last.matches : items
+      entry = { filter, matches: pool.filter((item) => matchesImage(imageOf(item), filter)) }
       if (results.size >= RESULT_CACHE) results.delete(results.keys().next().value!)
     }
     results.set(key, entry)

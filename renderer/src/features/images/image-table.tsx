@@ -1,6 +1,5 @@
-import { memo, type ReactNode } from 'react'
+import { memo, useMemo, type ReactNode } from 'react'
 import { Link } from 'react-router'
-import type { ImageSummary } from '../../../../shared/models/image'
 import type { ImageSort } from '../../../../shared/models/settings'
 import { formatBytes, formatExactBytes } from '../../components/format'
 import { RelativeTime } from '../../components/time-label'
@@ -143,26 +142,37 @@ export const ImageTable = memo(function ImageTable({
   now,
   columns: shownColumns = IMAGE_COLUMNS,
 }: ImageTableProps) {
-  const path = (image: ImageSummary) => imagePath(repositoryName, image.digest)
-  const columns: Column<ImageRow>[] = shownColumns.map((column) => ({
-    header: column.label,
-    width: column.width,
-    sort: column.sort?.by === sort ? column.sort.direction : undefined,
-    className: column.className,
-    title: column.title,
-    cell: (row) => column.render(row, { to: path(row.image), repositoryName, now }),
-  }))
+  // Built once per change of what they draw with: rows on screen are memoized on them.
+  const columns = useMemo<Column<ImageRow>[]>(
+    () =>
+      shownColumns.map((column) => ({
+        header: column.label,
+        width: column.width,
+        sort: column.sort?.by === sort ? column.sort.direction : undefined,
+        className: column.className,
+        title: column.title,
+        cell: (row) =>
+          column.render(row, {
+            to: imagePath(repositoryName, row.image.digest),
+            repositoryName,
+            now,
+          }),
+      })),
+    [shownColumns, sort, repositoryName, now],
+  )
   return (
     <VirtualTable
       label="Images"
       className="images-table"
       rows={rows}
       columns={columns}
-      rowKey={(row) => row.image.digest}
-      rowPath={(row) => path(row.image)}
+      rowKey={rowKey}
+      rowPath={(row) => imagePath(repositoryName, row.image.digest)}
     />
   )
 })
+
+const rowKey = (row: ImageRow) => row.image.digest
 
 /** The tags, then what the row is: its status, what hangs on it, its platforms, or dangling. */
 function TagsCell({ row, to, now }: { row: ImageRow; to: string; now: number }) {

@@ -20,7 +20,7 @@ import { ListToolbar, Segmented, type Choice } from '../../components/toolbar'
 import { useNow } from '../../components/use-now'
 import { imagePath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
-import { buildGraph, graphRows, indexChildren } from './image-graph'
+import { buildGraph, graphRows, indexChildren, type ImageRow } from './image-graph'
 import { createImageFilter, imageCountLabel, imagesEmptyMessage, sortImages } from './image-filter'
 import { isIndexType } from './labels'
 import { IMAGE_COLUMNS, ImageTable } from './image-table'
@@ -53,6 +53,7 @@ const STATUSES: readonly Choice<StatusChoice>[] = [
 // indexes costs at most this many BatchGetImage calls (the rest keep their children as rows).
 const MAX_INDEX_MANIFESTS = 50
 
+const imageOfRow = (row: ImageRow) => row.image
 const NO_IMAGES: readonly ImageSummary[] = []
 
 interface ImagesListProps {
@@ -87,12 +88,10 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
 
   // Only indexes' manifests, only once the listing is complete (flat rows still say what they
   // are part of, so the flat view reads them too; the image page reuses them from the cache).
+  const allIndexes = useMemo(() => listed.filter((i) => isIndexType(i.manifestMediaType)), [listed])
   const indexes = useMemo(
-    () =>
-      loadingMore
-        ? NO_IMAGES
-        : listed.filter((i) => isIndexType(i.manifestMediaType)).slice(0, MAX_INDEX_MANIFESTS),
-    [listed, loadingMore],
+    () => (loadingMore ? NO_IMAGES : allIndexes.slice(0, MAX_INDEX_MANIFESTS)),
+    [allIndexes, loadingMore],
   )
   const manifests = useQueries({
     queries: indexes.map((image) => ({
@@ -108,21 +107,26 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
     [indexes, manifestsKey],
   )
   const childrenKnown =
-    !loadingMore &&
-    manifests.every((m) => !m.isPending) &&
-    listed.filter((i) => isIndexType(i.manifestMediaType)).length <= MAX_INDEX_MANIFESTS
+    !loadingMore && manifests.every((m) => !m.isPending) && allIndexes.length <= MAX_INDEX_MANIFESTS
   const graph = useMemo(
     () => buildGraph(listed, indexed, childrenKnown),
     [listed, indexed, childrenKnown],
   )
 
   const sorted = useMemo(() => sortImages(all, sort), [all, sort])
-  // Filtered in the keystroke's own render, not deferred: with results remembered and narrowed
-  // (createImageFilter) it takes a few ms on 50,000 images, so the list repaints in the same frame
-  // as the field (docs/benchmarks.md measures it).
-  const filterSorted = useMemo(() => createImageFilter(sorted), [sorted])
-  const shown = useMemo(() => filterSorted(filter), [filterSorted, filter])
-  const rows = useMemo(() => graphRows(shown, graph, flat), [shown, graph, flat])
+  // Every image's row, in order, grouped or not: built when the list or the graph changes, never
+  // on a keystroke. Filtered in the keystroke's own render, not deferred: with results remembered
+  // and narrowed (createImageFilter) it takes a few ms on 50,000 images, so the list repaints in
+  // the same frame as the field (docs/benchmarks.md measures it).
+  const everyRow = useMemo(() => graphRows(sorted, graph, true), [sorted, graph])
+  const grouped = useMemo(() => everyRow.some((row) => row.partOf !== null), [everyRow])
+  const filterRows = useMemo(() => createImageFilter(everyRow, imageOfRow), [everyRow])
+  // Every image that matches, the ones shown under their subject or index included.
+  const shown = useMemo(() => filterRows(filter), [filterRows, filter])
+  const rows = useMemo(
+    () => (flat || !grouped ? shown : shown.filter((row) => row.partOf === null)),
+    [shown, flat, grouped],
+  )
   const filtering = filter.trim() !== ''
   const [tableBox, tableWidth] = useWidth()
   const hiddenColumns = useHiddenColumns()
@@ -144,7 +148,7 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
     images.isSuccess &&
     !loadingMore &&
     imageTagSchema.safeParse(wantedTag).success &&
-    !shown.some((image) => image.tags.includes(wantedTag))
+    !shown.some((row) => row.image.tags.includes(wantedTag))
 
   return (
     <>
