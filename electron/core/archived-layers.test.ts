@@ -60,6 +60,17 @@ async function filesIn(folder: string): Promise<string[]> {
 }
 
 describe('a layer of an archived image', () => {
+  it('ecr:get-config (the image page’s config) fails with ImageArchived naming the image', async () => {
+    const { archived } = harness.registry.samples().archive
+    const manifest = JSON.parse(archived.imageManifest) as { config: { digest: string } }
+    const result = await harness.app.dispatch('ecr:get-config', {
+      repositoryName,
+      digest: manifest.config.digest,
+      imageDigest: archived.imageDigest,
+    })
+    expectArchived(result, archived.imageDigest)
+  })
+
   it('downloads:start fails with ImageArchived naming the image, and leaves no file behind', async () => {
     const { imageDigest, layer } = archivedLayer()
     const downloads = join(harness.dataDir, 'downloads')

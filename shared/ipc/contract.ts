@@ -273,6 +273,8 @@ export const invokeContract = {
       registryId: registryIdSchema.optional(),
       repositoryName: repositoryNameSchema,
       digest: layerDigestSchema,
+      /** The image the config belongs to, so an archived image's error names it. */
+      imageDigest: imageDigestSchema.optional(),
     }),
   }),
   /** BatchCheckLayerAvailability for an image's layers (split into calls of 100). */

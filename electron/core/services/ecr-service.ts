@@ -287,7 +287,9 @@ export class EcrService {
   }
 
   /** Downloads a config blob through GetDownloadUrlForLayer, checks its digest, and parses it. */
-  async getConfig(request: ImageRequest & { digest: string }): Promise<ImageConfig> {
+  async getConfig(
+    request: ImageRequest & { digest: string; imageDigest?: string },
+  ): Promise<ImageConfig> {
     // The blob pipeline into memory: the same refresh, resume, retry and answer mapping as layers.
     const { value } = await fetchBlob(this.blobs, {
       digest: request.digest,
@@ -303,8 +305,10 @@ export class EcrService {
     return parseImageConfig(value.toString('utf8'), request.digest)
   }
 
-  /** GetDownloadUrlForLayer: a pre-signed URL for one blob of the repository. */
-  /** GetDownloadUrlForLayer; `imageDigest`, when given, names the image in an archived error. */
+  /**
+   * GetDownloadUrlForLayer: a pre-signed URL for one blob of the repository. `imageDigest`, when
+   * given, names the image in an archived error.
+   */
   async downloadUrl(
     request: ImageRequest & { imageDigest?: string },
     layerDigest: string,

@@ -105,11 +105,19 @@ export const manifestQuery = (
     queryFn: () => invoke('ecr:get-manifest', { repositoryName, imageDigest: digest }),
   })
 
-/** The image config blob, fetched through GetDownloadUrlForLayer and verified by main. */
-export const configQuery = (connection: ConnectionState, repositoryName: string, digest: string) =>
+/**
+ * The image config blob, fetched through GetDownloadUrlForLayer and verified by main. The image's
+ * digest only names it in an error (an archived image's restore command); the blob is the key.
+ */
+export const configQuery = (
+  connection: ConnectionState,
+  repositoryName: string,
+  digest: string,
+  imageDigest?: string,
+) =>
   queryOptions({
     queryKey: queryKeys.config(connectionKey(connection), repositoryName, digest),
-    queryFn: () => invoke('ecr:get-config', { repositoryName, digest }),
+    queryFn: () => invoke('ecr:get-config', { repositoryName, digest, imageDigest }),
   })
 
 /** BatchCheckLayerAvailability for one manifest's layers. */

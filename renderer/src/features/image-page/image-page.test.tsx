@@ -64,7 +64,7 @@ describe('image page', () => {
       { repositoryName: 'demo/web-app', imageDigest: manifest.digest },
     ])
     expect(ecr.requests('ecr:get-config')).toEqual([
-      { repositoryName: 'demo/web-app', digest: config.digest },
+      { repositoryName: 'demo/web-app', digest: config.digest, imageDigest: manifest.digest },
     ])
     expect(ecr.requests('ecr:describe-image')).toEqual([
       { repositoryName: 'demo/web-app', imageDigest: manifest.digest },

@@ -78,7 +78,7 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
 
   const readsConfig = image !== null && isImageConfig(image.config.mediaType)
   const config = useQuery({
-    ...configQuery(connection, repositoryName, image?.config.digest ?? ''),
+    ...configQuery(connection, repositoryName, image?.config.digest ?? '', image?.digest),
     enabled: readsConfig,
   })
   // Foreign layers are not in ECR: asking about them would only report them missing.
