@@ -125,23 +125,17 @@ export function VirtualTable<T>({
   // Rows are memoized (TableRow): while the table scrolls or the filter narrows, the rows that
   // stay on screen are not drawn again, so their handlers must keep their identity. They call the
   // latest closures through a ref.
-  const handlers = useRef({
+  const latestHandlers = {
     focus: (index: number) => {
       focused.current = true
       setActiveIndex(index)
     },
     keyDown: onKeyDown,
     click: (row: T) => void navigate(rowPath(row)),
-  })
+  }
+  const handlers = useRef(latestHandlers)
   useLayoutEffect(() => {
-    handlers.current = {
-      focus: (index: number) => {
-        focused.current = true
-        setActiveIndex(index)
-      },
-      keyDown: onKeyDown,
-      click: (row: T) => void navigate(rowPath(row)),
-    }
+    handlers.current = latestHandlers
   })
   const onRowFocus = useCallback((index: number) => handlers.current.focus(index), [])
   const onRowBlur = useCallback(() => (focused.current = false), [])
