@@ -47,6 +47,11 @@ test('demo/archive: an archived image is listed with its status, and the status 
     'aws ecr update-image-storage-class --repository-name demo/archive --image-id imageDigest=sha256:',
   )
   await expect(note).toContainText('--target-storage-class STANDARD')
+  // Its config fails for the same reason; once the page has settled, that is not shown a second
+  // time as an error panel with Retry.
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'This image is archived' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0)
 
   // Its layers cannot be read until it is restored: their actions are disabled, saying why.
   const reason = /This image is archived; restore it first/

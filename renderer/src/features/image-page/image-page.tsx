@@ -10,6 +10,7 @@ import {
   pullThroughRulesQuery,
   repositoryQuery,
 } from '../../api/queries'
+import { thrownAppError } from '../../api/ecr'
 import { Breadcrumbs } from '../../components/breadcrumbs'
 import { ErrorPanel } from '../../components/error-panel'
 import { ArchivedNotice } from '../images/archived-notice'
@@ -109,6 +110,10 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
 
   // An archived or restoring image's layers cannot be read: their actions say so instead.
   const archived = archivedReason(summary.data?.imageStatus)
+  // The config of an archived image fails for the same reason, which the archive note already
+  // gives with the restore command; a second panel with Retry would only repeat it.
+  const configArchived =
+    archived !== null && config.isError && thrownAppError(config.error).code === 'ImageArchived'
 
   // Tabs of the image (one entry each in IMAGE_TABS): Overview holds what the page always showed.
   const overviewNode = manifest.data ? (
@@ -276,7 +281,7 @@ export function ImagePage({ repositoryName, imageDigest }: ImagePageProps) {
             </p>
           )}
 
-          {config.isError && (
+          {config.isError && !configArchived && (
             <ErrorPanel
               error={config.error}
               retrying={config.isFetching}
