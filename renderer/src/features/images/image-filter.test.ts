@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest'
 import type { ImageSummary } from '../../../../shared/models/image'
 import {
   createImageFilter,
+  createImageSorter,
   filterImages,
   imageCountLabel,
   imagesEmptyMessage,
   narrows,
   parseImageFilter,
   sortImages,
+  sortMore,
   sortTag,
 } from './image-filter'
 
@@ -63,6 +65,44 @@ describe('sortImages', () => {
     const copy = [...images]
     sortImages(images, 'size')
     expect(images).toEqual(copy)
+  })
+})
+
+describe('sorting a listing that grows a page at a time', () => {
+  // Pseudo-random pages with ties on every key (same push time, same size, same or no tag).
+  const pages = Array.from({ length: 6 }, (_, page) =>
+    Array.from({ length: 40 }, (_, i) => {
+      const n = page * 40 + i
+      const seed = ((n * 7919) % 251).toString(16).padStart(2, '0') + String(n)
+      return image(
+        seed,
+        n % 5 === 0 ? [] : [`1.${(n * 31) % 12}`],
+        n % 9 === 0 ? null : `2025-01-${String(1 + ((n * 13) % 4)).padStart(2, '0')}T00:00:00Z`,
+        n % 7 === 0 ? null : ((n * 17) % 6) * 100,
+      )
+    }),
+  )
+
+  it.each(['pushed', 'size', 'tag'] as const)(
+    'merges each new page into the same order a full sort gives (%s)',
+    (sort) => {
+      const sortInto = createImageSorter()
+      let listed: ImageSummary[] = []
+      for (const page of pages) {
+        listed = [...listed, ...page]
+        expect(sortInto(listed, sort)).toEqual(sortImages(listed, sort))
+      }
+    },
+  )
+
+  it("gives a full sort's order whether the listing grew, changed or changed its sort", () => {
+    const first = sortMore(null, pages[0]!, 'pushed')
+    const grown = sortMore(first, [...pages[0]!, ...pages[1]!], 'pushed')
+    expect(grown.images).toEqual(sortImages([...pages[0]!, ...pages[1]!], 'pushed'))
+    // A listing that does not start with the previous one (a refetch, another order): full sort.
+    const other = [...pages[1]!, ...pages[0]!]
+    expect(sortMore(grown, other, 'pushed').images).toEqual(sortImages(other, 'pushed'))
+    expect(sortMore(grown, pages[2]!, 'size').images).toEqual(sortImages(pages[2]!, 'size'))
   })
 })
 

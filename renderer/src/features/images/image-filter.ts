@@ -26,7 +26,8 @@ const keysOf = (image: ImageSummary): SortKeys => {
   return keys
 }
 
-interface Keyed {
+/** An image with its sort keys. */
+export interface Keyed {
   image: ImageSummary
   keys: SortKeys
 }
@@ -44,28 +45,90 @@ export function sortTag(image: ImageSummary): string | null {
   return first
 }
 
+const bySize = (a: Keyed, b: Keyed): number => {
+  const difference = (b.image.sizeInBytes ?? -1) - (a.image.sizeInBytes ?? -1)
+  return difference !== 0 ? difference : byPushed(a, b)
+}
+
+const byTag = (a: Keyed, b: Keyed): number => {
+  if (a.keys.tag === null || b.keys.tag === null) {
+    if (a.keys.tag !== b.keys.tag) return a.keys.tag === null ? 1 : -1
+    return byPushed(a, b)
+  }
+  return collator.compare(a.keys.tag, b.keys.tag) || byPushed(a, b)
+}
+
+const COMPARE: Record<ImageSort, (a: Keyed, b: Keyed) => number> = {
+  pushed: byPushed,
+  size: bySize,
+  tag: byTag,
+}
+
+const keyedOf = (image: ImageSummary): Keyed => ({ image, keys: keysOf(image) })
+
 /**
  * A sorted copy: newest push first, largest first, or by tag in version order (untagged last).
  * Ties fall back to newest push, then digest, so the order is stable between fetches.
  */
 export function sortImages(images: readonly ImageSummary[], sort: ImageSort): ImageSummary[] {
-  const keyed: Keyed[] = images.map((image) => ({ image, keys: keysOf(image) }))
-  if (sort === 'pushed') keyed.sort(byPushed)
-  else if (sort === 'size') {
-    keyed.sort((a, b) => {
-      const difference = (b.image.sizeInBytes ?? -1) - (a.image.sizeInBytes ?? -1)
-      return difference !== 0 ? difference : byPushed(a, b)
-    })
-  } else {
-    keyed.sort((a, b) => {
-      if (a.keys.tag === null || b.keys.tag === null) {
-        if (a.keys.tag !== b.keys.tag) return a.keys.tag === null ? 1 : -1
-        return byPushed(a, b)
-      }
-      return collator.compare(a.keys.tag, b.keys.tag) || byPushed(a, b)
-    })
-  }
-  return keyed.map((entry) => entry.image)
+  return sortMore(null, images, sort).images
+}
+
+/** A sorted listing, kept so the next page can be merged in (sortMore). */
+export interface SortedImages {
+  readonly input: readonly ImageSummary[]
+  readonly sort: ImageSort
+  readonly keyed: readonly Keyed[]
+  readonly images: ImageSummary[]
+}
+
+/**
+ * sortImages for a listing that grows a page at a time: when `images` starts with the images
+ * `previous` sorted (the same objects, in the same order), only the new ones are sorted and then
+ * merged in, so the 50th page of 1000 costs a merge, not a sort of 50,000. Anything else sorts
+ * from scratch. The result is the same as sortImages(images, sort) either way.
+ */
+export function sortMore(
+  previous: SortedImages | null,
+  images: readonly ImageSummary[],
+  sort: ImageSort,
+): SortedImages {
+  const compare = COMPARE[sort]
+  const from = previous !== null && extends_(images, previous, sort) ? previous.input.length : 0
+  const added = (from === 0 ? images : images.slice(from)).map(keyedOf).sort(compare)
+  const keyed = from === 0 ? added : merge(previous!.keyed, added, compare)
+  return { input: images, sort, keyed, images: keyed.map((entry) => entry.image) }
+}
+
+/**
+ * sortMore with its last result kept: one per list, called with the listing as it grows (results
+ * as sortImages' for every call).
+ */
+export function createImageSorter(): (
+  images: readonly ImageSummary[],
+  sort: ImageSort,
+) => ImageSummary[] {
+  let last: SortedImages | null = null
+  return (images, sort) => (last = sortMore(last, images, sort)).images
+}
+
+function extends_(images: readonly ImageSummary[], previous: SortedImages, sort: ImageSort) {
+  const before = previous.input
+  if (previous.sort !== sort || before.length === 0 || images.length < before.length) return false
+  for (let i = 0; i < before.length; i++) if (images[i] !== before[i]) return false
+  return true
+}
+
+/** Two sorted runs into one; on a tie the earlier run's entry comes first, as a stable sort's. */
+function merge(a: readonly Keyed[], b: readonly Keyed[], compare: (x: Keyed, y: Keyed) => number) {
+  const out: Keyed[] = new Array<Keyed>(a.length + b.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.length && j < b.length) out[k++] = compare(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!
+  while (i < a.length) out[k++] = a[i++]!
+  while (j < b.length) out[k++] = b[j++]!
+  return out
 }
 
 /** What the filter text asks for. */

@@ -149,6 +149,23 @@ describe('index children', () => {
   })
 })
 
+it('keeps an unchanged row the same object when more pages arrive', () => {
+  const first = Array.from({ length: 3 }, (_, i) => image(i + 200, { tags: [`t${i}`] }))
+  const subject = image(300, { tags: ['2.0'] })
+  const sbom = image(301, {
+    subjectDigest: digest(300),
+    artifactMediaType: 'application/spdx+json',
+  })
+  const before = groupImages(first, new Map(), { flat: false, childrenKnown: true })
+  const after = groupImages([...first, subject, sbom], new Map(), {
+    flat: false,
+    childrenKnown: true,
+  })
+  expect(after.slice(0, 3)).toHaveLength(3)
+  after.slice(0, 3).forEach((row, i) => expect(row).toBe(before[i]))
+  expect(after[3]).toMatchObject({ image: subject, referrers: [sbom] })
+})
+
 it('spells the restore command', () => {
   expect(restoreCommand('demo/archive', digest(1))).toBe(
     `aws ecr update-image-storage-class --repository-name demo/archive --image-id imageDigest=${digest(1)} --target-storage-class STANDARD`,

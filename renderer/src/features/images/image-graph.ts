@@ -104,8 +104,39 @@ export function subjectOf(image: ImageSummary): string | null {
 
 /** Who is under whom, worked out once per listing (never per keystroke). */
 export interface ImageGraph {
-  /** Every image's row, made once, so filtering only looks rows up. */
-  rows: Map<string, ImageRow>
+  /** The row of a listed image: made once, so filtering only looks rows up. */
+  row: (image: ImageSummary) => ImageRow
+  /** Whether any image is placed under another (a referrer or a platform child). */
+  grouped: boolean
+}
+
+// What an image says about itself, and its row when nothing hangs on it and it hangs on nothing
+// (nearly every image): worked out once per image object. The list keeps the same objects as
+// pages arrive, so a page of 1000 costs its own images, not another pass over the 49,000 before
+// it, and an unchanged row stays the same object (the table's memoized rows skip it).
+interface ImageFacts {
+  subject: string | null
+  plain: ImageRow
+  dangling: ImageRow | null
+}
+const FACTS = new WeakMap<ImageSummary, ImageFacts>()
+const NO_KINDS: ReferrerKind[] = []
+
+function factsOf(image: ImageSummary): ImageFacts {
+  let facts = FACTS.get(image)
+  if (facts === undefined) {
+    const plain: ImageRow = {
+      image,
+      referrers: NONE,
+      kinds: NO_KINDS,
+      children: NONE,
+      partOf: null,
+      dangling: false,
+    }
+    facts = { subject: subjectOf(image), plain, dangling: null }
+    FACTS.set(image, facts)
+  }
+  return facts
 }
 
 /**
@@ -119,51 +150,81 @@ export function buildGraph(
   indexed: ReadonlyMap<string, IndexChild>,
   childrenKnown: boolean,
 ): ImageGraph {
-  const byDigest = new Map<string, ImageSummary>()
-  for (const image of images) byDigest.set(image.digest, image)
+  // Only referrers, platform children and what they hang on need more than their plain row.
+  const referrerImages: ImageSummary[] = []
+  const wanted = new Set<string>()
+  for (const image of images) {
+    const { subject } = factsOf(image)
+    if (subject !== null && subject !== image.digest) {
+      referrerImages.push(image)
+      wanted.add(subject)
+    }
+  }
+  for (const child of indexed.values()) wanted.add(child.indexDigest)
+  const listed = new Map<string, ImageSummary>()
+  const childImages: ImageSummary[] = []
+  if (wanted.size > 0 || indexed.size > 0) {
+    for (const image of images) {
+      if (wanted.has(image.digest)) listed.set(image.digest, image)
+      if (indexed.has(image.digest) && image.tags.length === 0) childImages.push(image)
+    }
+  }
+
   const placed = new Map<string, string>()
   const referrers = new Map<string, ImageSummary[]>()
   const children = new Map<string, ImageSummary[]>()
-  const subjects = new Map<string, string | null>()
-  for (const image of images) {
-    const subject = subjectOf(image)
-    subjects.set(image.digest, subject)
-    const subjectImage = subject === null ? undefined : byDigest.get(subject)
-    if (subjectImage && subject !== image.digest) {
-      push(referrers, subjectImage.digest, image)
-      const kind = referrerKind(image.artifactMediaType, image.tags)
-      placed.set(image.digest, `${kind} of ${indexName(subjectImage)}`)
-      continue
-    }
-    const child = indexed.get(image.digest)
-    if (child && image.tags.length === 0 && byDigest.has(child.indexDigest)) {
-      push(children, child.indexDigest, image)
-      placed.set(image.digest, child.label)
-    }
+  // Every image placed or with something placed under it: the only rows made here.
+  const involved = new Map<string, ImageSummary>()
+  for (const image of referrerImages) {
+    const subjectImage = listed.get(factsOf(image).subject!)
+    if (!subjectImage) continue
+    push(referrers, subjectImage.digest, image)
+    involved.set(image.digest, image).set(subjectImage.digest, subjectImage)
+    const kind = referrerKind(image.artifactMediaType, image.tags)
+    placed.set(image.digest, `${kind} of ${indexName(subjectImage)}`)
   }
-  const rows = new Map<string, ImageRow>()
-  for (const image of images) {
-    const partOf = placed.get(image.digest) ?? null
-    const attached = referrers.get(image.digest) ?? NONE
-    rows.set(image.digest, {
+  for (const image of childImages) {
+    const child = indexed.get(image.digest)!
+    const index = listed.get(child.indexDigest)
+    if (placed.has(image.digest) || !index) continue
+    push(children, index.digest, image)
+    involved.set(image.digest, image).set(index.digest, index)
+    placed.set(image.digest, child.label)
+  }
+
+  const special = new Map<string, ImageRow>()
+  const dangling = (image: ImageSummary, partOf: string | null): boolean =>
+    // Until every index manifest is read, an untagged image may still be a platform child.
+    childrenKnown &&
+    image.tags.length === 0 &&
+    partOf === null &&
+    factsOf(image).subject === null &&
+    !indexed.has(image.digest)
+  for (const [digest, image] of involved) {
+    const partOf = placed.get(digest) ?? null
+    const attached = referrers.get(digest) ?? NONE
+    special.set(digest, {
       image,
       referrers: attached,
       kinds:
         attached.length === 0
-          ? []
+          ? NO_KINDS
           : [...new Set(attached.map((r) => referrerKind(r.artifactMediaType, r.tags)))],
-      children: children.get(image.digest) ?? NONE,
+      children: children.get(digest) ?? NONE,
       partOf,
-      // Until every index manifest is read, an untagged image may still be a platform child.
-      dangling:
-        childrenKnown &&
-        image.tags.length === 0 &&
-        partOf === null &&
-        subjects.get(image.digest) === null &&
-        !indexed.has(image.digest),
+      dangling: dangling(image, partOf),
     })
   }
-  return { rows }
+  return {
+    grouped: placed.size > 0,
+    row(image) {
+      const row = special.get(image.digest)
+      if (row) return row
+      const facts = factsOf(image)
+      if (!dangling(image, null)) return facts.plain
+      return (facts.dangling ??= { ...facts.plain, dangling: true })
+    },
+  }
 }
 
 /**
@@ -177,8 +238,8 @@ export function graphRows(
 ): ImageRow[] {
   const rows: ImageRow[] = []
   for (const image of images) {
-    const row = graph.rows.get(image.digest)
-    if (row && (flat || row.partOf === null)) rows.push(row)
+    const row = graph.row(image)
+    if (flat || row.partOf === null) rows.push(row)
   }
   return rows
 }

@@ -21,7 +21,12 @@ import { useNow } from '../../components/use-now'
 import { imagePath } from '../../routes'
 import { useConnection } from '../connection/use-connection'
 import { buildGraph, graphRows, indexChildren, type ImageRow } from './image-graph'
-import { createImageFilter, imageCountLabel, imagesEmptyMessage, sortImages } from './image-filter'
+import {
+  createImageFilter,
+  imageCountLabel,
+  imagesEmptyMessage,
+  createImageSorter,
+} from './image-filter'
 import { isIndexType } from './labels'
 import { IMAGE_COLUMNS, ImageTable } from './image-table'
 import { fitColumns, setColumnHidden, useHiddenColumns } from './column-choice'
@@ -88,11 +93,12 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
 
   // Only indexes' manifests, only once the listing is complete (flat rows still say what they
   // are part of, so the flat view reads them too; the image page reuses them from the cache).
-  const allIndexes = useMemo(() => listed.filter((i) => isIndexType(i.manifestMediaType)), [listed])
-  const indexes = useMemo(
-    () => (loadingMore ? NO_IMAGES : allIndexes.slice(0, MAX_INDEX_MANIFESTS)),
-    [allIndexes, loadingMore],
+  // Not while pages still arrive: that would be another pass over every image per page.
+  const allIndexes = useMemo(
+    () => (loadingMore ? NO_IMAGES : listed.filter((i) => isIndexType(i.manifestMediaType))),
+    [listed, loadingMore],
   )
+  const indexes = useMemo(() => allIndexes.slice(0, MAX_INDEX_MANIFESTS), [allIndexes])
   const manifests = useQueries({
     queries: indexes.map((image) => ({
       ...manifestQuery(connection, repositoryName, image.digest),
@@ -113,19 +119,20 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
     [listed, indexed, childrenKnown],
   )
 
-  const sorted = useMemo(() => sortImages(all, sort), [all, sort])
+  // Each page arriving is merged into the sorted list so far, not sorted again with it.
+  const [sortImages] = useState(createImageSorter)
+  const sorted = useMemo(() => sortImages(all, sort), [sortImages, all, sort])
   // Every image's row, in order, grouped or not: built when the list or the graph changes, never
   // on a keystroke. Filtered in the keystroke's own render, not deferred: with results remembered
   // and narrowed (createImageFilter) it takes a few ms on 50,000 images, so the list repaints in
   // the same frame as the field (docs/benchmarks.md measures it).
   const everyRow = useMemo(() => graphRows(sorted, graph, true), [sorted, graph])
-  const grouped = useMemo(() => everyRow.some((row) => row.partOf !== null), [everyRow])
   const filterRows = useMemo(() => createImageFilter(everyRow, imageOfRow), [everyRow])
   // Every image that matches, the ones shown under their subject or index included.
   const shown = useMemo(() => filterRows(filter), [filterRows, filter])
   const rows = useMemo(
-    () => (flat || !grouped ? shown : shown.filter((row) => row.partOf === null)),
-    [shown, flat, grouped],
+    () => (flat || !graph.grouped ? shown : shown.filter((row) => row.partOf === null)),
+    [shown, flat, graph],
   )
   const filtering = filter.trim() !== ''
   const [tableBox, tableWidth] = useWidth()
