@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConnectionState } from '../../shared/models/connection'
 import type { Settings } from '../../shared/models/settings'
 import { App } from './app'
+import { setImageView, forgetImageViews } from './features/images/view-state'
+import { makeImages, pagedImages } from './test/fake-images'
 import {
   awsConnection,
   demoConnection,
@@ -20,6 +22,7 @@ let restoreLayout: () => void
 
 beforeEach(() => {
   window.history.replaceState(null, '', '/')
+  forgetImageViews()
   restoreLayout = giveTableAViewport()
 })
 
@@ -226,6 +229,35 @@ describe('repositories list', () => {
     fireEvent.keyDown(second, { key: 'Enter' })
     expect(await screen.findByRole('heading', { name: 'repo-00001' })).toBeTruthy()
     expect(ecr.requests('ecr:describe-repository')).toEqual([{ repositoryName: 'repo-00001' }])
+  })
+
+  it("asks for a repository's first images and its details as it opens, once each", async () => {
+    // Last viewed untagged: the first call asks for what the page will show.
+    setImageView('repo-00002', { filter: '', sort: 'pushed', tagStatus: 'UNTAGGED' })
+    // Whether the repositories list was still on screen when each call went out.
+    const listShown = () => screen.queryByRole('table', { name: 'Repositories' }) !== null
+    const askedWhileListShown: Record<string, boolean> = {}
+    const listImages = pagedImages(makeImages(30))
+    const ecr = setup({
+      'ecr:describe-repository': ({ repositoryName }) => {
+        askedWhileListShown.details ??= listShown()
+        return makeRepositories(3).find((r) => r.repositoryName === repositoryName)!
+      },
+      'ecr:list-images': (request) => {
+        askedWhileListShown.images ??= listShown()
+        return listImages(request)
+      },
+    })
+    fireEvent.click(await screen.findByRole('link', { name: 'repo-00002' }))
+    expect(await screen.findByRole('heading', { name: 'repo-00002' })).toBeTruthy()
+    await waitForReady()
+    // Asked in the click itself, before the repository page replaced the list, and taken over by
+    // the page: nothing was asked twice.
+    expect(askedWhileListShown).toEqual({ images: true, details: true })
+    expect(ecr.requests('ecr:list-images')).toEqual([
+      { repositoryName: 'repo-00002', tagStatus: 'UNTAGGED', maxResults: 1000 },
+    ])
+    expect(ecr.requests('ecr:describe-repository')).toEqual([{ repositoryName: 'repo-00002' }])
   })
 
   it('focuses the filter on Ctrl+F', async () => {

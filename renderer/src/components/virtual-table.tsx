@@ -36,6 +36,11 @@ interface VirtualTableProps<T> {
   rowKey: (row: T) => string
   /** Where Enter or a click on the row goes. */
   rowPath: (row: T) => string
+  /**
+   * Called as a row opens (Enter, a click on the row or on a link in it), before the page
+   * changes: to start fetching what the next page shows while it renders.
+   */
+  onOpen?: (row: T) => void
 }
 
 /** Where the user was in the table, kept per history entry so Back returns there. */
@@ -56,6 +61,7 @@ export function VirtualTable<T>({
   columns,
   rowKey,
   rowPath,
+  onOpen,
 }: VirtualTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const navigate = useNavigate()
@@ -116,7 +122,10 @@ export function VirtualTable<T>({
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
     if (event.key === 'Enter') {
       const row = rows[index]
-      if (row !== undefined) void navigate(rowPath(row))
+      if (row !== undefined) {
+        onOpen?.(row)
+        void navigate(rowPath(row))
+      }
     } else if (!moveByKey(event.key, index)) {
       return
     }
@@ -131,7 +140,10 @@ export function VirtualTable<T>({
       setActiveIndex(index)
     },
     keyDown: onKeyDown,
-    click: (row: T) => void navigate(rowPath(row)),
+    click: (row: T, linkFollowed: boolean) => {
+      if (!linkFollowed) void navigate(rowPath(row))
+      onOpen?.(row)
+    },
   }
   const handlers = useRef(latestHandlers)
   useLayoutEffect(() => {
@@ -143,7 +155,10 @@ export function VirtualTable<T>({
     (event: KeyboardEvent<HTMLDivElement>, index: number) => handlers.current.keyDown(event, index),
     [],
   )
-  const onRowClick = useCallback((row: T) => handlers.current.click(row), [])
+  const onRowClick = useCallback(
+    (row: T, linkFollowed: boolean) => handlers.current.click(row, linkFollowed),
+    [],
+  )
 
   // .table-x scrolls sideways when the window is narrower than the columns' minimum widths, so
   // no column is lost out of sight.
@@ -211,7 +226,7 @@ interface TableRowProps<T> {
   onRowFocus: (index: number) => void
   onRowBlur: () => void
   onRowKeyDown: (event: KeyboardEvent<HTMLDivElement>, index: number) => void
-  onRowClick: (row: T) => void
+  onRowClick: (row: T, linkFollowed: boolean) => void
 }
 
 /**
@@ -243,8 +258,10 @@ const TableRow = memo(function TableRow<T>({
       onBlur={onRowBlur}
       onKeyDown={(event) => onRowKeyDown(event, index)}
       onClick={(event: MouseEvent<HTMLDivElement>) => {
-        // A link inside the row navigates by itself.
-        if (!event.defaultPrevented) onRowClick(row)
+        // A link inside the row navigates by itself (and prevents the default); anything else
+        // that prevents it (a button in a cell) does not open the row.
+        const inLink = (event.target as Element).closest('a') !== null
+        if (!event.defaultPrevented || inLink) onRowClick(row, event.defaultPrevented)
       }}
     >
       {columns.map((column) => (

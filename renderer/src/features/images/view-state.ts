@@ -90,6 +90,11 @@ export function forgetImageViews(): void {
   write(views)
 }
 
+/** One repository's view as it is now, outside React (to start its first listing early). */
+export function imageViewOf(repositoryName: string): ImageView {
+  return snapshot().get(repositoryName) ?? DEFAULT_VIEW
+}
+
 /** One repository's view, and how to change or reset it. */
 export function useImageView(
   repositoryName: string,
@@ -98,10 +103,7 @@ export function useImageView(
   const view = all.get(repositoryName) ?? DEFAULT_VIEW
   const update = useCallback(
     (patch: Partial<ImageView>) =>
-      setImageView(repositoryName, {
-        ...(snapshot().get(repositoryName) ?? DEFAULT_VIEW),
-        ...patch,
-      }),
+      setImageView(repositoryName, { ...imageViewOf(repositoryName), ...patch }),
     [repositoryName],
   )
   const reset = useCallback(() => setImageView(repositoryName, null), [repositoryName])

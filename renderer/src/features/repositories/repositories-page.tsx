@@ -1,8 +1,15 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useMemo } from 'react'
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useCallback, useMemo } from 'react'
+import type { Repository } from '../../../../shared/models/repository'
 import type { RepositorySort } from '../../../../shared/models/settings'
 import { useUpdateSettings } from '../../api/mutations'
-import { pullThroughRulesQuery, repositoriesQuery, settingsQuery } from '../../api/queries'
+import {
+  imagesQuery,
+  pullThroughRulesQuery,
+  repositoriesQuery,
+  repositoryQuery,
+  settingsQuery,
+} from '../../api/queries'
 import { useAllPages } from '../../api/use-all-pages'
 import { ErrorPanel, MutationErrorPanel } from '../../components/error-panel'
 import { ListToolbar, type Choice } from '../../components/toolbar'
@@ -10,6 +17,7 @@ import { formatCount } from '../../components/format'
 import { usePageReady } from '../../components/page-ready'
 import { useRememberedState } from '../../components/remembered'
 import { useConnection } from '../connection/use-connection'
+import { imageViewOf } from '../images/view-state'
 import { DemoKeyNote } from '../welcome/demo-key-note'
 import { countLabel, emptyMessage, filterRepositories, sortRepositories } from './repository-list'
 import { RepositoryTable } from './repository-table'
@@ -32,6 +40,21 @@ export function RepositoriesPage() {
   const sort: RepositorySort = settings.data?.repositorySort ?? 'name'
 
   const { items: all, loadingMore, retry } = useAllPages(repositories)
+  // A repository being opened: its first page of images and its details are asked for at once,
+  // while the next page renders, not after it has mounted. The same queries (keys, and the tag
+  // status that repository was last viewed with), so the page takes them over; nothing is asked
+  // twice, and what is cached already is not asked again.
+  const queryClient = useQueryClient()
+  const prefetch = useCallback(
+    (repository: Repository) => {
+      const name = repository.repositoryName
+      void queryClient.prefetchInfiniteQuery(
+        imagesQuery(connection, name, imageViewOf(name).tagStatus),
+      )
+      void queryClient.prefetchQuery(repositoryQuery(connection, name))
+    },
+    [queryClient, connection],
+  )
 
   const sorted = useMemo(() => sortRepositories(all, sort), [all, sort])
   const shown = useMemo(() => filterRepositories(sorted, filter), [sorted, filter])
@@ -88,7 +111,7 @@ export function RepositoriesPage() {
             )}
           </div>
         ) : (
-          <RepositoryTable repositories={shown} sort={sort} rules={rules.data} />
+          <RepositoryTable repositories={shown} sort={sort} rules={rules.data} onOpen={prefetch} />
         ))}
     </main>
   )

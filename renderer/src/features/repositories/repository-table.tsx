@@ -14,6 +14,8 @@ interface RepositoryTableProps {
   sort: RepositorySort
   /** Pull-through cache rules, to mark the repositories they created. */
   rules?: readonly PullThroughRule[]
+  /** A repository is being opened (see VirtualTable's onOpen). */
+  onOpen?: (repository: Repository) => void
 }
 
 /** The repositories as a virtualized table; Enter or a click opens a repository's images. */
@@ -22,6 +24,7 @@ export const RepositoryTable = memo(function RepositoryTable({
   repositories,
   sort,
   rules,
+  onOpen,
 }: RepositoryTableProps) {
   const columns: Column<Repository>[] = [
     {
@@ -77,6 +80,7 @@ export const RepositoryTable = memo(function RepositoryTable({
       columns={columns}
       rowKey={(repository) => repository.repositoryName}
       rowPath={(repository) => repositoryPath(repository.repositoryName)}
+      onOpen={onOpen}
     />
   )
 })
