@@ -119,13 +119,15 @@ export function VirtualTable<T>({
     [entryKey, label],
   )
 
+  // Opens a row; a link in it that was clicked has navigated already.
+  const open = (row: T, linkFollowed = false) => {
+    onOpen?.(row)
+    if (!linkFollowed) void navigate(rowPath(row))
+  }
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
     if (event.key === 'Enter') {
       const row = rows[index]
-      if (row !== undefined) {
-        onOpen?.(row)
-        void navigate(rowPath(row))
-      }
+      if (row !== undefined) open(row)
     } else if (!moveByKey(event.key, index)) {
       return
     }
@@ -140,10 +142,7 @@ export function VirtualTable<T>({
       setActiveIndex(index)
     },
     keyDown: onKeyDown,
-    click: (row: T, linkFollowed: boolean) => {
-      if (!linkFollowed) void navigate(rowPath(row))
-      onOpen?.(row)
-    },
+    click: open,
   }
   const handlers = useRef(latestHandlers)
   useLayoutEffect(() => {

@@ -94,7 +94,7 @@ export function sortMore(
   sort: ImageSort,
 ): SortedImages {
   const compare = COMPARE[sort]
-  const from = previous !== null && extends_(images, previous, sort) ? previous.input.length : 0
+  const from = previous !== null && grewFrom(previous, images, sort) ? previous.input.length : 0
   const added = (from === 0 ? images : images.slice(from)).map(keyedOf).sort(compare)
   const keyed = from === 0 ? added : merge(previous!.keyed, added, compare)
   return { input: images, sort, keyed, images: keyed.map((entry) => entry.image) }
@@ -112,7 +112,8 @@ export function createImageSorter(): (
   return (images, sort) => (last = sortMore(last, images, sort)).images
 }
 
-function extends_(images: readonly ImageSummary[], previous: SortedImages, sort: ImageSort) {
+/** Whether `images` is `previous`'s listing with more appended, to sort the same way. */
+function grewFrom(previous: SortedImages, images: readonly ImageSummary[], sort: ImageSort) {
   const before = previous.input
   if (previous.sort !== sort || before.length === 0 || images.length < before.length) return false
   for (let i = 0; i < before.length; i++) if (images[i] !== before[i]) return false

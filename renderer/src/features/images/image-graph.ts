@@ -163,7 +163,8 @@ export function buildGraph(
   for (const child of indexed.values()) wanted.add(child.indexDigest)
   const listed = new Map<string, ImageSummary>()
   const childImages: ImageSummary[] = []
-  if (wanted.size > 0 || indexed.size > 0) {
+  // Nothing wanted means no referrer and no index child: no second pass.
+  if (wanted.size > 0) {
     for (const image of images) {
       if (wanted.has(image.digest)) listed.set(image.digest, image)
       if (indexed.has(image.digest) && image.tags.length === 0) childImages.push(image)
