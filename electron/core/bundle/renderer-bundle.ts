@@ -1,4 +1,5 @@
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { extname, resolve } from 'node:path'
+import { isInside } from '../fs/inside'
 
 // The one rule both hosts (the shell's app:// protocol and the web bridge) use to serve the built
 // renderer: which file of the bundle a request path names, and what type it is sent as.
@@ -31,9 +32,6 @@ export function bundleFile(rootDir: string, decodedPath: string): string | null 
   const relativePath = decodedPath.replace(/^[/\\]+/, '') || 'index.html'
   const root = resolve(rootDir)
   const file = resolve(root, relativePath)
-  const inside = relative(root, file)
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    return null
-  }
+  if (file === root || !isInside(root, file)) return null
   return file
 }

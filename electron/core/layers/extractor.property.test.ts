@@ -21,6 +21,7 @@ import {
 } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
+import { isInside } from '../fs/inside'
 import { Readable } from 'node:stream'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -211,10 +212,7 @@ async function osResolve(linkPath: string): Promise<string | null> {
   return resolved === null ? null : sep + resolved.join(sep)
 }
 
-const inside = (path: string, root: string) => {
-  const rest = relative(root, path)
-  return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))
-}
+const inside = (path: string, root: string) => isInside(root, path)
 
 async function exists(path: string): Promise<boolean> {
   return (await lstat(path).catch(() => null)) !== null

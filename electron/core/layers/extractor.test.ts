@@ -154,6 +154,29 @@ describe('extracting from a layer', () => {
     expect(result.skipped).toEqual([])
   })
 
+  it('extracts names that only start with two dots, which stay inside like any other', async () => {
+    const result = await extract(
+      [
+        { name: 'home/', type: '5' },
+        { name: 'home/..config/', type: '5' },
+        { name: 'home/..config/settings', content: 'kept' },
+        { name: 'home/...', content: 'three dots' },
+        { name: 'home/..link', type: '2', linkname: '..config/settings' },
+      ],
+      'home',
+    )
+    expect(result.skipped).toEqual([])
+    expect(await tree(chosen)).toEqual([
+      'home/',
+      'home/...',
+      'home/..config/',
+      'home/..config/settings',
+      'home/..link -> ..config/settings',
+    ])
+    const single = await extract([{ name: '..env', content: 'A=1' }], '..env')
+    expect(await readFile(single.path, 'utf8')).toBe('A=1')
+  })
+
   it('refuses symlinks that point outside the folder, absolute or relative', async () => {
     const result = await extract(
       [

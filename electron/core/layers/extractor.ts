@@ -15,6 +15,7 @@ import {
 } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isInside } from '../fs/inside'
 import { baseName, isWithin } from '../../../shared/layer-contents/entries'
 import { AppErrorException } from '../../../shared/ipc/result'
 import type { LayerEntry } from '../../../shared/models/layer-contents'
@@ -331,8 +332,7 @@ export class Extraction {
       }
     }
     const out = this.isFolder ? join(this.root, ...segments) : join(this.staging, this.name)
-    const inside = relative(this.staging, out)
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    if (out === this.staging || !isInside(this.staging, out)) {
       this.skip(path, 'refused: it would land outside the folder')
       return null
     }
@@ -556,10 +556,7 @@ export class Extraction {
       const info = await lstat(at).catch(() => null)
       return info?.isSymbolicLink() ? readlink(at) : null
     }
-    const under = (path: string) => {
-      const rest = relative(root, path)
-      return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))
-    }
+    const under = (path: string) => isInside(root, path)
     const walk = async (dir: string, segments: string[]): Promise<void> => {
       const real = await realpath(dir)
       if (!under(real)) throw new Error(`${dir} left the extraction folder`)
