@@ -383,6 +383,35 @@ describe('images list', () => {
     )
   })
 
+  it('fits the columns to the width of the list from its first rows, before any resize is reported', async () => {
+    // A ResizeObserver that never reports: the width has to be measured when the box is attached.
+    const box = Object.getOwnPropertyDescriptor(Element.prototype, 'getBoundingClientRect')!
+    Element.prototype.getBoundingClientRect = function (this: Element) {
+      const width = this.classList.contains('images-table-box') ? 650 : 0
+      return { x: 0, y: 0, top: 0, left: 0, right: width, bottom: 0, width, height: 0 } as DOMRect
+    }
+    globalThis.ResizeObserver = class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    }
+    try {
+      renderApp('/repositories/team/app', { 'ecr:list-images': pagedImages(makeImages(5)) })
+      const table = await screen.findByRole('table', { name: 'Images' })
+      // 650 px hold Tags, Digest, Pushed and Size (588 px with the row's padding); the rest would
+      // overflow, so they are left to the Columns menu.
+      expect(
+        within(table)
+          .getAllByRole('columnheader')
+          .map((cell) => cell.textContent),
+      ).toEqual(['Tags', 'Digest', 'Pushed', 'Size'])
+      expect(screen.getByRole('button', { name: /^Columns/ }).textContent).toContain('3')
+    } finally {
+      Object.defineProperty(Element.prototype, 'getBoundingClientRect', box)
+      Reflect.deleteProperty(globalThis, 'ResizeObserver')
+    }
+  })
+
   it('the Columns menu hides a column everywhere and remembers it across a restart', async () => {
     renderApp('/repositories/team/app', { 'ecr:list-images': pagedImages(makeImages(5)) })
     await waitFor(() => expect(screen.getByText('5 images')).toBeTruthy())

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQueries } from '@tanstack/react-query'
-import { useEffect, useMemo, useState, type CSSProperties } from 'react'
+import { useCallback, useMemo, useState, type CSSProperties } from 'react'
 import { useNavigate } from 'react-router'
 import type {
   ImageStatus,
@@ -232,31 +232,33 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
       {images.isError && (
         <ErrorPanel error={images.error} retrying={images.isFetching} onRetry={retry} />
       )}
-      {images.data &&
-        (rows.length === 0 && !loadingMore ? (
-          <div className="empty-state">
-            <p>{imagesEmptyMessage(filter, tagStatus)}</p>
-            {(filtering || tagStatus !== 'ANY' || status !== 'ANY') && (
-              <div className="actions">
-                <button
-                  type="button"
-                  className="primary"
-                  onClick={() => {
-                    setStatus('ANY')
-                    setView({ filter: '', tagStatus: 'ANY' })
-                  }}
-                >
-                  Show all images
-                </button>
-              </div>
-            )}
-          </div>
-        ) : (
-          <div
-            className="images-table-box"
-            ref={tableBox}
-            style={{ '--table-min-width': `${tableMinWidth}px` } as CSSProperties}
-          >
+      {/* Mounted while the first page loads, so its width is known (and the columns fitted) before
+          the first rows render, instead of rendering them once with every column and again. */}
+      <div
+        className="images-table-box"
+        ref={tableBox}
+        style={{ '--table-min-width': `${tableMinWidth}px` } as CSSProperties}
+      >
+        {images.data &&
+          (rows.length === 0 && !loadingMore ? (
+            <div className="empty-state">
+              <p>{imagesEmptyMessage(filter, tagStatus)}</p>
+              {(filtering || tagStatus !== 'ANY' || status !== 'ANY') && (
+                <div className="actions">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => {
+                      setStatus('ANY')
+                      setView({ filter: '', tagStatus: 'ANY' })
+                    }}
+                  >
+                    Show all images
+                  </button>
+                </div>
+              )}
+            </div>
+          ) : (
             <ImageTable
               repositoryName={repositoryName}
               rows={rows}
@@ -264,8 +266,8 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
               now={now}
               columns={fitted.shown}
             />
-          </div>
-        ))}
+          ))}
+      </div>
     </>
   )
 }
@@ -273,19 +275,24 @@ export function ImagesList({ repositoryName, pageSettled, pullThroughRule }: Ima
 // The row's side padding and the scroll gutter, beside the columns' own widths.
 const TABLE_CHROME = 48
 
-/** A box's width in px as it changes (Infinity until measured, or without ResizeObserver). */
-function useWidth(): [(element: HTMLDivElement | null) => void, number] {
-  const [element, setElement] = useState<HTMLDivElement | null>(null)
+/**
+ * A box's width in px as it changes: measured when the box is attached, in the commit, so the
+ * re-render with the columns that fit happens before the browser paints; then followed with a
+ * ResizeObserver. Infinity before that, or where the box has no layout (jsdom).
+ */
+function useWidth(): [(element: HTMLDivElement | null) => () => void, number] {
   const [width, setWidth] = useState(Infinity)
-  useEffect(() => {
-    if (!element || typeof ResizeObserver === 'undefined') return
+  const attach = useCallback((element: HTMLDivElement | null) => {
+    if (!element || typeof ResizeObserver === 'undefined') return () => {}
+    const measured = element.getBoundingClientRect().width
+    if (measured > 0) setWidth(measured)
     const observer = new ResizeObserver(([entry]) => {
       if (entry) setWidth(entry.contentRect.width)
     })
     observer.observe(element)
     return () => observer.disconnect()
-  }, [element])
-  return [setElement, width]
+  }, [])
+  return [attach, width]
 }
 
 /** Asks BatchGetImage for a tag the list does not have, and opens it if ECR (or the upstream) has it. */
