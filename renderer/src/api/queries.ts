@@ -3,6 +3,7 @@ import type { ConnectionState } from '../../../shared/models/connection'
 import type { TagStatus } from '../../../shared/models/image'
 import { invoke } from './ecr'
 import { connectionKey, queryKeys } from './query-keys'
+import { createReadAhead } from './read-ahead'
 
 /** DescribeRepositories' largest page: fewer round trips for registries with thousands. */
 export const REPOSITORIES_PAGE_SIZE = 1000
@@ -64,6 +65,8 @@ export const pullThroughRulesQuery = (connection: ConnectionState) =>
     queryFn: () => invoke('ecr:list-pull-through-rules', {}),
   })
 
+const readAhead = createReadAhead()
+
 /** DescribeImages for a repository, one page of 1000 at a time; the page follows every page. */
 export const imagesQuery = (
   connection: ConnectionState,
@@ -72,13 +75,16 @@ export const imagesQuery = (
 ) =>
   infiniteQueryOptions({
     queryKey: queryKeys.images(connectionKey(connection), repositoryName, tagStatus),
-    queryFn: ({ pageParam }) =>
-      invoke('ecr:list-images', {
-        repositoryName,
-        tagStatus,
-        maxResults: IMAGES_PAGE_SIZE,
-        ...(pageParam === undefined ? {} : { nextToken: pageParam }),
-      }),
+    // 50 pages of 50,000 images: each is asked for while the one before it renders.
+    queryFn: ({ pageParam, queryKey }) =>
+      readAhead(JSON.stringify(queryKey), pageParam, (token) =>
+        invoke('ecr:list-images', {
+          repositoryName,
+          tagStatus,
+          maxResults: IMAGES_PAGE_SIZE,
+          ...(token === undefined ? {} : { nextToken: token }),
+        }),
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextToken ?? undefined,
   })
