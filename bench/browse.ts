@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, mkdtemp, readdir, rm, stat, symlink } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import { pathToFileURL } from 'node:url'
+import { chromium, type Browser, type Page } from '@playwright/test'
 import { launchBridge, type BridgeRun } from '../e2e/fixtures'
 import config from '../playwright.config'
 import { ms, ratio, stats, table, type Suite, type SuiteResult } from './suite'
@@ -16,7 +17,11 @@ const IMAGES = 50_000
 const SCALE_REPOSITORY = 'demo/scale-50k'
 const VIEWPORT = { width: 1280, height: 720 }
 const SCROLL_STEPS = 300
-const GOALS = { pageSize: 1000, domRows: 150, keystrokeMs: 50 }
+const GOALS = { pageSize: 1000, domRows: 150, keystrokeMs: 50, navigationRatio: 1.1 }
+// Issues 13 and 14 (referrers, findings) must leave opening demo/scale-50k as fast as before them:
+// the build they are measured against, and how many alternating rounds each build gets.
+const BASELINE = process.env.BENCH_BROWSE_BASELINE ?? '2afef5a'
+const NAVIGATION_ROUNDS = 15
 // 20 keystrokes each: ten characters typed, then erased one by one.
 const REPOSITORY_KEYS = [...'service-01', ...Array<string>(10).fill('Backspace')]
 const IMAGE_KEYS = [...'build-1234', ...Array<string>(10).fill('Backspace')]
@@ -28,7 +33,6 @@ interface ListMeasures {
   calls: number
   firstRowMs: number
   allLoadedMs: number
-  navigationFirstRowMs: number | null
   maxRows: number
   lastRowReached: boolean
   scrollFrameMs: { median: number; p95: number }
@@ -79,9 +83,10 @@ export const browse: Suite = {
         total: IMAGES,
         keys: IMAGE_KEYS,
       })
-      images.navigationFirstRowMs = await measureNavigation(page, bridge)
+      await page.close()
+      const navigation = await compareNavigation(browser, bridge, workDir)
 
-      return report([repositories, images], browser.version())
+      return report([repositories, images], navigation, browser.version())
     } finally {
       await browser.close()
       await bridge.stop()
@@ -128,7 +133,6 @@ async function measureList(page: Page, bridge: BridgeRun, plan: ListPlan): Promi
     calls,
     firstRowMs: firstRowMs ?? Number.NaN,
     allLoadedMs,
-    navigationFirstRowMs: null,
     maxRows: scroll.maxRows,
     lastRowReached: scroll.lastRowReached,
     scrollFrameMs: scroll.frameMs,
@@ -136,10 +140,77 @@ async function measureList(page: Page, bridge: BridgeRun, plan: ListPlan): Promi
   }
 }
 
-/** From a click on a repository in the list to the first image row painted. */
-async function measureNavigation(page: Page, bridge: BridgeRun): Promise<number> {
-  await page.goto('about:blank')
+/** One opening of demo/scale-50k, timed from the click in the repositories list. */
+interface Opening {
+  firstRowMs: number
+  allLoadedMs: number
+}
+
+/** Both builds' openings, or why the baseline could not be measured. */
+type NavigationMeasures =
+  | { ours: Opening[]; baseline: Opening[]; baselineBuild: string }
+  | { ours: Opening[]; baseline: null; why: string }
+
+/**
+ * Opens demo/scale-50k from the repositories list in this build and in the baseline build, each
+ * served by its own web bridge (and demo registry) in its own browser context, taking turns so
+ * both see the same machine: round by round, the one that went first goes second next time.
+ */
+async function compareNavigation(
+  browser: Browser,
+  bridge: BridgeRun,
+  workDir: string,
+): Promise<NavigationMeasures> {
+  const ours = await navigationPage(browser, bridge)
+  const baseline = await baselineBridge(join(workDir, 'baseline')).catch((error: Error) => error)
+  if (baseline instanceof Error) {
+    const openings: Opening[] = []
+    for (let round = 0; round < NAVIGATION_ROUNDS; round++) openings.push(await open(ours))
+    return { ours: openings, baseline: null, why: baseline.message }
+  }
+  try {
+    const theirs = await navigationPage(browser, baseline.bridge)
+    // Warm-up, not measured: each demo registry generates demo/scale-50k on its first use.
+    for (const page of [ours, theirs]) {
+      await page.goto(`${page.url()}#/repositories/${SCALE_REPOSITORY}`)
+      await waitForStatus(page, `${count(IMAGES)} images`)
+    }
+    const measured = { ours: [] as Opening[], baseline: [] as Opening[] }
+    for (let round = 0; round < NAVIGATION_ROUNDS; round++) {
+      const turns = [
+        [ours, measured.ours],
+        [theirs, measured.baseline],
+      ] as const
+      for (const [page, into] of round % 2 === 0 ? turns : [...turns].reverse()) {
+        into.push(await open(page))
+      }
+    }
+    return { ...measured, baselineBuild: baseline.build }
+  } finally {
+    await baseline.bridge.stop()
+  }
+}
+
+async function navigationPage(browser: Browser, bridge: BridgeRun): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT })
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target' })
+  await context.addInitScript(installProbes)
+  const page = await context.newPage()
   await page.goto(bridge.url)
+  // A fresh data folder (the baseline's) starts at the sign-in screen; ours is signed in already.
+  const demo = page.getByRole('button', { name: 'Open demo registry' })
+  const listed = page.getByRole('status').filter({ hasText: `${count(REPOSITORIES)} repositories` })
+  await demo.or(listed).first().waitFor({ timeout: 60_000 })
+  if (await demo.isVisible()) await demo.click()
+  await waitForStatus(page, `${count(REPOSITORIES)} repositories`)
+  return page
+}
+
+/** A fresh document (an empty query cache), the repositories list, then a click on demo/scale-50k. */
+async function open(page: Page): Promise<Opening> {
+  const address = page.url().replace(/#.*$/, '')
+  await page.goto('about:blank')
+  await page.goto(address)
   await waitForStatus(page, `${count(REPOSITORIES)} repositories`)
   await page.getByRole('searchbox', { name: 'Filter repositories' }).fill(SCALE_REPOSITORY)
   await page.evaluate(() => window.__bench.armNavigation('Images'))
@@ -147,7 +218,50 @@ async function measureNavigation(page: Page, bridge: BridgeRun): Promise<number>
     .getByRole('table', { name: 'Repositories' })
     .getByRole('link', { name: SCALE_REPOSITORY, exact: true })
     .click()
-  return page.evaluate(() => window.__bench.navigation!)
+  const firstRowMs = await page.evaluate(() => window.__bench.navigation!)
+  const loadedAt = await waitForStatus(page, `${count(IMAGES)} images`)
+  const clickedAt = await page.evaluate(() => window.__bench.clickedAt)
+  return { firstRowMs, allLoadedMs: loadedAt - clickedAt }
+}
+
+/**
+ * The baseline build, from this checkout's history (git archive, so nothing is checked out
+ * here), built once into a cache outside the project with this project's node_modules, and
+ * started through its own test fixture, as its e2e tests started it.
+ */
+async function baselineBridge(workDir: string): Promise<{ bridge: BridgeRun; build: string }> {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  let commit: string
+  try {
+    commit = git('rev-parse', '--verify', `${BASELINE}^{commit}`).trim()
+  } catch {
+    throw new Error(
+      `the baseline commit ${BASELINE} is not in this checkout's history (a shallow clone?)`,
+    )
+  }
+  const tree = join(homedir(), '.cache', 'ecr-layer-browser', 'bench-baseline', commit)
+  if (!(await stat(join(tree, 'out', 'renderer', 'index.html')).catch(() => null))) {
+    console.log(`Building the baseline ${commit.slice(0, 7)} in ${tree}…`)
+    await rm(tree, { recursive: true, force: true })
+    await mkdir(tree, { recursive: true })
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${tree}"`], { cwd: ROOT })
+    await symlink(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir')
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      { cwd: tree, stdio: 'inherit' },
+    )
+  }
+  const fixtures = (await import(pathToFileURL(join(tree, 'e2e', 'fixtures.ts')).href)) as {
+    launchBridge: typeof launchBridge
+  }
+  await mkdir(workDir, { recursive: true })
+  const bridge = await fixtures.launchBridge(workDir, {
+    ECR_LAYER_BROWSER_DEMO_REPOSITORIES: String(REPOSITORIES),
+  })
+  const subject = git('log', '-1', '--format=%h %s', commit).trim()
+  return { bridge, build: subject.length > 90 ? `${subject.slice(0, 89)}…` : subject }
 }
 
 /** Waits until the list's count says `text`; returns when that was, from navigation start. */
@@ -176,6 +290,8 @@ declare global {
   interface Window {
     __bench: {
       firstRowPainted: number | null
+      /** When the armed navigation's click was, from navigation start. */
+      clickedAt: number
       keystroke: Promise<number> | null
       navigation: Promise<number> | null
       armNavigation: (tableName: string) => void
@@ -198,12 +314,13 @@ function installProbes(): void {
   const bench: Window['__bench'] = {
     afterPaint: painted,
     firstRowPainted: null,
+    clickedAt: 0,
     keystroke: null,
     navigation: null,
     armNavigation(tableName) {
       bench.navigation = new Promise((resolve) => {
         let clicked = 0
-        addEventListener('click', () => (clicked = performance.now()), {
+        addEventListener('click', () => (bench.clickedAt = clicked = performance.now()), {
           capture: true,
           once: true,
         })
@@ -283,7 +400,11 @@ async function scrollTopToBottom(plan: {
 
 // ---- The report ----
 
-function report(lists: ListMeasures[], chromiumVersion: string): SuiteResult {
+function report(
+  lists: ListMeasures[],
+  navigation: NavigationMeasures,
+  chromiumVersion: string,
+): SuiteResult {
   const missed: string[] = []
   const rows: string[][] = []
   for (const list of lists) {
@@ -315,18 +436,6 @@ function report(lists: ListMeasures[], chromiumVersion: string): SuiteResult {
         '—',
         '',
       ],
-      ...(list.navigationFirstRowMs === null
-        ? []
-        : [
-            [
-              list.label,
-              'First row painted, from the click on the repository',
-              ms(list.navigationFirstRowMs),
-              '—',
-              '—',
-              '',
-            ],
-          ]),
       [list.label, 'All pages loaded and counted', ms(list.allLoadedMs), '—', '—', ''],
       [
         list.label,
@@ -354,6 +463,44 @@ function report(lists: ListMeasures[], chromiumVersion: string): SuiteResult {
       ],
     )
   }
+  const opening = `Open ${SCALE_REPOSITORY} from the repositories list`
+  const spread = (values: number[]) =>
+    `${ms(stats(values).median)} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`
+  for (const [measure, pick] of [
+    ['Click → first image row painted', (o: Opening) => o.firstRowMs],
+    [`Click → all ${count(IMAGES)} images counted`, (o: Opening) => o.allLoadedMs],
+  ] as const) {
+    const ours = navigation.ours.map(pick)
+    const label = `${measure}, median (min–max) of ${ours.length}`
+    if (navigation.baseline === null) {
+      missed.push(`${opening}: ${measure}: not compared (${navigation.why})`)
+      rows.push([
+        opening,
+        label,
+        spread(ours),
+        `≤ ${BASELINE} × ${GOALS.navigationRatio}`,
+        '—',
+        '**not measured**',
+      ])
+      continue
+    }
+    const theirs = navigation.baseline.map(pick)
+    const factor = stats(ours).median / stats(theirs).median
+    const met = factor <= GOALS.navigationRatio
+    if (!met) missed.push(`${opening}: ${measure}: ${factor.toFixed(2)}× the baseline`)
+    rows.push([
+      opening,
+      label,
+      spread(ours),
+      `≤ ${GOALS.navigationRatio.toFixed(2)}× the baseline: ${spread(theirs)}`,
+      `${factor.toFixed(2)}×`,
+      met ? 'met' : '**missed**',
+    ])
+  }
+  const baselineLine =
+    navigation.baseline === null
+      ? `The baseline build could not be measured: ${navigation.why}.`
+      : `The baseline is \`${navigation.baselineBuild}\`, the build before referrers were grouped under their subject and findings were listed (issues 13 and 14).`
   const header = ['List', 'Measure', 'Result', 'Goal', 'Ratio', 'Goal met']
   const markdown = `Chromium ${chromiumVersion} (${config.use?.launchOptions?.executablePath ?? 'bundled'}), viewport ${VIEWPORT.width}×${VIEWPORT.height}, the production renderer bundle served by the web bridge (\`npm run web\`) with the built-in demo registry (\`ECR_LAYER_BROWSER_DEMO_REPOSITORIES=${REPOSITORIES}\`).
 
@@ -365,7 +512,8 @@ How each number is taken:
 - **First row**: a MutationObserver installed before the app loads notes the first table row, then waits for the next frame to be painted (\`requestAnimationFrame\`, then a message); times are \`performance.now()\` from navigation start, so they include loading the bundle and the connection. The registry was warmed once before (the demo registry generates its data on first use; a real registry has it already).
 - **All pages loaded**: when the count in the toolbar first shows the full total.
 - **DOM rows**: every \`role="row"\` in the table (header included) after each of ${SCROLL_STEPS} even scroll steps from top to bottom, two frames apart; the last row must have been rendered.
-- **Keystroke → repaint**: in the page, from the \`keydown\` of a real key press (Playwright \`keyboard.press\`, so the browser's own input path) to the frame painted after the list's commit for the new filter text (the count's \`data-filter\` equals the field). Ten characters typed, then erased with Backspace: \`${REPOSITORY_KEYS.slice(0, 10).join('')}\` on the repositories, \`${IMAGE_KEYS.slice(0, 10).join('')}\` on the images.`
+- **Keystroke → repaint**: in the page, from the \`keydown\` of a real key press (Playwright \`keyboard.press\`, so the browser's own input path) to the frame painted after the list's commit for the new filter text (the count's \`data-filter\` equals the field). Ten characters typed, then erased with Backspace: \`${REPOSITORY_KEYS.slice(0, 10).join('')}\` on the repositories, \`${IMAGE_KEYS.slice(0, 10).join('')}\` on the images.
+- **Open ${SCALE_REPOSITORY}**: this build and the baseline, each served by its own web bridge and demo registry in its own browser context, take turns ${NAVIGATION_ROUNDS} times (the first of a round goes second in the next). Each time: a fresh document, the repositories list, the filter set to the repository, then a real click on its link; from the click (a capturing listener) to the frame painted after the first image row is in the DOM, and to the frame where the count first shows all ${count(IMAGES)}. Both registries were warmed on this repository first. The goal allows ${Math.round((GOALS.navigationRatio - 1) * 100)} % for noise: \`BENCH_BROWSE_BASELINE=HEAD npm run bench -- browse\` measures this build against itself, which shows how far apart two medians of the same code land here. ${baselineLine}`
   const consoleLines = rows.map(
     ([list, measure, result, goal, ratioText, met]) =>
       `${list!.padEnd(32)} ${measure!.padEnd(68)} ${result!.padStart(20)}  goal ${goal!.padEnd(24)} ${ratioText!.padEnd(13)} ${met ?? ''}`,
