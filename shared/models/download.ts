@@ -66,6 +66,8 @@ export interface PartialDownload {
   digest: string
   mediaType: string
   size: number | null
+  /** The image the blob was opened from, when the download knew it. */
+  imageDigest: string | null
 }
 
 /** The result of checking a file on disk against a digest. */

@@ -13,7 +13,12 @@ import type {
 } from '../../../shared/models/download'
 import { PARTIAL_KEPT_AFTER } from '../../../shared/models/download'
 import { z } from 'zod'
-import { layerDigestSchema, registryIdSchema, repositoryNameSchema } from '../../../shared/schemas'
+import {
+  imageDigestSchema,
+  layerDigestSchema,
+  registryIdSchema,
+  repositoryNameSchema,
+} from '../../../shared/schemas'
 import type { DownloadHistoryEntry } from '../../../shared/models/download-history'
 import type { HandlersOf } from '../ipc/handlers'
 import { toAppError } from '../ipc/to-app-error'
@@ -71,6 +76,9 @@ const sidecarSchema = z.object({
   digest: layerDigestSchema,
   mediaType: z.string(),
   size: z.number().int().nonnegative().nullable(),
+  // The image the blob was opened from (named in an archived image's restore command); sidecars
+  // of earlier versions have none.
+  imageDigest: imageDigestSchema.nullable().default(null),
 })
 
 /**
@@ -333,6 +341,7 @@ export class DownloadService {
           digest: request.digest,
           mediaType: request.mediaType,
           size: request.size,
+          imageDigest: request.imageDigest ?? null,
         }),
       )
       try {

@@ -24,6 +24,7 @@ const partial = (hex: string, registryId: string | null = null, copy = ''): Part
     digest,
     mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
     size: 40_960,
+    imageDigest: null,
   }
 }
 
@@ -39,7 +40,10 @@ describe('unfinished downloads, in the tray', () => {
 
   it('lists the leftovers, discards one, and resumes the rest with their sidecar’s details', async () => {
     const first = partial('aa')
-    const second = partial('bb', '210987654321')
+    // Opened from an image: the resumed download names it too (an archived image's restore
+    // command needs it).
+    const image = `sha256:${'d'.repeat(64)}`
+    const second = { ...partial('bb', '210987654321'), imageDigest: image }
     let left = [first, second]
     const never = new Promise<DownloadResult>(() => {})
     const ecr = renderApp('/', {
@@ -85,6 +89,7 @@ describe('unfinished downloads, in the tray', () => {
       size: second.size,
       onExisting: 'ask',
       resumePartial: second.path,
+      imageDigest: image,
     })
     expect(screen.queryByRole('region', { name: /unfinished download/ })).toBeNull()
     const panel = screen.getByRole('region', { name: 'Downloads' })

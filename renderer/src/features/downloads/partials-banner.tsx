@@ -15,6 +15,7 @@ export function partialTarget(partial: PartialDownload): BlobTarget {
     digest: partial.digest,
     mediaType: partial.mediaType,
     size: partial.size,
+    ...(partial.imageDigest ? { imageDigest: partial.imageDigest } : {}),
     role: null,
     // That very file is continued: after "keep both" it belongs to "name (2)", not to the usual name.
     resumePartial: partial.path,
