@@ -33,9 +33,14 @@ export function ProgressRow({ label, done, total, text }: ProgressRowProps) {
             }
           : {})}
       >
-        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+        <ProgressFill fraction={fraction} />
       </div>
       <span className="hint">{text}</span>
     </div>
   )
+}
+
+/** The filled part of a `.progress` bar. */
+export function ProgressFill({ fraction }: { fraction: number }) {
+  return <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
 }

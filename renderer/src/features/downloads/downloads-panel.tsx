@@ -10,6 +10,7 @@ import {
 } from '../../api/downloads'
 import { ErrorPanel } from '../../components/error-panel'
 import { formatBytes, formatDateTime } from '../../components/format'
+import { ProgressFill } from '../../components/progress-row'
 import { blobLabel, formatEta, formatRate, formatTransfer, phaseLabel } from './download-format'
 import { isActive, type DownloadEntry } from './download-store'
 import { useDownloadEntries, useDownloads } from './downloads-context'
@@ -312,7 +313,7 @@ function Progress({ entry, titleId }: { entry: DownloadEntry; titleId: string })
           }
         : {})}
     >
-      <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      <ProgressFill fraction={fraction} />
     </div>
   )
 }
