@@ -1,4 +1,6 @@
+import { WriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -58,7 +60,11 @@ async function asarOf(files: Files): Promise<string> {
   }
   // A new name each time: @electron/asar caches an archive's header by its path.
   const asar = join(work, `app-${++packed}.asar`)
-  await createPackage(dir, asar)
+  // @electron/asar 3 resolves createPackage with its write stream once end() is called, not once
+  // the bytes are on disk; reading the archive before the stream closes can see a short file
+  // (a CI run read the package.json's bytes as the header's padding). Wait for the close.
+  const out = (await createPackage(dir, asar)) as unknown as WriteStream | undefined
+  if (out instanceof WriteStream && !out.closed) await once(out, 'close')
   return asar
 }
 
