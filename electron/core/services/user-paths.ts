@@ -1,6 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises'
-import { basename, dirname, join, resolve, sep } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { AppErrorException } from '../../../shared/ipc/result'
+import { isInside } from '../fs/inside'
 
 /** What the gate needs to know about the user's folders. */
 export interface UserPathsDeps {
@@ -73,13 +74,7 @@ export class UserPaths {
     for (const root of roots) {
       const realRootPath = await realpathDeep(root)
       if (realRootPath === null) continue
-      const realRoot = this.key(realRootPath)
-      if (
-        real === realRoot ||
-        real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)
-      ) {
-        return path
-      }
+      if (isInside(this.key(realRootPath), real)) return path
     }
     throw await this.refusal(path, field, kind)
   }
