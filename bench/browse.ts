@@ -247,11 +247,7 @@ async function baselineBridge(workDir: string): Promise<{ bridge: BridgeRun; bui
     await mkdir(tree, { recursive: true })
     execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${tree}"`], { cwd: ROOT })
     await symlink(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir')
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-      { cwd: tree, stdio: 'inherit' },
-    )
+    buildApp(tree)
   }
   const fixtures = (await import(pathToFileURL(join(tree, 'e2e', 'fixtures.ts')).href)) as {
     launchBridge: typeof launchBridge
@@ -531,13 +527,15 @@ export async function ensureRendererBuilt(): Promise<void> {
   )
   if (built && built.mtimeMs >= newest) return
   console.log('Building the renderer (electron-vite build)…')
+  buildApp(ROOT)
+}
+
+/** `electron-vite build` in a project folder, with this project's electron-vite. */
+function buildApp(cwd: string): void {
   execFileSync(
     process.execPath,
     [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
+    { cwd, stdio: 'inherit' },
   )
 }
 

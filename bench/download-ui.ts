@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -13,7 +13,7 @@ import { chromium, type Page } from '@playwright/test'
 import config from '../playwright.config'
 import { blobFileName } from '../shared/file-names'
 import { ensureRendererBuilt } from './browse'
-import { childrenCpuSeconds, cpuSeconds } from './download'
+import { childrenCpuSeconds, cpuSeconds, procStat } from './download'
 import { stats, table, type Suite, type SuiteResult } from './suite'
 
 // Issue 11's end-to-end row: what a user waits for. Debian's Chromium drives the production
@@ -244,26 +244,22 @@ interface CpuRuns {
  */
 async function chromiumCpuSeconds(): Promise<number | null> {
   try {
-    const parents = new Map<number, number>()
-    const names = new Map<number, string>()
+    const processes = new Map<number, Awaited<ReturnType<typeof procStat>>>()
     for (const entry of await readdir('/proc')) {
       if (!/^\d+$/.test(entry)) continue
-      const stat = await readFile(`/proc/${entry}/stat`, 'latin1').catch(() => null)
-      if (stat === null) continue
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      parents.set(Number(entry), Number(fields[1]))
-      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))
+      const stat = await procStat(Number(entry)).catch(() => null)
+      if (stat) processes.set(Number(entry), stat)
     }
+    const parentOf = (pid: number) => processes.get(pid)?.parent
     const under = (pid: number): boolean => {
-      for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) {
+      for (let at = parentOf(pid); at !== undefined && at > 1; at = parentOf(at)) {
         if (at === process.pid) return true
       }
       return false
     }
     let total = 0
-    for (const [pid, name] of names) {
-      if (!name.startsWith('chrom') || !under(pid)) continue
-      total += (await cpuSeconds(pid)) ?? 0
+    for (const [pid, stat] of processes) {
+      if (stat.name.startsWith('chrom') && under(pid)) total += stat.cpuSeconds
     }
     return total
   } catch {

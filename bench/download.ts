@@ -400,16 +400,26 @@ export async function quiesce(): Promise<void> {
   await run('sync', [])
 }
 
+/** A process's name, parent and user + system CPU seconds so far, from /proc (Linux). */
+export async function procStat(
+  pid: number,
+): Promise<{ name: string; parent: number; cpuSeconds: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'latin1')
+  // Fields after the command name (which may hold spaces) start at state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    parent: Number(fields[1]),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+  }
+}
+
 /** User + system CPU seconds of a process so far, from /proc (Linux); null elsewhere. */
 export async function cpuSeconds(pid: number): Promise<number | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'latin1')
-    // Fields after the command name (which may hold spaces) start at state, field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-  } catch {
-    return null
-  }
+  return procStat(pid).then(
+    (stat) => stat.cpuSeconds,
+    () => null,
+  )
 }
 
 /** User + system CPU seconds of this process's waited-for children so far (Linux); null elsewhere. */
