@@ -40,7 +40,11 @@ export function ProgressRow({ label, done, total, text }: ProgressRowProps) {
   )
 }
 
-/** The filled part of a `.progress` bar. */
+/**
+ * The filled part of a `.progress` bar: a full-width bar scaled from its left edge. A transform,
+ * not a width, so each step is drawn by the compositor and the page is not laid out again: a
+ * download's progress costs the UI almost nothing while the bytes arrive.
+ */
 export function ProgressFill({ fraction }: { fraction: number }) {
-  return <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+  return <div className="progress-fill" style={{ transform: `scaleX(${fraction.toFixed(3)})` }} />
 }
