@@ -14,8 +14,11 @@ export function createQueryClient(): QueryClient {
         staleTime: Infinity,
         refetchOnWindowFocus: false,
         refetchOnReconnect: false,
+        // Every query is a call to main, never the renderer's own network access, and the demo
+        // registry needs no network at all: the browser saying "offline" must not pause them.
+        networkMode: 'always',
       },
-      mutations: { retry: false },
+      mutations: { retry: false, networkMode: 'always' },
     },
   })
 }
