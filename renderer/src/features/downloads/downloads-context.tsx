@@ -9,12 +9,17 @@ import {
   useSyncExternalStore,
 } from 'react'
 import type { ReactNode, RefObject } from 'react'
-import { PARTIAL_KEPT_AFTER, type OnExisting } from '../../../../shared/models/download'
+import {
+  PARTIAL_KEPT_AFTER,
+  type DownloadResult,
+  type OnExisting,
+} from '../../../../shared/models/download'
 import {
   cancelOperation,
   downloadBlob,
   newOperationId,
   useLayerProgress,
+  type DownloadRequest,
 } from '../../api/downloads'
 import { thrownAppError } from '../../api/ecr'
 import { queryKeys } from '../../api/query-keys'
@@ -48,6 +53,25 @@ interface Run {
   onExisting: OnExisting
 }
 
+/** A run whose request main already has. */
+interface Sent extends Run {
+  sent: Promise<DownloadResult>
+}
+
+function downloadRequest({ operationId, target, onExisting }: Run): DownloadRequest {
+  return {
+    operationId,
+    ...(target.registryId ? { registryId: target.registryId } : {}),
+    repositoryName: target.repositoryName,
+    digest: target.digest,
+    mediaType: target.mediaType,
+    size: target.size,
+    onExisting,
+    ...(target.resumePartial !== undefined ? { resumePartial: target.resumePartial } : {}),
+    ...(target.imageDigest !== undefined ? { imageDigest: target.imageDigest } : {}),
+  }
+}
+
 /**
  * Owns the downloads of this window: the store fed by `downloads:progress`, the download mutation
  * (one mutation per operation; its outcome lands in the store), and the conflict question.
@@ -63,35 +87,31 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
 
   const { mutate } = useMutation({
     mutationKey: ['downloads'],
-    mutationFn: ({ operationId, target, onExisting }: Run) => {
-      started.add(operationId)
-      return downloadBlob({
-        operationId,
-        ...(target.registryId ? { registryId: target.registryId } : {}),
-        repositoryName: target.repositoryName,
-        digest: target.digest,
-        mediaType: target.mediaType,
-        size: target.size,
-        onExisting,
-        ...(target.resumePartial !== undefined ? { resumePartial: target.resumePartial } : {}),
-        ...(target.imageDigest !== undefined ? { imageDigest: target.imageDigest } : {}),
-      })
-    },
+    mutationFn: ({ sent }: Sent) => sent,
     // Given to useMutation (not to mutate), so they run for every download, not just the last.
     onSuccess: (result, run) => store.finish(run.operationId, result),
     onError: (error, run) => store.fail(run.operationId, thrownAppError(error)),
     // Main has remembered how it ended: the tray's history reads it again (no polling).
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.downloadHistory() }),
   })
+  // The request leaves for main at once, in the click's own task, and the mutation follows it:
+  // started from inside the mutation, it would wait for the panel's first render.
+  const send = useCallback(
+    (run: Run) => {
+      started.add(run.operationId)
+      mutate({ ...run, sent: downloadBlob(downloadRequest(run)) })
+    },
+    [started, mutate],
+  )
 
   // A conflict's answer, or Retry: the same row, as a new operation.
   const rerun = useCallback(
     (entry: DownloadEntry, onExisting: OnExisting, target?: BlobTarget) => {
       const operationId = newOperationId()
       const next = store.reissue(entry.id, operationId, onExisting, target)
-      if (next) mutate({ operationId, target: next.target, onExisting })
+      if (next) send({ operationId, target: next.target, onExisting })
     },
-    [store, mutate],
+    [store, send],
   )
 
   const value = useMemo<Downloads>(
@@ -101,7 +121,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
         for (const target of targets) {
           const operationId = newOperationId()
           store.add(operationId, target, onExisting)
-          mutate({ operationId, target, onExisting })
+          send({ operationId, target, onExisting })
         }
         if (targets.length > 0) setPanelOpen(true)
       },
@@ -121,7 +141,7 @@ export function DownloadsProvider({ children }: { children: ReactNode }) {
       },
       startedHere: (operationId) => started.has(operationId),
     }),
-    [store, mutate, rerun, panelOpen, started],
+    [store, send, rerun, panelOpen, started],
   )
 
   const entries = useDownloadEntries(store)
