@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { APP_SCHEME, createAppProtocolHandler, resolveAppFile } from './app-protocol'
-import { CONTENT_SECURITY_POLICY } from './security'
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy'
 
 let base: string
 let root: string

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { bundleContentType, bundleFile } from '../core/bundle/renderer-bundle'
-import { CONTENT_SECURITY_POLICY } from './security'
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy'
 
 /** The privileged scheme the UI is served from; register it before the app is ready. */
 export const APP_SCHEME = {

@@ -1,84 +1,10 @@
+import { isAllowedRendererRequest, isAppUrl } from '../core/platform/app-origin'
 import { isAllowedExternalUrl } from '../core/platform/platform'
 
 // Electron's security checklist, as small functions over structural types so each rule can be
 // tested with plain objects (there is no Electron binary on CI). index.ts wires them to the real
-// app, session and webContents.
-
-/** The origin the UI is served from (see app-protocol.ts). */
-export const APP_ORIGIN = 'app://bundle'
-
-/** The Content-Security-Policy of every app:// response: the app's one policy, shared with the web bridge. */
-export { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy'
-
-/** Whether a URL belongs to the app: app://bundle/…, or the dev server's origin in development. */
-export function isAppUrl(url: string, devServerUrl?: string): boolean {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return false
-  }
-  if (parsed.protocol === 'app:' && parsed.host === 'bundle') return true
-  if (!devServerUrl) return false
-  try {
-    const dev = new URL(devServerUrl)
-    return parsed.protocol === dev.protocol && parsed.host === dev.host
-  } catch {
-    return false
-  }
-}
-
-/**
- * Whether the renderer's session may load a URL at all: the app's own resources, in-memory
- * data/blob URLs and DevTools. Everything remote is cancelled, so no remote content is ever loaded.
- * The main process's own HTTP (AWS SDK, downloads) does not go through the session and is not
- * affected.
- */
-export function isAllowedRendererRequest(url: string, devServerUrl?: string): boolean {
-  if (isAppUrl(url, devServerUrl)) return true
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return false
-  }
-  if (['data:', 'blob:', 'devtools:', 'chrome-devtools:'].includes(parsed.protocol)) return true
-  // Vite's hot-reload socket, in development only.
-  if (devServerUrl && parsed.protocol === 'ws:') {
-    return parsed.host === new URL(devServerUrl).host
-  }
-  return false
-}
-
-/** The part of an ipcMain event the sender check reads. */
-export interface IpcSenderEvent {
-  sender: unknown
-  senderFrame: { url: string } | null
-}
-
-/** The part of the main window the sender check reads. */
-export interface SenderWindow {
-  isDestroyed(): boolean
-  webContents: { mainFrame: unknown }
-}
-
-/**
- * Builds the check every ipcMain handler runs first: the message must come from our window's
- * webContents, from its main frame (not an iframe), and that frame must show the app.
- */
-export function createSenderCheck(
-  getWindow: () => SenderWindow | null,
-  devServerUrl?: string,
-): (event: IpcSenderEvent) => boolean {
-  return (event) => {
-    const win = getWindow()
-    if (!win || win.isDestroyed() || event.sender !== win.webContents) return false
-    const frame = event.senderFrame
-    return (
-      frame !== null && frame === win.webContents.mainFrame && isAppUrl(frame.url, devServerUrl)
-    )
-  }
-}
+// app, session and webContents; which URLs and senders are the app's own is decided in the core
+// (electron/core/platform/app-origin.ts).
 
 /** An event whose default action can be cancelled. */
 export interface Preventable {
