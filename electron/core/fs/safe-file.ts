@@ -72,6 +72,17 @@ export async function checkOwnFile(
   return stats
 }
 
+/**
+ * Checks a name before writeFileAtomic replaces what is there: nothing, a regular file or a link
+ * (renamed over, never written through) may be replaced; a folder or anything else is UnsafeFile.
+ */
+export async function checkReplaceable(path: string): Promise<void> {
+  const there = await lstatOrNull(path)
+  if (there !== null && !there.isFile() && !there.isSymbolicLink()) {
+    throw new AppErrorException(unsafeFile(path, kind(there)))
+  }
+}
+
 /** True when lstat finds anything at the path, a dangling link included. */
 export async function pathTaken(path: string): Promise<boolean> {
   return (await lstatOrNull(path)) !== null
@@ -186,10 +197,7 @@ async function writeWhole(
   options: { mode?: number; createFolder?: boolean },
 ): Promise<void> {
   if (options.createFolder) await mkdir(dirname(path), { recursive: true })
-  const there = await lstatOrNull(path)
-  if (there !== null && !there.isFile() && !there.isSymbolicLink()) {
-    throw new AppErrorException(unsafeFile(path, kind(there)))
-  }
+  await checkReplaceable(path)
   const temporary = temporaryName(path)
   const handle = await createFile(temporary, options.mode ?? 0o600)
   try {

@@ -34,6 +34,7 @@ import {
   renameIntoPlace,
   unsafeFile,
   writeFileAtomic,
+  checkReplaceable,
 } from '../fs/safe-file'
 import { hashFile } from '../blob/hash-file'
 import {
@@ -328,13 +329,18 @@ export class DownloadService {
           digest: request.digest,
           ...(request.imageDigest ? { imageDigest: request.imageDigest } : {}),
         })
-      // The blob will be fetched: GetDownloadUrlForLayer goes out now, while the sidecar is
-      // written and the partial file opened; the downloader's first URL is this one.
+      const sidecarPath = `${partialPath}.json`
+      // Something in the way of the sidecar (a folder) is refused before any byte is fetched.
+      await checkReplaceable(sidecarPath)
+      // The blob will be fetched: GetDownloadUrlForLayer goes out now, and the download starts
+      // as soon as the URL is there, while the sidecar is written (and fsynced) beside it. A crash
+      // in those few milliseconds leaves a partial with no sidecar: not listed, but the next
+      // download of the blob resumes it all the same.
       let firstUrl: Promise<string> | null = getUrl()
       firstUrl.catch(() => undefined)
       // Atomic: a link planted at the sidecar's name is replaced, never written through.
-      await writeFileAtomic(
-        `${partialPath}.json`,
+      const sidecar = writeFileAtomic(
+        sidecarPath,
         JSON.stringify({
           repositoryName: request.repositoryName,
           registryId: request.registryId ?? null,
@@ -344,21 +350,30 @@ export class DownloadService {
           imageDigest: request.imageDigest ?? null,
         }),
       )
+      // A sidecar that cannot be written stops the download: its partial could not be resumed.
+      const sidecarFailed = new AbortController()
+      sidecar.catch(() => sidecarFailed.abort())
       try {
-        const outcome = await this.deps.downloader.download({
-          digest: request.digest,
-          expectedSize: request.size,
-          partialPath,
-          signal: operation.signal,
-          getUrl: () => {
-            const url = firstUrl ?? getUrl()
-            firstUrl = null
-            return url
-          },
-          onBytes: (received, total) =>
-            operation.report({ receivedBytes: received, totalBytes: total }),
-          onPhase: (phase) => operation.report({ phase }, true),
-        })
+        const [downloaded, written] = await Promise.allSettled([
+          this.deps.downloader.download({
+            digest: request.digest,
+            expectedSize: request.size,
+            partialPath,
+            signal: AbortSignal.any([operation.signal, sidecarFailed.signal]),
+            getUrl: () => {
+              const url = firstUrl ?? getUrl()
+              firstUrl = null
+              return url
+            },
+            onBytes: (received, total) =>
+              operation.report({ receivedBytes: received, totalBytes: total }),
+            onPhase: (phase) => operation.report({ phase }, true),
+          }),
+          sidecar,
+        ])
+        if (written.status === 'rejected') throw written.reason
+        if (downloaded.status === 'rejected') throw downloaded.reason
+        const outcome = downloaded.value
         // Only the file the downloader wrote moves into place, even if the name was swapped since.
         await renameIntoPlace(partialPath, finalPath, { expect: outcome.file })
         await removePartial(partialPath)
