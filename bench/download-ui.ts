@@ -27,7 +27,7 @@ const run = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '..')
 const MiB = 1024 * 1024
 const SIZE = 256 * MiB
-const RUNS = 9
+const RUNS = 15
 const GOAL = 1.1
 const MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar'
 
