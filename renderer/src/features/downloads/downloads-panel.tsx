@@ -106,26 +106,28 @@ export function DownloadsPanel() {
             Saving to <code>{folder.data.path}</code>
           </span>
         )}
-        <span className="spacer" />
-        <button type="button" onClick={() => setVerifying(true)}>
-          Verify a file…
-        </button>
-        <button type="button" onClick={() => setCheckingLayout(true)}>
-          Verify a layout…
-        </button>
-        {/* aria-disabled, not disabled: a disabled button would drop the focus it has. */}
-        <button
-          type="button"
-          aria-disabled={!finished}
-          onClick={() => {
-            if (finished) store.clearFinished()
-          }}
-        >
-          Clear finished
-        </button>
-        <button type="button" className="quiet" aria-label="Hide downloads" onClick={close}>
-          Hide
-        </button>
+        {/* One group, so a narrow window wraps the buttons together, Hide last among them. */}
+        <div className="downloads-actions">
+          <button type="button" onClick={() => setVerifying(true)}>
+            Verify a file…
+          </button>
+          <button type="button" onClick={() => setCheckingLayout(true)}>
+            Verify a layout…
+          </button>
+          {/* aria-disabled, not disabled: a disabled button would drop the focus it has. */}
+          <button
+            type="button"
+            aria-disabled={!finished}
+            onClick={() => {
+              if (finished) store.clearFinished()
+            }}
+          >
+            Clear finished
+          </button>
+          <button type="button" className="quiet" aria-label="Hide downloads" onClick={close}>
+            Hide
+          </button>
+        </div>
       </div>
       <div className="downloads-body">
         <PartialsBanner />
