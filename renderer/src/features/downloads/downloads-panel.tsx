@@ -107,7 +107,7 @@ export function DownloadsPanel() {
           </span>
         )}
         {/* One group, so a narrow window wraps the buttons together, Hide last among them. */}
-        <div className="downloads-actions">
+        <div className="actions">
           <button type="button" onClick={() => setVerifying(true)}>
             Verify a file…
           </button>
