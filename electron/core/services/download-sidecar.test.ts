@@ -1,10 +1,11 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ECRClient } from '@aws-sdk/client-ecr'
+import type { ECRClient } from '@aws-sdk/client-ecr'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { AppErrorException } from '../../../shared/ipc/result'
 import { DemoRegistry } from '../../demo-registry/testing'
+import { withEcrClient } from '../../demo-registry/testing/ecr-client'
 import * as safeFile from '../fs/safe-file'
 import { Operations } from '../operations/operations'
 import { fakePlatform } from '../testing/app-harness'
@@ -22,28 +23,17 @@ vi.mock('../fs/safe-file', async (importOriginal) => {
 
 const REPO = 'bench/sidecar'
 const SIZE = 1024 * 1024
-let registry: DemoRegistry
+const registry = new DemoRegistry({ repositoryCount: 1, faults: true })
 let client: ECRClient
 let blob: { digest: string; size: number }
 let root: string
 
+withEcrClient(registry, (ecr) => (client = ecr))
 beforeAll(async () => {
-  registry = new DemoRegistry({ repositoryCount: 1, faults: true })
-  const { endpoint } = await registry.start()
-  client = new ECRClient({
-    endpoint,
-    region: registry.region,
-    credentials: registry.credentials,
-    maxAttempts: 1,
-  })
   blob = await registry.addSyntheticBlob({ repositoryName: REPO, size: SIZE, seed: 'sidecar' })
   root = await mkdtemp(join(tmpdir(), 'elb-sidecar-'))
 })
-afterAll(async () => {
-  client.destroy()
-  await registry.stop()
-  await rm(root, { recursive: true, force: true })
-})
+afterAll(() => rm(root, { recursive: true, force: true }))
 
 it('a sidecar that fails to write while the bytes arrive stops the download and keeps nothing', async () => {
   const ecr = new EcrService(() => Promise.resolve({ client, registryId: undefined }))
